@@ -1,0 +1,6 @@
+"""``python -m book``: the command line."""
+import sys
+
+from .cli import main
+
+sys.exit(main())
