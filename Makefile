@@ -1,0 +1,68 @@
+# The book's Makefile. `make` sets everything up and builds the three editions into dist/;
+# `make test` runs the tests. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+# Debian packages the editions and the tests need.
+APT_PACKAGES := texlive-xetex latexmk texlive-latex-recommended texlive-latex-extra \
+	texlive-lang-cjk fonts-noto-core fonts-noto-cjk default-jre-headless poppler-utils \
+	chromium chromium-driver
+
+.PHONY: all setup system venv html epub pdf test clean serve bib import bench
+
+all: setup ## build all three editions into dist/
+	$(PY) -m book publish html epub pdf
+
+html: setup ## the HTML site into dist/html/
+	$(PY) -m book publish html
+
+epub: setup ## the EPUB into dist/
+	$(PY) -m book publish epub
+
+pdf: setup ## the PDF into dist/
+	$(PY) -m book publish pdf
+
+setup: system venv
+
+system: ## install missing Debian packages (once)
+	@missing=$$(for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if ! command -v apt-get >/dev/null; then \
+			echo "error: these packages are missing and apt-get is not available:" $$missing; \
+			echo "  hint: install them with your system's package manager, then run make again"; exit 1; fi; \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		echo "==> installing Debian packages:" $$missing; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing \
+			|| { echo "error: apt-get could not install:" $$missing; exit 1; }; \
+	fi
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@echo "==> creating $(VENV) with the Python dependencies"
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+test: setup ## run the tests (they build real editions)
+	$(PY) -m pytest -q
+
+import: venv ## regenerate chapters/ from documents/ and outline.toml
+	$(PY) -m book import
+
+bib: venv ## rebuild references.bib from documents/
+	$(PY) -m book bib
+
+serve: setup ## live preview of the HTML at http://127.0.0.1:8000
+	$(PY) -m sphinx_autobuild -b html -d _build/doctrees . _build/serve --watch book --port 8000
+
+bench: setup ## time the builds and the parsers; writes BENCHMARKS.md
+	$(PY) -m book.bench
+
+clean: ## remove build products (dist/ too)
+	rm -rf _build dist

@@ -1,0 +1,135 @@
+"""Load ``outline.toml``: the book's metadata, its sources and the level of each heading."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BookError, read_text
+
+LEVELS = {"part": 1, "chapter": 2, "section": 3, "subsection": 4}
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What ``outline.toml`` says. Paths are resolved against the outline's folder."""
+
+    path: Path
+    title: str
+    subtitle: str
+    author: str
+    language: str
+    publisher: str
+    rights: str
+    filename: str
+    summary: Path | None
+    article: Path
+    titles: dict[str, str]
+    headings: dict[str, int]  # heading text -> level (1 part, 2 chapter, 3 section, ...)
+    editorial_parts: dict[str, str]  # heading text -> title of a part that opens before it
+    index_terms: tuple[str, ...] = ()
+    _text: str = field(default="", repr=False, compare=False)
+
+    @property
+    def documents(self) -> list[Path]:
+        """The source documents, summary first."""
+        return [p for p in (self.summary, self.article) if p is not None]
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
+
+    def line_of(self, text: str) -> int | None:
+        """The line of the outline where ``text`` stands (for error messages)."""
+        for number, line in enumerate(self._text.splitlines(), 1):
+            if text in line:
+                return number
+        return None
+
+    def error(self, message: str, text: str, hint: str | None = None) -> BookError:
+        return BookError(message, self.path, self.line_of(text), hint)
+
+
+def load_outline(path: str | Path) -> Outline:
+    """Read and check an outline file; a bad entry is a BookError naming its line."""
+    path = Path(path)
+    text = read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise BookError(f"not valid TOML: {exc.msg if hasattr(exc, 'msg') else exc}", path, line) from None
+
+    base = path.parent
+    book = data.get("book", {})
+    sources = data.get("sources", {})
+
+    def need(table: dict, key: str, where: str) -> str:
+        value = table.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise BookError(f"[{where}] needs a text value '{key}'", path, None)
+        return value
+
+    def source(key: str, required: bool) -> Path | None:
+        value = sources.get(key)
+        if value is None and not required:
+            return None
+        value = need(sources, key, "sources")
+        resolved = base / value
+        if not resolved.is_file():
+            line = next((n for n, l in enumerate(text.splitlines(), 1) if l.strip().startswith(key)), None)
+            raise BookError(
+                f"source document '{value}' not found",
+                path,
+                line,
+                hint="restore it from git (git checkout -- documents/) or fix the path",
+            )
+        return resolved
+
+    headings: dict[str, int] = {}
+    raw_headings = data.get("headings", {})
+    outline = Outline(
+        path=path,
+        title=need(book, "title", "book"),
+        subtitle=book.get("subtitle", ""),
+        author=need(book, "author", "book"),
+        language=book.get("language", "en"),
+        publisher=book.get("publisher", ""),
+        rights=book.get("rights", ""),
+        filename=book.get("filename", "book"),
+        summary=source("summary", required=False),
+        article=source("article", required=True),  # type: ignore[arg-type]
+        titles={"overview": "Overview", "introduction": "Introduction", **data.get("titles", {})},
+        headings=headings,
+        editorial_parts=dict(data.get("editorial_parts", {})),
+        index_terms=tuple(data.get("index", {}).get("terms", ())),
+        _text=text,
+    )
+    for heading, level in raw_headings.items():
+        if level not in LEVELS:
+            raise outline.error(
+                f"heading '{heading}' has level '{level}'",
+                f'"{heading}"',
+                hint="use one of: " + ", ".join(LEVELS),
+            )
+        headings[heading] = LEVELS[level]
+    if not headings:
+        raise BookError("[headings] lists no heading", path, None, hint="list the article's headings")
+    first = next(iter(raw_headings))
+    if headings[first] != LEVELS["part"] and first not in outline.editorial_parts:
+        raise outline.error(f"the first heading '{first}' must be a part", f'"{first}"')
+    previous = 0
+    for heading, level in headings.items():
+        if heading in outline.editorial_parts:
+            previous = LEVELS["part"]
+        if level > previous + 1:
+            raise outline.error(
+                f"heading '{heading}' is a {raw_headings[heading]} with no "
+                f"{[k for k, v in LEVELS.items() if v == level - 1][0]} above it",
+                f'"{heading}"',
+            )
+        previous = level
+    for heading in outline.editorial_parts:
+        if heading not in headings:
+            raise outline.error(f"editorial part placed before unknown heading '{heading}'", f'"{heading}"')
+    return outline

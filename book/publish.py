@@ -1,0 +1,142 @@
+"""Build the editions under ``_build/`` and only then swap them into ``dist/``.
+
+The three builders share one doctree cache: the HTML build reads the sources once, then the
+EPUB and LaTeX builders (which only write) run side by side, then xelatex makes the PDF. A
+failed step leaves ``dist/`` as it was, and says what failed, where, and what to do next.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .errors import BookError
+from .outline import load_outline
+
+EDITIONS = ("html", "epub", "pdf")
+# Sphinx message lines worth showing when a build fails (it prints its own location prefix).
+_PROBLEM = re.compile(r"(ERROR|CRITICAL|SEVERE|WARNING|[Ee]rror:|Exception occurred|unknown citation)")
+
+
+def publish(editions: list[str], dist: Path, root: Path | None = None, build: Path | None = None) -> int:
+    """Build ``editions`` (of html, epub, pdf) and publish them into ``dist``."""
+    root = (root or Path.cwd()).resolve()
+    build = build or root / "_build"
+    unknown = sorted(set(editions) - set(EDITIONS))
+    if unknown:
+        raise BookError(f"unknown edition {', '.join(unknown)}", hint="choose from html, epub, pdf")
+    outline = load_outline(root / "outline.toml")
+    name = outline.filename
+    started = time.monotonic()
+
+    builders = ["latex" if e == "pdf" else e for e in EDITIONS if e in editions]
+    first, rest = builders[0], builders[1:]
+    _sphinx(first, root, build)  # reads every source once into the shared doctree cache
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(_sphinx, b, root, build) for b in rest]:
+            future.result()
+    if "pdf" in editions:
+        _latexmk(build / "latex", name)
+
+    products: dict[str, Path] = {}
+    if "html" in editions:
+        products["html"] = build / "html"
+    if "epub" in editions:
+        products[f"{name}.epub"] = build / "epub" / f"{name}.epub"
+    if "pdf" in editions:
+        products[f"{name}.pdf"] = build / "latex" / f"{name}.pdf"
+    _swap_into(dist.resolve() if dist.is_absolute() else root / dist, products, name)
+    _say(f"published {', '.join(editions)} into {dist}/ in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+def _say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def _sphinx(builder: str, root: Path, build: Path) -> None:
+    _say(f"building the {builder} edition")
+    out = build / builder
+    cmd = [
+        sys.executable, "-m", "sphinx", "-b", builder, "-d", str(build / "doctrees"),
+        "-j", "auto", "--keep-going", "-q", str(root), str(out),
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    problems = [line for line in proc.stderr.splitlines() if _PROBLEM.search(line)]
+    errors = [line for line in problems if "WARNING" not in line]
+    for line in problems:
+        if line not in errors:
+            print(line.replace(str(root) + os.sep, ""), file=sys.stderr)
+    if proc.returncode != 0 or errors:
+        detail = "\n".join(line.replace(str(root) + os.sep, "") for line in errors) or proc.stderr.strip()[-2000:]
+        raise BookError(
+            f"the {builder} build failed; dist/ was left as it was\n{detail}",
+            hint="fix the file and line named above, then run make again",
+        )
+
+
+def _latexmk(latex_dir: Path, name: str) -> None:
+    _say("typesetting the PDF with xelatex (latexmk)")
+    cmd = [
+        "latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+        "-no-shell-escape", f"{name}.tex",
+    ]  # fmt: skip
+    if not shutil.which("latexmk"):
+        raise BookError("latexmk is not installed", hint="run make (it installs texlive-xetex and latexmk)")
+    proc = subprocess.run(cmd, cwd=latex_dir, capture_output=True, text=True)
+    log = latex_dir / f"{name}.log"
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else proc.stdout
+    if proc.returncode != 0:
+        errors = [line for line in text.splitlines() if line.startswith("!") or re.match(r"^\S+:\d+: ", line)]
+        raise BookError(
+            "xelatex failed; dist/ was left as it was\n" + "\n".join(errors[:5]),
+            latex_dir / f"{name}.log",
+            hint="the line above names the problem in the generated .tex; see the log for context",
+        )
+    missing = sorted(set(re.findall(r"Missing character: There is no (.) ", text)))
+    if missing:
+        print(f"warning: the PDF's fonts lack these characters: {' '.join(missing)}", file=sys.stderr)
+
+
+def _swap_into(dist: Path, products: dict[str, Path], name: str) -> None:
+    """Stage the new dist/ beside the old one, then swap them with two renames."""
+    stage = dist.with_name(dist.name + ".new")
+    old = dist.with_name(dist.name + ".old")
+    for leftover in (stage, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    if dist.exists():
+        shutil.copytree(dist, stage, copy_function=os.link)
+    else:
+        stage.mkdir(parents=True)
+    for target, source in products.items():
+        dest = stage / target
+        if dest.is_dir():
+            shutil.rmtree(dest)
+        elif dest.exists():
+            dest.unlink()
+        if source.is_dir():
+            shutil.copytree(source, dest, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+        else:
+            shutil.copy2(source, dest)
+    html = stage / "html"
+    if html.is_dir():  # the landing page links to the PDF and EPUB in html/downloads/
+        downloads = html / "downloads"
+        downloads.mkdir(exist_ok=True)
+        for ext in ("pdf", "epub"):
+            edition = stage / f"{name}.{ext}"
+            if edition.exists():
+                target = downloads / edition.name
+                if target.exists():
+                    target.unlink()
+                os.link(edition, target)
+    if dist.exists():
+        dist.rename(old)
+    stage.rename(dist)
+    if old.exists():
+        shutil.rmtree(old)
