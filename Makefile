@@ -7,8 +7,8 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 # Debian packages the editions and the tests need.
-APT_PACKAGES := texlive-xetex latexmk texlive-latex-recommended texlive-latex-extra \
-	texlive-lang-cjk fonts-noto-core fonts-noto-cjk default-jre-headless poppler-utils \
+APT_PACKAGES := texlive-xetex latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+	texlive-lang-cjk texlive-lang-chinese fonts-noto-core fonts-noto-mono fonts-noto-cjk default-jre-headless poppler-utils \
 	chromium chromium-driver
 
 .PHONY: all setup system venv html epub pdf test clean serve bib import bench

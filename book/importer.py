@@ -20,7 +20,6 @@ from .outline import LEVELS, Outline, load_outline
 from .reader import SourceWarning, looks_like_heading, read_document
 
 READING_LISTS = ("Further reading", "Primary sources")
-BACK_MATTER_HANDWRITTEN = ("glossary", "timeline")
 
 
 @dataclass
@@ -33,32 +32,49 @@ class Page:
     body: list[str] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
     index_terms: set[str] = field(default_factory=set)
+    written: bool = True  # False for a hand-written chapter only listed in the contents
 
 
 def import_book(outline_path: Path, out: Path) -> list[Path]:
     """Write the chapters for the book the outline describes; returns the files written."""
-    outline = load_outline(outline_path)
-    documents = [read_document(p) for p in outline.documents if p != outline.article]
-    article = read_document(outline.article, headings=outline.headings)
-    _check_headings(outline, article)
-    bib = build_bibliography([*documents, article])
-    pages = _pages(outline, documents, article, bib)
-    return _write(out, outline, pages, article, bib)
+    return write_chapters(load_outline(outline_path), out)
 
 
-def _check_headings(outline: Outline, article: Document) -> None:
-    found = {b.text for b in article.blocks if isinstance(b, Heading)}
+def write_chapters(outline: Outline, out: Path, chapter_per_document: bool = False) -> list[Path]:
+    """Read the outline's documents and write the book's MyST pages into ``out``.
+
+    With ``chapter_per_document`` each source document becomes one chapter (its headings its
+    sections); otherwise the outline's headings make parts, chapters and sections.
+    """
+    summary = read_document(outline.summary) if outline.summary else None
+    sources = [read_document(p, headings=outline.headings) for p in outline.sources]
+    for doc in sources:
+        _check_headings(outline, doc, require_all=len(sources) == 1)
+    bib = build_bibliography([d for d in (summary, *sources) if d is not None])
+    if chapter_per_document:
+        pages = _pages_per_document(outline, summary, sources, bib)
+    else:
+        pages = _pages(outline, summary, sources[0], bib)
+    bibliography = _bibliography_page([d for d in (summary, *sources) if d], bib)
+    if not any(p.name == "back-matter" for p in pages):
+        bibliography.level = LEVELS["part"]  # no parts: a top-level entry
+    pages.append(bibliography)
+    return _write(out, outline, pages)
+
+
+def _check_headings(outline: Outline, doc: Document, require_all: bool) -> None:
+    found = {b.text for b in doc.blocks if isinstance(b, Heading)}
     for text in outline.headings:
-        if text not in found:
+        if require_all and text not in found:
             raise outline.error(
-                f"heading '{text}' is not a line of {outline.article.name}",
+                f"heading '{text}' is not a line of {doc.path.name}",
                 f'"{text}"',
                 hint="copy the heading line exactly from the document, or remove the entry",
             )
-    for block in article.blocks:
+    for block in doc.blocks:
         if isinstance(block, Paragraph) and not block.marks and looks_like_heading(block.text):
             warnings.warn(
-                f"{article.path}:{block.line}: '{block.text}' looks like a heading but is not in "
+                f"{doc.path}:{block.line}: '{block.text}' looks like a heading but is not in "
                 f"{outline.path.name}; it is kept as a paragraph",
                 SourceWarning,
                 stacklevel=2,
@@ -78,63 +94,99 @@ def paragraph_markup(block: Paragraph, doc: Document, bib: Bibliography) -> str:
     return "".join(out)
 
 
-def _pages(outline: Outline, documents: list[Document], article: Document, bib: Bibliography) -> list[Page]:
-    titles = outline.titles
-    pages = [Page("overview", titles["overview"], LEVELS["part"])]
-    summary = Page("summary", "Summary", LEVELS["chapter"])
-    for doc in documents:
-        summary.body += [paragraph_markup(b, doc, bib) for b in doc.blocks if isinstance(b, Paragraph)]
-    intro = Page("introduction", titles["introduction"], LEVELS["chapter"])
-    pages[0].children = [summary.name, intro.name]
-    pages += [summary, intro]
+def _pages(outline: Outline, summary: Document | None, article: Document, bib: Bibliography) -> list[Page]:
+    """Parts, chapters and sections as the outline says; the lead is the Introduction."""
+    has_parts = any(level == LEVELS["part"] for level in outline.headings.values())
+    pages: list[Page] = []
+    intro = Page("introduction", outline.titles["introduction"], LEVELS["chapter"])
+    if summary is not None:
+        overview = Page("summary", "Summary", LEVELS["chapter"])
+        overview.body = [paragraph_markup(b, summary, bib) for b in summary.blocks if isinstance(b, Paragraph)]
+        if has_parts:
+            top = Page("overview", outline.titles["overview"], LEVELS["part"], children=[overview.name, intro.name])
+            pages.append(top)
+        else:
+            overview.title = outline.titles["overview"]
+            overview.level = LEVELS["part"]  # a top-level entry
+        pages.append(overview)
+    pages.append(intro)
+    if not has_parts:
+        intro.level = LEVELS["part"]
 
-    current = intro
-    part: Page | None = None
-    parts = 0
-    chapters = 0
-    terms = outline.index_terms
+    current, part = intro, None
+    parts = chapters = 0
     for block in article.blocks:
         if isinstance(block, Paragraph):
-            current.body.append(paragraph_markup(block, article, bib))
-            current.index_terms |= {t for t in terms if re.search(rf"\b{re.escape(t)}\b", block.text)}
+            _add_paragraph(current, block, article, bib, outline)
             continue
         if block.text in outline.editorial_parts or block.level == LEVELS["part"]:
             parts += 1
             title = outline.editorial_parts.get(block.text, block.text)
-            part = Page(f"part-{parts}-{myst.slug(title)}", title, LEVELS["part"])
+            part = current = Page(f"part-{parts}-{myst.slug(title)}", title, LEVELS["part"])
             pages.append(part)
-            current = part
         if block.level == LEVELS["chapter"]:
             chapters += 1
             current = Page(f"ch-{chapters:02d}-{myst.slug(block.text)}", block.text, LEVELS["chapter"])
-            assert part is not None  # the outline's first heading is a part
-            part.children.append(current.name)
+            if part is not None:
+                part.children.append(current.name)
+            else:
+                current.level = LEVELS["part"]  # no parts: chapters are the top level
             pages.append(current)
         elif block.level > LEVELS["chapter"]:
             current.body.append(myst.heading(block.level - 1, block.text))
-    back = Page("back-matter", "Back Matter", LEVELS["part"])
-    back.children = [*BACK_MATTER_HANDWRITTEN, "bibliography"]
-    pages.append(back)
-    pages.append(_bibliography_page(article, bib))
-    return pages
+    return pages + _back_matter(outline, has_parts)
 
 
-def _bibliography_page(article: Document, bib: Bibliography) -> Page:
+def _pages_per_document(
+    outline: Outline, summary: Document | None, sources: list[Document], bib: Bibliography
+) -> list[Page]:
+    """One chapter per source document, its headings its sections."""
+    pages: list[Page] = []
+    if summary is not None:
+        overview = Page("summary", outline.titles["overview"], LEVELS["part"])
+        overview.body = [paragraph_markup(b, summary, bib) for b in summary.blocks if isinstance(b, Paragraph)]
+        pages.append(overview)
+    for number, doc in enumerate(sources, 1):
+        title = doc.title or doc.path.stem.replace("_", " ").replace("-", " ").title()
+        page = Page(f"ch-{number:02d}-{myst.slug(title)}", title, LEVELS["part"])
+        for block in doc.blocks:
+            if isinstance(block, Paragraph):
+                _add_paragraph(page, block, doc, bib, outline)
+            else:
+                page.body.append(myst.heading(min(block.level + 1, 6), block.text))
+        pages.append(page)
+    return pages + _back_matter(outline, has_parts=False)
+
+
+def _add_paragraph(page: Page, block: Paragraph, doc: Document, bib: Bibliography, outline: Outline) -> None:
+    page.body.append(paragraph_markup(block, doc, bib))
+    page.index_terms |= {t for t in outline.index_terms if re.search(rf"\b{re.escape(t)}\b", block.text)}
+
+
+def _back_matter(outline: Outline, has_parts: bool) -> list[Page]:
+    if has_parts:
+        back = Page("back-matter", "Back Matter", LEVELS["part"])
+        back.children = [*outline.back_matter, "bibliography"]
+        return [back]
+    return [Page(name, "", LEVELS["part"], written=False) for name in outline.back_matter]
+
+
+def _bibliography_page(documents: list[Document], bib: Bibliography) -> Page:
     page = Page("bibliography", "Bibliography", LEVELS["chapter"])
     page.body.append(myst.heading(2, "Works Cited"))
     page.body.append(myst.directive("bibliography", options={"cited": ""}))
     for name in READING_LISTS:
-        items = bib.reading_list(article.name, name)
+        items = [item for doc in documents for item in bib.reading_list(doc.name, name)]
         if not items:
             continue
         page.body.append(myst.heading(2, name))
         keys = [key for key, _ in items if key]
         if keys:
-            page.body.append(myst.directive("bibliography", options={"keys": " ".join(keys)}))
+            page.body.append(myst.directive("bibliography", options={"keys": " ".join(dict.fromkeys(keys))}))
         others = [text for key, text in items if not key]
         if others:
             page.body.append("\n".join(f"- {myst.escape_inline(t)}" for t in others) + "\n")
-    see_also = article.lists.get("See also", [])
+    see_also = [item for doc in documents for item in doc.lists.get("See also", [])]
     if see_also:
         page.body.append(myst.heading(2, "See Also"))
         page.body.append("\n".join(f"- {myst.escape_inline(item.text)}" for item in see_also) + "\n")
@@ -151,11 +203,12 @@ def _render(page: Page) -> str:
     return "\n".join(p.rstrip("\n") + "\n" for p in parts)
 
 
-def _write(out: Path, outline: Outline, pages: list[Page], article: Document, bib: Bibliography) -> list[Path]:
+def _write(out: Path, outline: Outline, pages: list[Page]) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for page in pages:
-        written += _write_file(out / f"{page.name}.md", _render(page))
+        if page.written:
+            written += _write_file(out / f"{page.name}.md", _render(page))
     top = [f"{out.name}/{p.name}" for p in pages if p.level == LEVELS["part"]]
     written += _write_file(out.parent / "index.md", _index_page(outline, top))
     for stale in out.glob("*.md"):

@@ -23,17 +23,18 @@ class Outline:
     rights: str
     filename: str
     summary: Path | None
-    article: Path
+    sources: tuple[Path, ...]  # the documents whose text makes the chapters, in order
     titles: dict[str, str]
     headings: dict[str, int]  # heading text -> level (1 part, 2 chapter, 3 section, ...)
     editorial_parts: dict[str, str]  # heading text -> title of a part that opens before it
     index_terms: tuple[str, ...] = ()
+    back_matter: tuple[str, ...] = ()  # hand-written chapters (glossary, timeline) before the bibliography
     _text: str = field(default="", repr=False, compare=False)
 
     @property
     def documents(self) -> list[Path]:
-        """The source documents, summary first."""
-        return [p for p in (self.summary, self.article) if p is not None]
+        """All source documents, summary first."""
+        return [p for p in (self.summary, *self.sources) if p is not None]
 
     @property
     def full_title(self) -> str:
@@ -70,14 +71,15 @@ def load_outline(path: str | Path) -> Outline:
             raise BookError(f"[{where}] needs a text value '{key}'", path, None)
         return value
 
-    def source(key: str, required: bool) -> Path | None:
-        value = sources.get(key)
-        if value is None and not required:
+    def source(key: str, value: str | None = None) -> Path | None:
+        value = value if value is not None else sources.get(key)
+        if value is None:
             return None
-        value = need(sources, key, "sources")
+        if not isinstance(value, str) or not value.strip():
+            raise BookError(f"[sources] needs a file name for '{key}'", path, None)
         resolved = base / value
         if not resolved.is_file():
-            line = next((n for n, l in enumerate(text.splitlines(), 1) if l.strip().startswith(key)), None)
+            line = next((n for n, l in enumerate(text.splitlines(), 1) if value in l), None)
             raise BookError(
                 f"source document '{value}' not found",
                 path,
@@ -97,14 +99,17 @@ def load_outline(path: str | Path) -> Outline:
         publisher=book.get("publisher", ""),
         rights=book.get("rights", ""),
         filename=book.get("filename", "book"),
-        summary=source("summary", required=False),
-        article=source("article", required=True),  # type: ignore[arg-type]
+        summary=source("summary"),
+        sources=tuple(source("documents", v) for v in _as_list(sources.get("documents", sources.get("article")))),  # type: ignore[misc]
         titles={"overview": "Overview", "introduction": "Introduction", **data.get("titles", {})},
         headings=headings,
         editorial_parts=dict(data.get("editorial_parts", {})),
         index_terms=tuple(data.get("index", {}).get("terms", ())),
+        back_matter=tuple(data.get("back_matter", {}).get("chapters", ())),
         _text=text,
     )
+    if not outline.sources:
+        raise BookError("[sources] names no document", path, None, hint='add: documents = ["documents/….txt"]')
     for heading, level in raw_headings.items():
         if level not in LEVELS:
             raise outline.error(
@@ -113,12 +118,7 @@ def load_outline(path: str | Path) -> Outline:
                 hint="use one of: " + ", ".join(LEVELS),
             )
         headings[heading] = LEVELS[level]
-    if not headings:
-        raise BookError("[headings] lists no heading", path, None, hint="list the article's headings")
-    first = next(iter(raw_headings))
-    if headings[first] != LEVELS["part"] and first not in outline.editorial_parts:
-        raise outline.error(f"the first heading '{first}' must be a part", f'"{first}"')
-    previous = 0
+    previous = LEVELS["part"] if not any(v == LEVELS["part"] for v in headings.values()) else 0
     for heading, level in headings.items():
         if heading in outline.editorial_parts:
             previous = LEVELS["part"]
@@ -133,3 +133,9 @@ def load_outline(path: str | Path) -> Outline:
         if heading not in headings:
             raise outline.error(f"editorial part placed before unknown heading '{heading}'", f'"{heading}"')
     return outline
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]

@@ -1,0 +1,110 @@
+"""The Sphinx settings of a book, derived from its outline (title, author, language, sources).
+
+The repository's ``conf.py`` and every drafted book's ``conf.py`` call ``book_settings`` and
+then set what an editor may want to change (the CSL style, "Ibid.").
+"""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from .outline import LEVELS, Outline, load_outline
+from .reader import read_document
+
+
+def book_settings(outline_path: str | Path) -> dict[str, Any]:
+    """All Sphinx settings for the book described by ``outline_path``."""
+    outline = load_outline(outline_path)
+    return {
+        **_common(outline),
+        **_html(outline),
+        **_epub(outline),
+        **_latex(outline),
+    }
+
+
+def _common(outline: Outline) -> dict[str, Any]:
+    return {
+        "project": outline.title,
+        "author": outline.author,
+        "copyright": outline.publisher or outline.author,
+        "language": outline.language,
+        "root_doc": "index",
+        # Everything in the repository that is not the book stays out of it.
+        "include_patterns": ["index.md", "chapters/**"],
+        "exclude_patterns": ["_build", "dist", ".venv", "tests", "README.md"],
+        "extensions": ["myst_parser", "book.citations"],
+        "myst_enable_extensions": ["colon_fence"],
+        "myst_heading_anchors": 3,
+        "book_bibfiles": ["references.bib"],
+    }
+
+
+def _html(outline: Outline) -> dict[str, Any]:
+    return {
+        "html_theme": "sphinx_book_theme",
+        "html_title": outline.title,
+        "html_theme_options": {"use_sidenotes": True, "show_toc_level": 2, "home_page_in_toc": True},
+        "html_copy_source": False,
+        "html_show_sourcelink": False,
+    }
+
+
+def _epub(outline: Outline) -> dict[str, Any]:
+    summary = read_document(outline.summary) if outline.summary else None
+    description = " ".join(b.text for b in summary.blocks) if summary else outline.full_title
+    return {
+        "epub_basename": outline.filename,
+        "epub_title": outline.full_title,
+        "epub_author": outline.author,
+        "epub_language": outline.language,
+        "epub_publisher": outline.publisher or outline.author,
+        "epub_copyright": outline.rights or outline.publisher or outline.author,
+        "epub_identifier": uuid.uuid5(uuid.NAMESPACE_URL, f"book:{outline.filename}").urn,
+        "epub_scheme": "uuid",
+        "epub_uid": "book-id",
+        "epub_description": description,
+        "epub_show_urls": "no",
+        "epub_tocdepth": 3,
+        "epub_exclude_files": ["search.html"],
+    }
+
+
+def _latex(outline: Outline) -> dict[str, Any]:
+    has_parts = LEVELS["part"] in outline.headings.values() or bool(outline.editorial_parts)
+    meta = {"pdftitle": outline.full_title, "pdfauthor": outline.author, "pdflang": outline.language}
+    hyper = ", ".join(f"{k}={{{_tex_text(v)}}}" for k, v in meta.items())
+    return {
+        "latex_engine": "xelatex",
+        "latex_documents": [
+            ("index", f"{outline.filename}.tex", outline.full_title, outline.author, "manual", True)
+        ],
+        "latex_toplevel_sectioning": "part" if has_parts else "chapter",
+        "latex_use_xindy": False,
+        "latex_show_urls": "no",
+        "latex_domain_indices": False,
+        "latex_elements": {
+            "papersize": "a5paper",
+            "pointsize": "10pt",
+            # Noto covers Latin with diacritics, Greek and Cyrillic; xeCJK takes Chinese,
+            # Japanese and Korean characters to Noto CJK.
+            "fontpkg": r"""
+\setmainfont{Noto Serif}
+\setsansfont{Noto Sans}
+\setmonofont{Noto Sans Mono}
+\usepackage{xeCJK}
+\setCJKmainfont{Noto Serif CJK SC}
+\setCJKsansfont{Noto Sans CJK SC}
+\setCJKmonofont{Noto Sans Mono CJK SC}
+""",
+            "preamble": rf"\hypersetup{{{hyper}}}",
+            "sphinxsetup": "hmargin={1.6cm,1.6cm}, vmargin={1.8cm,2cm}",
+            "fncychap": "",
+        },
+    }
+
+
+def _tex_text(text: str) -> str:
+    """Plain text for a hyperref option: TeX's special characters dropped or escaped."""
+    return "".join("\\" + c if c in "&%$#_" else "" if c in "{}\\^~" else c for c in text)
