@@ -1,0 +1,175 @@
+"""The real book, built once per test run into a temporary folder, read back edition by edition."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from book.outline import load_outline
+from book.publish import publish
+from book.reader import read_document
+from book.model import Paragraph
+
+from .conftest import ARTICLE, ROOT, SUMMARY
+from .text_measure import coverage, epub_files, html_main_text, html_site_text, pdf_text, words
+
+pytestmark = pytest.mark.edition
+OUTLINE = load_outline(ROOT / "outline.toml")
+NAME = OUTLINE.filename
+MARKS = 62
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("book")
+    publish(["html", "epub", "pdf"], base / "dist", root=ROOT, build=base / "_build")
+    return base / "dist"
+
+
+@pytest.fixture(scope="module")
+def pdf(dist: Path) -> str:
+    return pdf_text(dist / f"{NAME}.pdf")
+
+
+@pytest.fixture(scope="module")
+def epub(dist: Path) -> dict[str, str]:
+    return epub_files(dist / f"{NAME}.epub")
+
+
+def source_paragraphs() -> list[str]:
+    return [b.text for path in (SUMMARY, ARTICLE) for b in read_document(path).blocks if isinstance(b, Paragraph)]
+
+
+def chapter_pages(dist: Path) -> list[Path]:
+    return sorted((dist / "html" / "chapters").glob("*.html"))
+
+
+def html_notes(page: Path) -> list[str]:
+    """The footnote numbers of a page, in reading order of their references."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    refs = soup.select("article a.footnote-reference, article label.sidenote-label, article label.margin-toggle.sidenote-number")
+    return [r.get_text(strip=True).strip("[]") for r in refs]
+
+
+# -- all editions --------------------------------------------------------------------------
+
+
+def test_editions_are_in_dist(dist: Path):
+    assert (dist / "html" / "index.html").is_file()
+    assert (dist / f"{NAME}.pdf").stat().st_size > 100_000
+    assert (dist / f"{NAME}.epub").stat().st_size > 50_000
+    assert not any(p.name.endswith((".new", ".old")) for p in dist.parent.iterdir())
+
+
+def test_landing_page_links_download_pdf_and_epub(dist: Path):
+    soup = BeautifulSoup((dist / "html" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = {a["href"] for a in soup.select("a[download]")}
+    assert links == {f"downloads/{NAME}.pdf", f"downloads/{NAME}.epub"}
+    for href in links:
+        assert (dist / "html" / href).stat().st_size > 50_000
+
+
+# -- notes -------------------------------------------------------------------------------------
+
+
+def test_html_one_footnote_per_mark_numbered_per_chapter(dist: Path):
+    total = 0
+    for page in chapter_pages(dist):
+        numbers = html_notes(page)
+        assert numbers == [str(n) for n in range(1, len(numbers) + 1)], page.name
+        total += len(numbers)
+    assert total == MARKS
+
+
+def test_epub_notes_are_noterefs_and_footnote_asides(epub: dict[str, str]):
+    refs = sum(len(re.findall(r'epub:type="noteref"', text)) for text in epub.values())
+    notes = sum(len(re.findall(r'<aside[^>]*epub:type="footnote"', text)) for text in epub.values())
+    assert refs == notes == MARKS
+
+
+def test_pdf_has_the_notes_text(pdf: str):
+    flat = " ".join(pdf.split())
+    # Note 6 (commentary), notes 16 and 17 (quoted passages), note 32 (a short cite)
+    for phrase in ("largely a summary of", "Probably the first clash", "raided three Russian villages", "Deasy"):
+        assert phrase in flat, phrase
+    assert "Routledge" in flat  # Alex Marshall's first citation is the full note
+
+
+def test_pdf_footnotes_are_real_footnotes(dist: Path):
+    tex = next((dist.parent / "_build" / "latex").glob("*.tex")).read_text(encoding="utf-8")
+    assert tex.count(r"\begin{footnote}") == MARKS
+
+
+# -- text -------------------------------------------------------------------------------------
+
+
+def test_every_paragraph_is_in_the_html(dist: Path):
+    share, per = coverage(source_paragraphs(), html_site_text(dist / "html"))
+    assert share >= 0.98, f"{share:.3f}; weakest: {sorted(per)[:3]}"
+
+
+def test_every_paragraph_is_in_the_pdf(pdf: str):
+    share, per = coverage(source_paragraphs(), pdf)
+    assert share >= 0.95, f"{share:.3f}; weakest: {sorted(per)[:3]}"
+
+
+def test_web_cruft_is_not_in_the_book(dist: Path, pdf: str):
+    site = html_site_text(dist / "html")
+    for text in (site, pdf):
+        assert "Read more about" not in text and "Gertrude Stein" not in text
+
+
+# -- PDF -------------------------------------------------------------------------------------
+
+
+def test_pdf_metadata_bookmarks_and_fonts(dist: Path):
+    reader = PdfReader(dist / f"{NAME}.pdf")
+    meta = reader.metadata
+    assert meta.title == OUTLINE.full_title and meta.author == OUTLINE.author
+    top = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "Imperial period" in top and "1755–1917" in top
+    log = next((dist.parent / "_build" / "latex").glob("*.log")).read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log
+    assert "shell escape" not in log.lower() or "restricted" in log.lower()
+
+
+def test_pdf_renders_special_characters(pdf: str):
+    for text in ("Chʻing", "Sükhbaatar", "1755–1917"):
+        assert text in pdf, text
+
+
+# -- EPUB ------------------------------------------------------------------------------------
+
+
+def test_epub_metadata(epub: dict[str, str]):
+    opf = next(text for name, text in epub.items() if name.endswith(".opf"))
+    for tag in ("dc:title", "dc:creator", "dc:language", "dc:identifier", "dc:date", "dc:rights", "dc:description"):
+        assert re.search(rf"<{tag}[^>]*>[^<]+</{tag}>", opf), tag
+    assert "Prior to the 1600s" in opf  # the summary is the e-book's description
+
+
+def test_epubcheck_reports_nothing(dist: Path):
+    if not shutil.which("java"):
+        pytest.fail("java is missing: run make (it installs default-jre-headless)")
+    proc = subprocess.run(
+        [str(Path(shutil.which("epubcheck") or ROOT / ".venv/bin/epubcheck")), str(dist / f"{NAME}.epub")],
+        capture_output=True,
+        text=True,
+    )
+    out = proc.stdout + proc.stderr
+    assert "No errors or warnings detected" in out, out[-3000:]
+
+
+# -- HTML --------------------------------------------------------------------------------------
+
+
+def test_html_search_index_has_the_text(dist: Path):
+    index = (dist / "html" / "searchindex.js").read_text(encoding="utf-8")
+    assert "nerchinsk" in index.lower()
+    assert (dist / "html" / "search.html").is_file()
