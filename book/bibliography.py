@@ -1,0 +1,387 @@
+"""The book's bibliography: every note and reading list parsed into one deduplicated
+``references.bib``, and each note's citation markup.
+
+``build_bibliography(documents)`` parses the notes and the "Further reading" / "Primary
+sources" lists (``book.refparse``), merges references to one work (same first-author family
+name and year, and one normalised title a word-prefix of the other), resolves short cites
+("Deasy 1901", "Ananich and Lebedev, "Sergei Witte"") to the full entry, gives each work a key
+(``book.bibkeys``) and applies the hand corrections of ``bib-corrections.toml``.
+
+Corrections file: one TOML table per entry key; each ``field = "value"`` sets a field
+(``ENTRYTYPE`` changes the type), ``remove = ["field", ...]`` drops fields. A table naming a key
+that does not exist is an error naming the file and line.
+
+Note markup (MyST roles in Pandoc citation syntax, for the citation extension):
+
+* a note that is only citations: ``{cite}`@key, p. 3; see @other```;
+* a note with commentary: ``{note}`text [@key, p. 3] more text```; in the commentary text
+  ``\\`` ``[`` ``]`` and ``@`` are escaped with a backslash (``\\\\ \\[ \\] \\@``) and a backtick
+  becomes ``ʼ`` (U+02BC), in both roles.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tomllib
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import model
+
+from .bibkeys import first_name_part, norm_title, resolve_collisions, split_names, words
+from .errors import BookError, read_text
+from .model import Document
+from .refparse import FIELD_ORDER, Reference, normalise_pages, parse_note, parse_reference, _is_commentary
+
+REFERENCE_LISTS = ("Further reading", "Primary sources")
+
+__all__ = ["Bibliography", "build_bibliography", "write_bib", "bib_command", "REFERENCE_LISTS"]
+
+
+@dataclass
+class _Cite:
+    work: "_Work"
+    locator: str = ""
+    prefix: str = ""
+
+
+@dataclass
+class _Work:
+    """The references to one work, and the entry they make."""
+
+    refs: list[Reference]
+    entry_type: str = "misc"
+    fields: dict[str, str] = field(default_factory=dict)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (field, reason)
+    key: str = ""
+
+    def merge(self) -> None:
+        base = max(self.refs, key=lambda r: (len(r.fields), -self.refs.index(r)))
+        self.entry_type = base.entry_type
+        merged = dict(base.fields)
+        for ref in self.refs:
+            for k, v in ref.fields.items():
+                merged.setdefault(k, v)
+        self.fields = {k: merged[k] for k in FIELD_ORDER if k in merged}
+        self.fields.update({k: v for k, v in sorted(merged.items()) if k not in self.fields})
+        for ref in self.refs:
+            for p in ref.problems:
+                item = ("isbn" if "ISBN" in p else "author", p)
+                if item not in self.problems:
+                    self.problems.append(item)
+
+
+def _families(names: str) -> list[str]:
+    return ["".join(words(n.split(",")[0])) for n in split_names(names) if n != "others"]
+
+
+def _same_work(a: Reference, b: Reference) -> bool:
+    fa, fb = first_name_part(a.fields)[0], first_name_part(b.fields)[0]
+    if fa != fb or a.fields.get("year", "") != b.fields.get("year", ""):
+        return False
+    ta, tb = norm_title(a.fields.get("title", "")), norm_title(b.fields.get("title", ""))
+    if not ta or not tb:
+        return False
+    short, long = sorted((ta, tb), key=len)
+    return long == short or long.startswith(short + " ")
+
+
+class Bibliography:
+    """The deduplicated entries of a set of documents and each note's citations."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[str, str]] = {}
+        self._notes: dict[tuple[str, int], list[str | _Cite]] = {}
+        self._lists: dict[tuple[str, str], list[tuple[str | None, str]]] = {}
+        self._problems: list[tuple[str, str]] = []
+
+    def note_markup(self, doc: str, number: int) -> str:
+        """The MyST role for note ``number`` of document ``doc`` (see the module docstring)."""
+        try:
+            parts = self._notes[(doc, number)]
+        except KeyError:
+            raise KeyError(f"no note {number} in document {doc!r}") from None
+        cites = [p for p in parts if isinstance(p, _Cite)]
+        texts = [p for p in parts if isinstance(p, str)]
+        if cites and all(not t.strip(" .;,") for t in texts):
+            return "{cite}`" + "; ".join(_cite_text(c) for c in cites) + "`"
+        body = "".join(_escape(p) if isinstance(p, str) else f"[{_cite_text(p)}]" for p in parts)
+        return "{note}`" + body.strip() + "`"
+
+    def reading_list(self, doc: str, name: str) -> list[tuple[str | None, str]]:
+        """(key, or None if the item is not a reference; original text) for each list item."""
+        return list(self._lists.get((doc, name), []))
+
+    def needs_editor(self) -> list[tuple[str, str]]:
+        """(key, reason) for entries an editor should complete or check."""
+        return list(self._problems)
+
+
+def _escape(text: str) -> str:
+    text = text.replace("`", "ʼ").replace("\n", " ")
+    return re.sub(r"([\\\[\]@])", r"\\\1", text)
+
+
+def _cite_text(c: _Cite) -> str:
+    text = (c.prefix + " " if c.prefix else "") + "@" + c.work.key
+    if c.locator:
+        text += ", " + c.locator.replace("`", "ʼ").replace(";", ",")
+    return text
+
+
+def build_bibliography(
+    documents: list[Document], corrections: Path | None = Path("bib-corrections.toml")
+) -> Bibliography:
+    """Parse, merge and key every reference of ``documents``; apply ``corrections``."""
+    works: list[_Work] = []
+    notes: dict[tuple[str, int], list[str | Reference]] = {}
+    lists: dict[tuple[str, str], list[tuple[Reference | None, str]]] = {}
+
+    def add(ref: Reference) -> None:
+        for w in works:
+            if _same_work(w.refs[0], ref):
+                w.refs.append(ref)
+                return
+        works.append(_Work([ref]))
+
+    for doc in documents:
+        for note in doc.notes:
+            parts = parse_note(note.text)
+            notes[(doc.name, note.number)] = parts
+            for p in parts:
+                if isinstance(p, Reference) and p.kind == "full":
+                    add(p)
+        for name in REFERENCE_LISTS:
+            items: list[tuple[Reference | None, str]] = []
+            for item in doc.lists.get(name, []):
+                ref = None
+                text = item.text.replace("\n", " ")
+                if not _is_commentary(text):
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        ref = parse_reference(text)
+                    if ref.kind == "full":
+                        add(ref)
+                    elif ref.kind != "short":
+                        ref = None
+                items.append((ref, item.text))
+            if items:
+                lists[(doc.name, name)] = items
+    for w in works:
+        w.merge()
+
+    by_ref: dict[int, _Work] = {id(r): w for w in works for r in w.refs}
+    minimal: list[_Work] = []
+
+    def resolve(ref: Reference) -> _Work:
+        if id(ref) in by_ref:
+            return by_ref[id(ref)]
+        work = _resolve_short(ref, works) or _resolve_short(ref, minimal)
+        if work is None:
+            work = _Work([ref], "misc", {k: v for k, v in ref.fields.items() if k in ("author", "year", "title")})
+            work.problems.append(("title", f"cited only in short form ({ref.raw.strip()!r}): no full reference found"))
+            minimal.append(work)
+        else:
+            work.refs.append(ref)
+        by_ref[id(ref)] = work
+        return work
+
+    bib = Bibliography()
+    for (doc_name, number), parts in notes.items():
+        out: list[str | _Cite] = []
+        for p in parts:
+            if isinstance(p, str):
+                out.append(p)
+                continue
+            if p.kind == "ibid":
+                prev = _previous_work(bib, doc_name, number)
+                if prev is None:
+                    out.append(p.raw)
+                    continue
+                out.append(_Cite(prev, p.locator, p.prefix))
+                continue
+            work = resolve(p)
+            locator = p.locator
+            if p.kind == "short" and locator and _same_pages(locator, work.fields.get("pages", "")):
+                locator = ""  # the short cite names the whole article
+            out.append(_Cite(work, locator, p.prefix))
+        bib._notes[(doc_name, number)] = out
+    list_works: dict[tuple[str, str], list[tuple[_Work | None, str]]] = {}
+    for k, items in lists.items():
+        list_works[k] = [((resolve(r) if r is not None else None), text) for r, text in items]
+
+    all_works = works + minimal
+    keys = resolve_collisions([w.fields for w in all_works])
+    for w, key in zip(all_works, keys):
+        w.key = key
+    for k, witems in list_works.items():
+        bib._lists[k] = [((w.key if w else None), text) for w, text in witems]
+
+    touched = _apply_corrections(all_works, corrections)
+    for w in sorted(all_works, key=lambda w: w.key):
+        bib.entries[w.key] = {"ENTRYTYPE": w.entry_type, **w.fields}
+        for fld, reason in w.problems + _check(w):
+            if fld not in touched.get(w.key, set()):
+                bib._problems.append((w.key, reason))
+    return bib
+
+
+def _same_pages(locator: str, pages: str) -> bool:
+    body = re.sub(r"^pp?\.\s*", "", locator)
+    return bool(pages) and normalise_pages(body) == pages
+
+
+def _previous_work(bib: Bibliography, doc: str, number: int) -> _Work | None:
+    for n in range(number - 1, 0, -1):
+        cites = [p for p in bib._notes.get((doc, n), []) if isinstance(p, _Cite)]
+        if cites:
+            return cites[-1].work
+    return None
+
+
+def _resolve_short(ref: Reference, works: list[_Work]) -> _Work | None:
+    """The work a short cite names: same family names (in order), and the same year or a
+    title that begins with the short title's words."""
+    fams = _families(ref.fields.get("author", ""))
+    year = ref.fields.get("year", "")
+    short_title = norm_title(ref.fields.get("title", ""))
+    for w in works:
+        wf = _families(w.fields.get("author", "") or w.fields.get("editor", ""))
+        if not fams or wf[: len(fams)] != fams:
+            continue
+        if year and w.fields.get("year") != year:
+            continue
+        if short_title:
+            title = norm_title(w.fields.get("title", ""))
+            if not (title == short_title or title.startswith(short_title + " ")):
+                continue
+        return w
+    return None
+
+
+def _check(w: _Work) -> list[tuple[str, str]]:
+    """Generic checks on a finished entry."""
+    out: list[tuple[str, str]] = []
+    names = split_names(w.fields.get("author", ""))
+    if len(names) > 1:
+        bare = [n for n in names if "," not in n and not n.startswith("{") and n != "others"]
+        if bare:
+            out.append(("author", f"author list looks garbled: {', '.join(bare)} has no given name"))
+    if w.entry_type not in ("online", "misc") and "year" not in w.fields:
+        out.append(("year", "no year"))
+    return out
+
+
+def _apply_corrections(works: list[_Work], path: Path | None) -> dict[str, set[str]]:
+    """Apply the corrections file; return key -> fields it set or removed."""
+    touched: dict[str, set[str]] = {}
+    if path is None or not Path(path).exists():
+        return touched
+    text = read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BookError(f"not valid TOML: {exc}", path, hint="fix the syntax (see the comments at the top)") from None
+    by_key = {w.key: w for w in works}
+    for key, changes in data.items():
+        line = _table_line(text, key)
+        if key not in by_key:
+            raise BookError(
+                f"correction for unknown key {key!r}",
+                path,
+                line,
+                hint="keys are listed in references.bib; rename or delete this table",
+            )
+        if not isinstance(changes, dict):
+            raise BookError(f"{key!r} must be a table of fields", path, line)
+        w = by_key[key]
+        for fld in changes.get("remove", []):
+            w.fields.pop(str(fld), None)
+            touched.setdefault(key, set()).add(str(fld))
+        for fld, value in changes.items():
+            if fld == "remove":
+                continue
+            if not isinstance(value, str):
+                raise BookError(f"{key}.{fld} must be a string", path, line)
+            if fld == "ENTRYTYPE":
+                w.entry_type = value
+            else:
+                w.fields[fld] = value
+            touched.setdefault(key, set()).add(fld)
+    return touched
+
+
+def _table_line(text: str, key: str) -> int | None:
+    rx = re.compile(r'^\s*\[\s*(?:"' + re.escape(key) + r'"|' + re.escape(key) + r")\s*\]")
+    for i, line in enumerate(text.splitlines(), 1):
+        if rx.match(line):
+            return i
+    return None
+
+
+def _bib_value(value: str) -> str:
+    depth = 0
+    for ch in value:
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            break
+    return value if depth == 0 else value.replace("{", "").replace("}", "")
+
+
+def bibtex_format() -> bibtexparser.BibtexFormat:
+    fmt = bibtexparser.BibtexFormat()
+    fmt.indent = "  "
+    fmt.value_column = "auto"
+    fmt.block_separator = "\n"
+    fmt.trailing_comma = True
+    return fmt
+
+
+def entries_to_bibtex(entries: dict[str, dict[str, str]], header: str | None = None) -> str:
+    """BibTeX text for ``entries`` (key -> fields with ENTRYTYPE), in the given order."""
+    library = bibtexparser.Library()
+    if header:
+        library.add(model.ImplicitComment(header))
+    for key, fields in entries.items():
+        library.add(
+            model.Entry(
+                fields["ENTRYTYPE"],
+                key,
+                [model.Field(k, _bib_value(v)) for k, v in fields.items() if k not in ("ENTRYTYPE", "ID")],
+            )
+        )
+    return bibtexparser.write_string(library, bibtex_format=bibtex_format())
+
+
+HEADER = (
+    "% Generated by `python -m book bib` from the documents' notes and reading lists.\n"
+    "% Do not edit: put corrections in bib-corrections.toml."
+)
+
+
+def write_bib(bib: Bibliography, path: Path) -> None:
+    """Write ``bib.entries`` to ``path`` (atomically; same input, same bytes)."""
+    text = entries_to_bibtex(bib.entries, HEADER)
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, path)
+
+
+def bib_command(documents: list[Path], out: Path) -> int:
+    """``python -m book bib``: rebuild ``out`` from ``documents``; report to stderr."""
+    from .reader import read_document
+
+    docs = [read_document(p) for p in documents]
+    bib = build_bibliography(docs)
+    write_bib(bib, out)
+    todo = bib.needs_editor()
+    print(f"{out}: {len(bib.entries)} entries", file=sys.stderr)
+    if todo:
+        print(f"{len(todo)} need an editor (fix in bib-corrections.toml):", file=sys.stderr)
+        for key, reason in todo:
+            print(f"  {key}: {reason}", file=sys.stderr)
+    return 0
