@@ -87,6 +87,11 @@ PERIODICAL_WORD = re.compile(
     r"Chronicle|Magazine|Daily|Weekly|Review|Economist|Independent|Observer|Bulletin|Izvestia|"
     r"Pravda|Spectator|Standard|Mail|Star|Courier|Associated Press|AP|AFP|Xinhua|TASS|BBC)\b"
 )
+CORPORATE_WORD = re.compile(
+    r"\b(?:Bank|Council|Society|Association|Institute|University|Government|Ministry|Committee|"
+    r"Organi[sz]ation|Office|Agency|Commission|Foundation|Department|Bureau|Academy|Centre|Center|"
+    r"Party|Corporation|Nations|Programme|Program|Group|Company|Federation|Republic|Library|Museum)\b"
+)
 PARTICLES = frozenset("de da del della di du van von der den la le al el bin ibn ter ten dos das y".split())
 ABBREVIATIONS = frozenset(
     "p pp pt vol vols no nos ed eds trans rev repr st dr mr mrs jr sr co inc ltd ch chap fig n nn "
@@ -261,6 +266,8 @@ def parse_names(text: str, allow_corporate: bool = False) -> str | None:
             names += [_person(p) for p in pieces]
         for c in chunks[1:]:
             names.append(_person(c))
+    if allow_corporate and CORPORATE_WORD.search(text):
+        return "{" + text.strip().rstrip(".,;") + "}"
     if names and all(names):
         if others:
             names.append("others")
@@ -284,7 +291,7 @@ def _looks_corporate(text: str) -> bool:
 _DATE_WORDS = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}|[A-Z][a-z]+\s+\d{4}|\d{4})"
 _WAYBACK = re.compile(rf"(?:\b[Oo]nline\s+)?\bArchived(?:\s+\(PDF\))?\s+{_DATE_WORDS}\s+at the Wayback Machine\.?")
 _ARCHIVED = re.compile(rf"\bArchived(?:\s+\(PDF\))?\s+from the original\s+on\s+({_DATE_WORDS})\.?")
-_RETRIEVED = re.compile(rf"\b(?:Retrieved|Accessed)(?:\s+on)?\s+({_DATE_WORDS})\.?")
+_RETRIEVED = re.compile(rf"\b(?:[Rr]etrieved|[Aa]ccessed)(?:\s+on)?\s+({_DATE_WORDS})\.?")
 _DOI = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/\S+?)(?=[.,;]?(?:\s|$))", re.I)
 _URL = re.compile(r"\bhttps?://\S+?(?=[.,;]?(?:\s|$))")
 _ISBN = re.compile(r"\bISBN(?:-1[03])?:?\s*([\dXx][\dXx\s\-–]{8,16}[\dXx])\b\.?")
@@ -293,6 +300,10 @@ _OCLC = re.compile(r"\bOCLC:?\s*(\d+)\b\.?")
 _THESIS = re.compile(
     r"\((?:(?P<ma>M\.?A\.?|M\.?Sc?\.?|Master'?s)\s+)?(?:(?:Ph\.?\s?D\.?|Doctoral|PhD)\s+)?"
     r"(?P<kind>[Tt]hesis|[Dd]issertation)\)"
+)
+_THESIS_PAREN = re.compile(
+    rf"\((?P<kind>(?:Ph\.?\s?D\.?|Doctoral|M\.?A\.?|Master'?s)\s+(?:diss\.|dissertation|thesis)),\s*"
+    rf"(?P<school>[^()]+?),\s*(?P<year>{YEAR})\)"
 )
 _TRAILING_DEBRIS = re.compile(
     r"[\s,;.]*\b(?:full text(?: online)?|online(?:\s+(?:free|(?:book\s+)?reviews?|edition|version))?|"
@@ -343,7 +354,13 @@ def _extract_extras(s: str) -> tuple[str, dict[str, str], list[str], str]:
             fields[name] = m.group(1)
             s = s[: m.start()] + " " + s[m.end():]
     thesis = ""
-    m = _THESIS.search(s)
+    m = _THESIS_PAREN.search(s)
+    if m:
+        thesis = "mastersthesis" if re.match(r"M", m.group("kind")) else "phdthesis"
+        fields["school"] = m.group("school").strip()
+        fields["year"] = m.group("year")
+        s = s[: m.start()] + "()" + s[m.end():]
+    m = _THESIS.search(s) if not thesis else None
     if m:
         thesis = "mastersthesis" if m.group("ma") else "phdthesis"
         s = s[: m.start()] + " " + s[m.end():]
@@ -355,7 +372,9 @@ def _extract_extras(s: str) -> tuple[str, dict[str, str], list[str], str]:
         s = t
     s = re.sub(r"\s+", " ", s)
     s = re.sub(r"\s+([.,;:])", r"\1", s)
-    s = re.sub(r"\.(?:\s*\.)+(?!\.)", ".", s).strip()
+    s = re.sub(r",(?:\s*,)+", ",", s)
+    s = re.sub(r"[,;]\s*\.", ".", s)
+    s = re.sub(r"\.(?:\s*\.)+(?!\.)", ".", s).strip().rstrip(",;").strip()
     return s, fields, problems, thesis
 
 
@@ -462,7 +481,7 @@ def _edition(title: str, fields: dict[str, str]) -> str:
 # journal and collection tails
 
 
-def _journal_tail(after: str, fields: dict[str, str]) -> tuple[bool, str]:
+def _journal_tail(after: str, fields: dict[str, str], have_year: bool = False) -> tuple[bool, str]:
     """Parse "Journal 43#3 (2010): 341–356", "Journal (2014) 42#4", "J, vol. 4, no. 2, 2001,
     pp. 3–9", "J 12, no. 3 (2001): 45–67, 52", "J, 12(3), 45–67" ... Returns (ok, locator)."""
     a = after.strip().rstrip(".").strip()
@@ -499,10 +518,11 @@ def _journal_tail(after: str, fields: dict[str, str]) -> tuple[bool, str]:
         tail = tail[: pm.start()]
     if "year" not in f:
         y2 = re.search(rf",\s*({YEAR})\b", tail)
-        if not y2:
+        if y2:
+            f["year"] = y2.group(1)
+            tail = tail[: y2.start()] + " " + tail[y2.end():]
+        elif not (have_year and ("pages" in f or re.search(r"\d+\s*\(\d+\)", tail))):
             return False, ""
-        f["year"] = y2.group(1)
-        tail = tail[: y2.start()] + " " + tail[y2.end():]
     vm = re.search(r"(?:^|\s|,)(?:vol\.\s*)?(\d+)\s*(?:[.#]\s*(\d+)|\((\d+[–-]?\d*)\))?(?=[\s,:]|$)", tail, re.I)
     if vm:
         f["volume"] = vm.group(1)
@@ -572,9 +592,13 @@ def _collection_tail(after: str, fields: dict[str, str]) -> bool:
         if m.group("pub"):
             pubinfo(m.group("pub"))
         return True
-    m = re.fullmatch(r"(?P<book>.+?),\s*(?:ed\.|edited by)\s+(?P<eds>[^(,]+?)(?:\s*(?P<paren>\([^()]*\)))?(?:[,.]\s*(?P<tail>.*))?", rest)
+    m = re.fullmatch(r"(?P<book>.+?),\s*(?:ed\.|edited by)\s+(?P<eds>[^(,]+?)(?:\s*(?P<paren>\([^()]*\)))?(?:,\s*(?P<tail>.*))?", rest)
     if m and parse_names(m.group("eds")):
-        fields.update(booktitle=m.group("book").strip(), editor=parse_names(m.group("eds")) or "")
+        book = m.group("book").strip()
+        vm = re.search(r",\s*(?:vol\.|volume)\s*(\d+)$", book, re.I)
+        if vm:
+            fields["volume"], book = vm.group(1), book[: vm.start()]
+        fields.update(booktitle=book, editor=parse_names(m.group("eds")) or "")
         pubinfo((m.group("paren") or "") + " " + (m.group("tail") or "") if m.group("paren") else (m.group("tail") or ""))
         return True
     return False
@@ -593,7 +617,15 @@ def _after_quoted_title(title: str, after: str, fields: dict[str, str]) -> tuple
         return ("online" if web else "misc"), ""
     if re.match(r"^[Ii]n:?\s", after) and _collection_tail(after, fields):
         return "incollection", ""
-    ok, loc = _journal_tail(after, fields)
+    dm = re.fullmatch(r"(?P<c>[^\d]+?),\s+(?P<d>[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4})\.?", after)
+    if dm and parse_date(dm.group("d"))[1]:  # newspaper: "New York Times, May 15, 2014"
+        _set_date(fields, dm.group("d"))
+        if PERIODICAL_WORD.search(dm.group("c")):
+            fields["journal"] = dm.group("c").strip()
+            return "article", ""
+        fields["organization"] = dm.group("c").strip()
+        return "online", ""
+    ok, loc = _journal_tail(after, fields, have_year="year" in fields)
     if ok:
         return "article", loc
     # CS1 / web: "Journal. 10 (2): 147–158.", "Paper. 25 Sep 1951.", "Website."
@@ -681,6 +713,15 @@ def _cs1_segments(segs: list[str], fields: dict[str, str], thesis: str) -> tuple
     if i < len(segs):
         fields["title"] = _title_volume(_edition(segs[i], fields), fields)
         i += 1
+    if i < len(segs) and re.match(r"^In:?\s", segs[i]):
+        if _collection_tail(". ".join(segs[i:]), fields):
+            return "incollection", ""
+    if i < len(segs) and "year" in fields:
+        jf: dict[str, str] = {}
+        ok, loc = _journal_tail(segs[i], jf, have_year=True)
+        if ok and ("volume" in jf or "pages" in jf):
+            fields.update(jf)
+            return "article", loc
     for seg in segs[i:]:
         sm = re.fullmatch(r"\((?:Volume|Vol\.?|No\.?)\s*(\d+)\s+of\s+(.+)\)", seg)
         if sm:
@@ -827,7 +868,7 @@ _TRAIL_LOC = re.compile(
     r"(?:^|(?<=[\s.,;:)]))(?P<loc>(?:pp?\.?\s*|pages?\s+)(?:\d[\dA-Za-z]*|[ivxlc]+)(?:\s*[–—-]\s*(?:\d+|[ivxlc]+)?)?"
     r"(?:\s*,\s*\d+(?:\s*[–—-]\s*\d*)?)*(?:\s*ff?\.?)?\+?)[\s.,]*$"
 )
-_BARE_LOC = re.compile(r"(?<=\))\s*,\s*(?P<loc>\d+(?:\s*[–-]\s*\d+)?(?:\s*,\s*\d+(?:\s*[–-]\s*\d+)?)*)\s*\.?$")
+_BARE_LOC = re.compile(r"(?<=[)\"])\s*,\s*(?P<loc>\d+(?:\s*[–-]\s*\d+)?(?:\s*,\s*\d+(?:\s*[–-]\s*\d+)?)*)\s*\.?$")
 
 
 def parse_reference(text: str) -> Reference:
@@ -869,8 +910,23 @@ def _parse_clean(s: str, extras: dict[str, str], thesis: str) -> Reference | Non
         m = _BARE_LOC.search(s)
         if m:
             trail, s = m.group("loc"), s[: m.start()]
+    s = s.replace("()", "").strip(" ,")
     fields: dict[str, str] = dict(extras)
 
+    pm = re.fullmatch(r"\(([^()]+)\)\.?", s)
+    if pm:
+        s = pm.group(1)
+    sm = re.fullmatch(rf"(?P<names>[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),?\s+(?P<year>{YEAR})[a-z]?[,:]\s*(?P<loc>\d+(?:\s*[–-]\s*\d+)?)\.?", s)
+    if sm and not trail and not extras:
+        names = parse_names(sm.group("names"))
+        if names:
+            return _finish(Reference("misc", {"author": names, "year": sm.group("year")}, kind="short"), sm.group("loc"))
+    sm = re.fullmatch(r"(?P<names>[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),\s*(?P<title>\"[^\"]+\"|[^\"(),]+?),\s*(?P<loc>\d+(?:\s*[–-]\s*\d+)?)\.?", s)
+    if sm and not trail and not extras and not re.search(r"\d{4}", s):
+        names = parse_names(sm.group("names"))
+        if names:
+            ref = Reference("misc", {"author": names, "title": _unquote(sm.group("title"))}, kind="short")
+            return _finish(ref, sm.group("loc"))
     # short cites: "Deasy 1901", "Ananich and Lebedev, "Sergei Witte"", "Perdue, China Marches West"
     sm = re.fullmatch(rf"\(?(?P<names>(?:[^\W\d_][\w'’\-]*\s+)*?[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),?\s+\(?(?P<year>{YEAR})[a-z]?\)?[.,]?", s)
     if sm and all(_is_name_token(t) for t in sm.group("names").replace("et al.", "").split() if t not in ("and", "&")) \
@@ -959,7 +1015,9 @@ def _body(rest: str, fields: dict[str, str], thesis: str) -> Reference | None:
     if m:
         etype, loc = _after_quoted_title(_title_end(m.group("title")), m.group("after"), fields)
         if etype == "misc" and not m.group("after").strip():
-            return None
+            if not thesis:
+                return None
+            etype = thesis
         return Reference(etype, fields, loc)
     etype, annotation = _book_tail(rest, fields)
     if etype:
