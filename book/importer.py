@@ -134,6 +134,11 @@ def _pages(outline: Outline, summary: Document | None, article: Document, bib: B
             pages.append(current)
         elif block.level > LEVELS["chapter"]:
             current.body.append(myst.heading(block.level - 1, block.text))
+    if not intro.body:  # a document with no lead has no introduction
+        pages.remove(intro)
+        for page in pages:
+            if intro.name in page.children:
+                page.children.remove(intro.name)
     return pages + _back_matter(outline, has_parts)
 
 

@@ -22,6 +22,7 @@ class Outline:
     publisher: str
     rights: str
     filename: str
+    edition: str
     summary: Path | None
     sources: tuple[Path, ...]  # the documents whose text makes the chapters, in order
     titles: dict[str, str]
@@ -99,6 +100,7 @@ def load_outline(path: str | Path) -> Outline:
         publisher=book.get("publisher", ""),
         rights=book.get("rights", ""),
         filename=book.get("filename", "book"),
+        edition=str(book.get("edition", "1.0")),
         summary=source("summary"),
         sources=tuple(source("documents", v) for v in _as_list(sources.get("documents", sources.get("article")))),  # type: ignore[misc]
         titles={"overview": "Overview", "introduction": "Introduction", **data.get("titles", {})},

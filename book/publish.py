@@ -37,8 +37,10 @@ def publish(editions: list[str], dist: Path, root: Path | None = None, build: Pa
     builders = ["latex" if e == "pdf" else e for e in EDITIONS if e in editions]
     first, rest = builders[0], builders[1:]
     _sphinx(first, root, build)  # reads every source once into the shared doctree cache
+    if rest:
+        _say(f"building the {' and '.join(rest)} editions side by side")
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for future in [pool.submit(_sphinx, b, root, build) for b in rest]:
+        for future in [pool.submit(_sphinx, b, root, build, False) for b in rest]:
             future.result()
     if "pdf" in editions:
         _latexmk(build / "latex", name)
@@ -59,14 +61,18 @@ def _say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def _sphinx(builder: str, root: Path, build: Path) -> None:
-    _say(f"building the {builder} edition")
+def _sphinx(builder: str, root: Path, build: Path, announce: bool = True) -> None:
+    if announce:
+        _say(f"building the {builder} edition")
     out = build / builder
     cmd = [
         sys.executable, "-m", "sphinx", "-b", builder, "-d", str(build / "doctrees"),
         "-j", "auto", "--keep-going", "-q", str(root), str(out),
     ]  # fmt: skip
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    # The book's conf.py imports this package, wherever the book is.
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
     problems = [line for line in proc.stderr.splitlines() if _PROBLEM.search(line)]
     errors = [line for line in problems if "WARNING" not in line]
     for line in problems:

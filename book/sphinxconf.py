@@ -31,12 +31,15 @@ def _common(outline: Outline) -> dict[str, Any]:
         "copyright": outline.publisher or outline.author,
         "language": outline.language,
         "root_doc": "index",
+        "version": outline.edition,
+        "release": outline.edition,
         # Everything in the repository that is not the book stays out of it.
         "include_patterns": ["index.md", "chapters/**"],
         "exclude_patterns": ["_build", "dist", ".venv", "tests", "README.md"],
         "extensions": ["myst_parser", "book.citations"],
         "myst_enable_extensions": ["colon_fence"],
         "myst_heading_anchors": 3,
+        "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
         "book_bibfiles": ["references.bib"],
     }
 
@@ -54,6 +57,7 @@ def _html(outline: Outline) -> dict[str, Any]:
 def _epub(outline: Outline) -> dict[str, Any]:
     summary = read_document(outline.summary) if outline.summary else None
     description = " ".join(b.text for b in summary.blocks) if summary else outline.full_title
+    identifier = f"book-{uuid.uuid5(uuid.NAMESPACE_URL, f'book:{outline.filename}').hex}"
     return {
         "epub_basename": outline.filename,
         "epub_title": outline.full_title,
@@ -61,9 +65,10 @@ def _epub(outline: Outline) -> dict[str, Any]:
         "epub_language": outline.language,
         "epub_publisher": outline.publisher or outline.author,
         "epub_copyright": outline.rights or outline.publisher or outline.author,
-        "epub_identifier": uuid.uuid5(uuid.NAMESPACE_URL, f"book:{outline.filename}").urn,
+        # toc.ncx carries epub_uid as the book's identifier: both must be the same XML name.
+        "epub_identifier": identifier,
         "epub_scheme": "uuid",
-        "epub_uid": "book-id",
+        "epub_uid": identifier,
         "epub_description": description,
         "epub_show_urls": "no",
         "epub_tocdepth": 3,

@@ -139,6 +139,7 @@ class BibliographyTransform(SphinxPostTransform):
             return
         store = get_store(self.env.srcdir, self.config)
         domain = self.env.domains["bookcite"]
+        used_ids: set[str] = set(self.document.ids)
         for placeholder in placeholders:
             mode = placeholder["mode"]
             if mode == "all":
@@ -157,7 +158,10 @@ class BibliographyTransform(SphinxPostTransform):
                                  subtype="citation")
                 for key, marked in entries:
                     entry = nodes.paragraph("", "", classes=["csl-entry"])
-                    entry["ids"].append(nodes.make_id(f"bib-{key}"))
+                    anchor = nodes.make_id(f"bib-{key}")
+                    if anchor not in used_ids:  # a work in two lists is one anchor, the first
+                        used_ids.add(anchor)
+                        entry["ids"].append(anchor)
                     entry.extend(to_nodes(marked))
                     container += entry
             placeholder.replace_self(container)
