@@ -102,7 +102,10 @@ def _latex(outline: Outline) -> dict[str, Any]:
 \setCJKmainfont{Noto Serif CJK SC}
 \setCJKsansfont{Noto Sans CJK SC}
 \setCJKmonofont{Noto Sans Mono CJK SC}
+% Quotes, dashes and the ellipsis belong to the Latin text, not to xeCJK's full-width set.
+\xeCJKDeclareCharClass{Default}{"2013, "2014, "2018, "2019, "201C, "201D, "2026, "00B7}
 """,
+            "releasename": "Edition",
             "preamble": rf"\hypersetup{{{hyper}}}",
             "sphinxsetup": "hmargin={1.6cm,1.6cm}, vmargin={1.8cm,2cm}",
             "fncychap": "",

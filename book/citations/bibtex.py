@@ -226,6 +226,9 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     for bib_name, csl_name in RAW_FIELDS.items():
         if fields.get(bib_name, "").strip():
             item[csl_name] = _PRIVATE.sub("", fields[bib_name].strip())
+    if "title-short" not in item and ": " in item.get("title", ""):
+        # Chicago's short form uses the main title without its subtitle (as Zotero does).
+        item["title-short"] = item["title"].split(": ", 1)[0]
     if "page" in item:
         item["page"] = item["page"].replace("–", "-")
     if fields.get("booktitle", "").strip():
