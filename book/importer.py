@@ -40,17 +40,23 @@ def import_book(outline_path: Path, out: Path) -> list[Path]:
     return write_chapters(load_outline(outline_path), out)
 
 
-def write_chapters(outline: Outline, out: Path, chapter_per_document: bool = False) -> list[Path]:
+def write_chapters(
+    outline: Outline,
+    out: Path,
+    chapter_per_document: bool = False,
+    corrections: Path | None = Path("bib-corrections.toml"),
+) -> list[Path]:
     """Read the outline's documents and write the book's MyST pages into ``out``.
 
     With ``chapter_per_document`` each source document becomes one chapter (its headings its
     sections); otherwise the outline's headings make parts, chapters and sections.
+    ``corrections`` is the bibliography corrections file (None: none).
     """
     summary = read_document(outline.summary) if outline.summary else None
     sources = [read_document(p, headings=outline.headings) for p in outline.sources]
     for doc in sources:
         _check_headings(outline, doc, require_all=len(sources) == 1)
-    bib = build_bibliography([d for d in (summary, *sources) if d is not None])
+    bib = build_bibliography([d for d in (summary, *sources) if d is not None], corrections)
     if chapter_per_document:
         pages = _pages_per_document(outline, summary, sources, bib)
     else:
@@ -58,7 +64,12 @@ def write_chapters(outline: Outline, out: Path, chapter_per_document: bool = Fal
     bibliography = _bibliography_page([d for d in (summary, *sources) if d], bib)
     if not any(p.name == "back-matter" for p in pages):
         bibliography.level = LEVELS["part"]  # no parts: a top-level entry
-    pages.append(bibliography)
+    if bibliography.body:
+        pages.append(bibliography)
+    else:  # no notes and no reading lists: no bibliography
+        for page in pages:
+            if bibliography.name in page.children:
+                page.children.remove(bibliography.name)
     return _write(out, outline, pages)
 
 
@@ -110,8 +121,8 @@ def _pages(outline: Outline, summary: Document | None, article: Document, bib: B
             overview.level = LEVELS["part"]  # a top-level entry
         pages.append(overview)
     pages.append(intro)
-    if not has_parts:
-        intro.level = LEVELS["part"]
+    if not has_parts or summary is None:
+        intro.level = LEVELS["part"]  # a top-level entry of the contents
 
     current, part = intro, None
     parts = chapters = 0
@@ -154,11 +165,14 @@ def _pages_per_document(
     for number, doc in enumerate(sources, 1):
         title = doc.title or doc.path.stem.replace("_", " ").replace("-", " ").title()
         page = Page(f"ch-{number:02d}-{myst.slug(title)}", title, LEVELS["part"])
+        # The document's top heading level makes the chapter's sections (##), whatever the
+        # outline calls it.
+        top = min((b.level for b in doc.blocks if isinstance(b, Heading)), default=1)
         for block in doc.blocks:
             if isinstance(block, Paragraph):
                 _add_paragraph(page, block, doc, bib, outline)
             else:
-                page.body.append(myst.heading(min(block.level + 1, 6), block.text))
+                page.body.append(myst.heading(min(block.level - top + 2, 6), block.text))
         pages.append(page)
     return pages + _back_matter(outline, has_parts=False)
 
@@ -178,8 +192,9 @@ def _back_matter(outline: Outline, has_parts: bool) -> list[Page]:
 
 def _bibliography_page(documents: list[Document], bib: Bibliography) -> Page:
     page = Page("bibliography", "Bibliography", LEVELS["chapter"])
-    page.body.append(myst.heading(2, "Works Cited"))
-    page.body.append(myst.directive("bibliography", options={"cited": ""}))
+    if any(doc.notes for doc in documents):
+        page.body.append(myst.heading(2, "Works Cited"))
+        page.body.append(myst.directive("bibliography", options={"cited": ""}))
     for name in READING_LISTS:
         items = [item for doc in documents for item in bib.reading_list(doc.name, name)]
         if not items:

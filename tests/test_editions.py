@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -171,3 +172,24 @@ def test_html_search_index_has_the_text(dist: Path):
     index = (dist / "html" / "searchindex.js").read_text(encoding="utf-8")
     assert "nerchinsk" in index.lower()
     assert (dist / "html" / "search.html").is_file()
+
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def test_html_search_works_in_chromium(dist: Path, tmp_path: Path):
+    """The site's search (JavaScript) finds the chapters that name a treaty."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.fail("chromium is missing: run make (it installs Debian's chromium)")
+    url = (dist / "html" / "search.html").as_uri() + "?q=Nerchinsk"
+    proc = subprocess.run(
+        [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path}", "--virtual-time-budget=10000", "--dump-dom", url],
+        capture_output=True, text=True, timeout=120,
+    )
+    soup = BeautifulSoup(proc.stdout, "html.parser")
+    results = [a.get_text(" ", strip=True) for a in soup.select("#search-results ul.search li a")]
+    assert any("Treaty of Nerchinsk" in r or "South to the Amur" in r for r in results), proc.stdout[-2000:]

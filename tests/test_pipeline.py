@@ -1,0 +1,147 @@
+"""The whole path on a tiny book (tests/roots/tiny-book), and what bad input does to it.
+
+Each test copies the tiny book into a temporary folder with the project's conf.py, then runs
+the command line as an author would: ``book bib``, ``book import``, ``book publish``.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from .conftest import ROOT, run_book
+
+TINY = ROOT / "tests" / "roots" / "tiny-book"
+
+
+def make_book(tmp_path: Path) -> Path:
+    book = tmp_path / "tiny"
+    shutil.copytree(TINY, book)
+    shutil.copy(ROOT / "conf.py", book / "conf.py")
+    run_book("bib", cwd=book, check=True)
+    run_book("import", cwd=book, check=True)
+    return book
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    book = make_book(tmp_path_factory.mktemp("published"))
+    run_book("publish", "html", cwd=book, check=True)
+    return book
+
+
+def snapshot(dist: Path) -> dict[str, str]:
+    return {str(p.relative_to(dist)): hashlib.sha256(p.read_bytes()).hexdigest() for p in dist.rglob("*") if p.is_file()}
+
+
+def assert_one_clear_error(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+    errors = [line for line in proc.stderr.splitlines() if "error" in line.lower()]
+    assert errors, proc.stderr
+    for needle in needles:
+        assert needle in proc.stderr, f"{needle!r} not in:\n{proc.stderr}"
+
+
+def sidenote_numbers(page: Path) -> list[str]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return [r.get_text(strip=True) for r in soup.select("article label.margin-toggle[for^=sidenote-role]")]
+
+
+def test_tiny_book_publishes_one_note_per_mark(published: Path):
+    chapters = published / "dist" / "html" / "chapters"
+    counts = {p.stem: sidenote_numbers(p) for p in chapters.glob("*.html")}
+    assert sum(len(v) for v in counts.values()) == 6  # six marks, note 3 used twice
+    assert all(v == [str(i) for i in range(1, len(v) + 1)] for v in counts.values())
+    chapter = next(p for p in chapters.glob("ch-01-*.html"))
+    text = " ".join(BeautifulSoup(chapter.read_text(encoding="utf-8"), "html.parser").get_text().split())
+    assert "Envoys and Emperors" in text and "Rivers of the North" in text
+
+
+def test_rebuild_after_unknown_key_fails_and_keeps_dist(published: Path, tmp_path: Path):
+    book = tmp_path / "copy"
+    shutil.copytree(published, book)
+    before = snapshot(book / "dist")
+    chapter = next((book / "chapters").glob("ch-02-*.md"))
+    lines = chapter.read_text(encoding="utf-8").splitlines()
+    lines += ["", "A new claim.{cite}`@nosuchwork1999, p. 3`"]
+    chapter.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = run_book("publish", "html", cwd=book)
+    assert_one_clear_error(proc, f"{chapter.relative_to(book)}:{len(lines)}", "nosuchwork1999")
+    assert snapshot(book / "dist") == before
+
+
+def test_broken_bib_fails_naming_file_and_line(published: Path, tmp_path: Path):
+    book = tmp_path / "copy"
+    shutil.copytree(published, book)
+    before = snapshot(book / "dist")
+    bib = book / "references.bib"
+    line = len(bib.read_text(encoding="utf-8").splitlines()) + 2
+    with bib.open("a", encoding="utf-8") as fh:
+        fh.write("\n@book{broken2000,\n  title = {An unclosed title,\n  year = 2000\n")
+    proc = run_book("publish", "html", cwd=book)
+    assert_one_clear_error(proc, "references.bib:")
+    assert f"references.bib:{line}" in proc.stderr
+    assert snapshot(book / "dist") == before
+
+
+def test_missing_source_document(tmp_path: Path):
+    book = make_book(tmp_path)
+    (book / "documents" / "tiny.txt").unlink()
+    proc = run_book("publish", "html", cwd=book)
+    assert_one_clear_error(proc, "outline.toml:10:", "documents/tiny.txt", "not found")
+    assert not (book / "dist").exists()
+
+
+def test_broken_outline_entry(tmp_path: Path):
+    book = make_book(tmp_path)
+    outline = book / "outline.toml"
+    outline.write_text(outline.read_text(encoding="utf-8") + '"A Heading Nowhere" = "chapter"\n', encoding="utf-8")
+    line = len(outline.read_text(encoding="utf-8").splitlines())
+    proc = run_book("import", cwd=book)
+    assert_one_clear_error(proc, f"outline.toml:{line}:", "A Heading Nowhere")
+
+
+def test_mark_without_note(tmp_path: Path):
+    book = make_book(tmp_path)
+    doc = book / "documents" / "tiny.txt"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("signed them long ago.[1]", "signed them long ago.[9]"), encoding="utf-8")
+    proc = run_book("import", cwd=book)
+    assert_one_clear_error(proc, "documents/tiny.txt:1:", "[9]")
+
+
+def test_non_utf8_document(tmp_path: Path):
+    book = make_book(tmp_path)
+    doc = book / "documents" / "tiny.txt"
+    doc.write_bytes(doc.read_bytes().replace("rivers".encode(), "rivi\xe8res".encode("latin-1"), 1))
+    proc = run_book("import", cwd=book)
+    assert_one_clear_error(proc, "documents/tiny.txt:1:", "UTF-8")
+
+
+HOSTILE = r"A hostile line: <script>alert('x')</script> and \input{/etc/passwd} then \write18{touch pwned} & 100% $x$."
+
+
+def test_hostile_text_comes_out_literally(tmp_path: Path):
+    book = tmp_path / "tiny"
+    shutil.copytree(TINY, book)
+    shutil.copy(ROOT / "conf.py", book / "conf.py")
+    doc = book / "documents" / "tiny.txt"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("First Part\n", f"First Part\n{HOSTILE}\n", 1), encoding="utf-8")
+    run_book("bib", cwd=book, check=True)
+    run_book("import", cwd=book, check=True)
+    run_book("publish", "html", "pdf", cwd=book, check=True)
+    part = next((book / "dist" / "html" / "chapters").glob("part-1-*.html")).read_text(encoding="utf-8")
+    assert "<script>alert" not in part and "&lt;script&gt;alert(" in part
+    pdf = subprocess.run(["pdftotext", str(book / "dist" / "tiny.pdf"), "-"], capture_output=True, text=True).stdout
+    assert r"\input{/etc/passwd}" in pdf and r"\write18{touch pwned}" in pdf
+    assert not list(book.rglob("pwned"))
+
+
+def test_make_installs_nothing_the_second_time():
+    proc = subprocess.run(["make", "-s", "system"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "installing" not in proc.stdout, proc.stdout
