@@ -126,6 +126,14 @@ def test_parse_note_keeps_text_verbatim() -> None:
             parse_note(bad)
 
 
+def test_parse_note_backslash_escapes_are_literal() -> None:
+    """The escapes book.bibliography writes into commentary (Pandoc's rules)."""
+    segments = parse_note(r"Not a cite \[@k\], mail a\@b, a \\ and \[sic\] then [@real, p. 2].")
+    assert segments[0] == r"Not a cite [@k], mail a@b, a \ and [sic] then "
+    assert [i.key for i in segments[1]] == ["real"]  # type: ignore[union-attr]
+    assert segments[2] == "."
+
+
 def test_positions_first_subsequent_ibid() -> None:
     off = PositionTracker(ibid=False)
     assert off.positions(["a"]) == [Position.FIRST]

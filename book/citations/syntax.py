@@ -165,18 +165,33 @@ def _is_citation_group(content: str) -> bool:
     return bool(_CITE_AT.search(content))
 
 
+_ESCAPED = re.compile(r"\\([\[\]@\\])")
+
+
+def _unescape(text: str) -> str:
+    """Pandoc's backslash escapes in note text: ``\\[``, ``\\]``, ``\\@`` and ``\\\\`` are literal."""
+    return _ESCAPED.sub(r"\1", text)
+
+
 def parse_note(text: str) -> list[str | list[CiteItem]]:
     """Split note text into verbatim strings and citations (lists of items), in order.
 
-    Bracket groups with no ``@key`` in them (``[sic]``, ``[...]``) stay text. Raises
-    :class:`CitationSyntaxError` for unbalanced brackets or a malformed citation group.
+    Bracket groups with no ``@key`` in them (``[sic]``, ``[...]``) stay text; ``\\[``, ``\\]``,
+    ``\\@`` and ``\\\\`` are literal characters. Raises :class:`CitationSyntaxError` for
+    unbalanced brackets or a malformed citation group.
     """
     segments: list[str | list[CiteItem]] = []
     depth = 0
     open_at = -1
     last = 0  # start of the text not yet emitted
+    escaped = False
     for i, char in enumerate(text):
-        if char == "[":
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\" and text[i + 1 : i + 2] in ("[", "]", "@", "\\"):
+            escaped = True
+        elif char == "[":
             if depth == 0:
                 open_at = i
             depth += 1
@@ -190,11 +205,11 @@ def parse_note(text: str) -> list[str | list[CiteItem]]:
                     if "[" in content:
                         raise CitationSyntaxError("nested brackets in a citation", open_at)
                     if open_at > last:
-                        segments.append(text[last:open_at])
+                        segments.append(_unescape(text[last:open_at]))
                     segments.append(parse_citation(content, open_at + 1))
                     last = i + 1
     if depth:
         raise CitationSyntaxError("unbalanced brackets: '[' without ']'", open_at)
     if last < len(text):
-        segments.append(text[last:])
+        segments.append(_unescape(text[last:]))
     return segments
