@@ -376,7 +376,7 @@ def bib_command(documents: list[Path], out: Path) -> int:
     from .reader import read_document
 
     docs = [read_document(p) for p in documents]
-    bib = build_bibliography(docs)
+    bib = build_bibliography(docs, corrections=out.parent / "bib-corrections.toml")
     write_bib(bib, out)
     todo = bib.needs_editor()
     print(f"{out}: {len(bib.entries)} entries", file=sys.stderr)

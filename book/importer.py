@@ -37,7 +37,8 @@ class Page:
 
 def import_book(outline_path: Path, out: Path) -> list[Path]:
     """Write the chapters for the book the outline describes; returns the files written."""
-    return write_chapters(load_outline(outline_path), out)
+    outline = load_outline(outline_path)
+    return write_chapters(outline, out, corrections=outline.path.parent / "bib-corrections.toml")
 
 
 def write_chapters(

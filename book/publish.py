@@ -62,24 +62,34 @@ def _say(message: str) -> None:
 
 
 def _sphinx(builder: str, root: Path, build: Path, announce: bool = True) -> None:
+    """Run one Sphinx builder; the first one (which reads the sources) shows its progress."""
     if announce:
         _say(f"building the {builder} edition")
     out = build / builder
     cmd = [
         sys.executable, "-m", "sphinx", "-b", builder, "-d", str(build / "doctrees"),
-        "-j", "auto", "--keep-going", "-q", str(root), str(out),
+        "-j", "auto", "--keep-going", str(root), str(out),
     ]  # fmt: skip
+    if not announce:
+        cmd.insert(3, "-q")
     # The book's conf.py imports this package, wherever the book is.
     package_parent = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
-    problems = [line for line in proc.stderr.splitlines() if _PROBLEM.search(line)]
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        stderr = pool.submit(proc.stderr.read)  # type: ignore[union-attr]
+        for line in proc.stdout:  # type: ignore[union-attr]
+            if announce and "%]" in line:  # "reading sources... [ 40%] chapters/ch-03-turkestan"
+                print(f"    {line.strip()}", flush=True)
+        returncode = proc.wait()
+        stderr_text = stderr.result()
+    problems = [line for line in stderr_text.splitlines() if _PROBLEM.search(line)]
     errors = [line for line in problems if "WARNING" not in line]
     for line in problems:
         if line not in errors:
             print(line.replace(str(root) + os.sep, ""), file=sys.stderr)
-    if proc.returncode != 0 or errors:
-        detail = "\n".join(line.replace(str(root) + os.sep, "") for line in errors) or proc.stderr.strip()[-2000:]
+    if returncode != 0 or errors:
+        detail = "\n".join(line.replace(str(root) + os.sep, "") for line in errors) or stderr_text.strip()[-2000:]
         raise BookError(
             f"the {builder} build failed; dist/ was left as it was\n{detail}",
             hint="fix the file and line named above, then run make again",

@@ -193,3 +193,70 @@ def test_html_search_works_in_chromium(dist: Path, tmp_path: Path):
     soup = BeautifulSoup(proc.stdout, "html.parser")
     results = [a.get_text(" ", strip=True) for a in soup.select("#search-results ul.search li a")]
     assert any("Treaty of Nerchinsk" in r or "South to the Amur" in r for r in results), proc.stdout[-2000:]
+
+
+# -- the same notes in every edition -------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def html_note_texts(dist: Path) -> dict[str, list[str]]:
+    """Chapter -> its notes' text, in order, from the HTML margin notes."""
+    notes = {}
+    for page in chapter_pages(dist):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        spans = soup.select("article span.sidenote")
+        for span in spans:
+            if span.sup:
+                span.sup.decompose()
+        if spans:
+            notes[page.stem] = [_clean(s.get_text()) for s in spans]
+    return notes
+
+
+def epub_note_texts(epub: dict[str, str]) -> dict[str, list[str]]:
+    notes = {}
+    for name, text in epub.items():
+        soup = BeautifulSoup(text, "html.parser")
+        asides = soup.find_all("aside", attrs={"epub:type": "footnote"})
+        for aside in asides:
+            aside.find("span", class_="label").decompose()
+        if asides:
+            notes[Path(name).stem] = [_clean(a.get_text()) for a in asides]
+    return notes
+
+
+def test_notes_are_the_same_in_html_and_epub(dist: Path, epub: dict[str, str]):
+    html = html_note_texts(dist)
+    assert sum(len(v) for v in html.values()) == MARKS
+    assert html == epub_note_texts(epub)
+
+
+def test_pdf_notes_are_numbered_per_chapter_like_the_html(dist: Path):
+    tex = next((dist.parent / "_build" / "latex").glob("*.tex")).read_text(encoding="utf-8")
+    per_chapter = [re.findall(r"\\begin\{footnote\}\[(\d+)\]", chunk) for chunk in re.split(r"\\(?:chapter|part)\{", tex)]
+    numbers = [[int(n) for n in chunk] for chunk in per_chapter if chunk]
+    html = [len(v) for v in html_note_texts(dist).values()]
+    assert sorted(len(n) for n in numbers) == sorted(html)
+    assert all(n == list(range(1, len(n) + 1)) for n in numbers)
+
+
+def test_notes_as_a_historian_expects(dist: Path):
+    notes = html_note_texts(dist)
+    game = next(v for k, v in notes.items() if "great-game" in k)
+    marshall = [n for n in game if "Russian General Staff" in n]
+    assert len(marshall) == 4
+    assert "Routledge" in marshall[0] and marshall[0].endswith("78.")  # full on first mention
+    assert [n.endswith(f"{p}.") for n, p in zip(marshall[1:], (79, 80, 85))] == [True] * 3
+    assert all("Routledge" not in n and n.startswith("Marshall,") for n in marshall[1:])  # short after
+    intro = notes["introduction"]
+    young = [n for n in intro if "Yuan Shih" in n]
+    assert len(young) == 2 and "182" in young[0] and "182" in young[1]  # adjacent marks: two notes
+    imperial = next(v for k, v in notes.items() if k.startswith("part-1-"))
+    assert imperial[0].startswith("The section down to the Treaty of Nerchinsk is largely a summary of")
+    encroach = next(v for k, v in notes.items() if "encroachment" in k)
+    assert "Probably the first clash" in encroach[1] and "raided three Russian villages" in encroach[2]
+    all_notes = [n for v in notes.values() for n in v]
+    assert "Deasy, 1901, 356–357." in game  # a short cite with no full reference is still a note
