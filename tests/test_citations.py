@@ -278,8 +278,8 @@ def test_html_footnote_markup(html: tuple[Path, subprocess.CompletedProcess[str]
     page = (html[0] / "ch1.html").read_text(encoding="utf-8")
     assert "<em>The Presidency and Foreign Policy</em>" in page  # italics from CSL as <em>
     assert "AT&amp;T &lt;Asia&gt;" in page  # escaped once, by the writer
-    # back to back: two sidenote labels with nothing between them
-    assert re.search(r"79–80\.</span></span><label for='sidenote-role-4'", page)
+    # back to back: two sidenote labels with only a superscript comma between them
+    assert re.search(r"79–80\.</span></span><sup class=\"note-separator\">,</sup><label for='sidenote-role-4'", page)
 
 
 def test_bibliography_pages(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:

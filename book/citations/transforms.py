@@ -80,6 +80,17 @@ class CitationFootnotes(SphinxTransform):
                 serial += 1
             self._make_footnote(pending, paragraph, f"{NAME_PREFIX}{serial}")
         self._sort_footnotes()
+        self._separate_adjacent_marks()
+
+    def _separate_adjacent_marks(self) -> None:
+        """Two note marks side by side read as one number ("34"): put a superscript comma between."""
+        for reference in list(self.document.findall(nodes.footnote_reference)):
+            following = reference.next_node(descend=False, siblings=True)
+            if isinstance(following, nodes.footnote_reference):
+                reference.parent.insert(
+                    reference.parent.index(reference) + 1,
+                    nodes.superscript("", ",", classes=["note-separator"]),
+                )
 
     def _known_items(self, items: list[CiteItem], pending: pending_note, store: CitationStore) -> list[CiteItem]:
         known = []
