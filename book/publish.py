@@ -19,6 +19,7 @@ from .errors import BookError
 from .outline import load_outline
 
 EDITIONS = ("html", "epub", "pdf")
+_SHOWN: set[str] = set()  # warnings already shown in this run
 # Sphinx message lines worth showing when a build fails (it prints its own location prefix).
 _PROBLEM = re.compile(r"(ERROR|CRITICAL|SEVERE|WARNING|[Ee]rror:|Exception occurred|unknown citation)")
 
@@ -86,7 +87,8 @@ def _sphinx(builder: str, root: Path, build: Path, announce: bool = True) -> Non
     problems = [line for line in stderr_text.splitlines() if _PROBLEM.search(line)]
     errors = [line for line in problems if "WARNING" not in line]
     for line in problems:
-        if line not in errors:
+        if line not in errors and line not in _SHOWN:  # each builder repeats the same warnings
+            _SHOWN.add(line)
             print(line.replace(str(root) + os.sep, ""), file=sys.stderr)
     if returncode != 0 or errors:
         detail = "\n".join(line.replace(str(root) + os.sep, "") for line in errors) or stderr_text.strip()[-2000:]

@@ -216,7 +216,7 @@ def _check_marks(doc: Document) -> None:
                 if doc.note(mark.number) is None:
                     raise BookError(
                         f"note mark [{mark.number}] has no note in the notes list "
-                        f"({len(doc.notes)} notes)",
+                        f"({len(doc.notes)} note{'s' if len(doc.notes) != 1 else ''})",
                         doc.path,
                         block.line,
                         hint=f"add note {mark.number} to the notes list, or remove the mark",
