@@ -14,7 +14,6 @@ from pathlib import Path
 
 from . import myst
 from .bibliography import Bibliography, build_bibliography
-from .errors import BookError
 from .model import Document, Heading, Paragraph
 from .outline import LEVELS, Outline, load_outline
 from .reader import SourceWarning, looks_like_heading, read_document
@@ -275,4 +274,4 @@ def _write_file(path: Path, text: str) -> list[Path]:
     return [path]
 
 
-__all__ = ["import_book", "paragraph_markup", "BookError"]
+__all__ = ["import_book", "paragraph_markup", "write_chapters"]
