@@ -76,6 +76,7 @@ def _sphinx(builder: str, root: Path, build: Path, announce: bool = True) -> Non
     # The book's conf.py imports this package, wherever the book is.
     package_parent = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
+    env["NO_COLOR"] = "1"  # plain lines to read, also where CI=true would turn colour on
     proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     with ThreadPoolExecutor(max_workers=1) as pool:
         stderr = pool.submit(proc.stderr.read)  # type: ignore[union-attr]

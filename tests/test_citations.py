@@ -38,7 +38,8 @@ def copy_root(dest: Path) -> Path:
 
 
 def sphinx(src: Path, builder: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONWARNINGS="ignore")
+    # NO_COLOR: Sphinx colours its output (and folds progress into one line) when CI=true.
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONWARNINGS="ignore", NO_COLOR="1")
     command = [PYTHON, "-m", "sphinx", "-b", builder, "-d", str(out / ".doctrees"), *extra,
                str(src), str(out / builder)]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
