@@ -6,9 +6,9 @@ editions under 60 s. Peak memory is the largest resident set of any child proces
 """
 from __future__ import annotations
 
+import os
 import platform
 import resource
-import shutil
 import sys
 import tempfile
 import time
@@ -105,7 +105,7 @@ def main() -> int:
 
 
 def _write(results: list[tuple[str, str, str]]) -> None:
-    machine = f"{platform.machine()}, {shutil.os.cpu_count()} cores, Python {platform.python_version()}"
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
         "# Benchmarks",
         "",

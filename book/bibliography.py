@@ -133,7 +133,7 @@ def _cite_text(c: _Cite) -> str:
 
 
 def build_bibliography(
-    documents: list[Document], corrections: Path | None = Path("bib-corrections.toml")
+    documents: list[Document], corrections: Path | None = None
 ) -> Bibliography:
     """Parse, merge and key every reference of ``documents``; apply ``corrections``."""
     works: list[_Work] = []

@@ -1,4 +1,4 @@
-"""The command line: ``python -m book import|bib|refs|build|draft``.
+"""The command line: ``python -m book import|bib|refs|publish|draft``.
 
 Every command reports bad input as one line naming file and line (a ``BookError``), exit 1,
 never a traceback.
@@ -11,9 +11,6 @@ import warnings
 from pathlib import Path
 
 from .errors import BookError
-
-ROOT = Path.cwd()
-
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
     print(f"warning: {message}", file=sys.stderr)

@@ -13,7 +13,6 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from .bibliography import build_bibliography, write_bib
 from .errors import BookError
 from .importer import write_chapters
 from .model import Heading
@@ -65,10 +64,9 @@ def draft(documents: list[Path], out: Path, title: str | None = None, author: st
         _write_outline(project / "outline.toml", title, author or "Anonymous", name, copies, headings)
         (project / "conf.py").write_text(CONF, encoding="utf-8")
         outline = load_outline(project / "outline.toml")
-        # The drafted book's own corrections file (none yet), never the one in the cwd.
-        corrections = project / "bib-corrections.toml"
-        write_bib(build_bibliography([read_document(p) for p in copies], corrections), project / "references.bib")
-        write_chapters(outline, project / "chapters", chapter_per_document=len(docs) > 1, corrections=corrections)
+        write_chapters(
+            outline, project / "chapters", chapter_per_document=len(docs) > 1, bib_file=project / "references.bib"
+        )
         publish(["html", "epub", "pdf"], out, root=project, build=Path(tmp) / "_build")
         kept = out / "source"
         if kept.exists():

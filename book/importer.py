@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import myst
-from .bibliography import Bibliography, build_bibliography
+from .bibliography import Bibliography, build_bibliography, write_bib
 from .model import Document, Heading, Paragraph
 from .outline import LEVELS, Outline, load_outline
 from .reader import SourceWarning, looks_like_heading, read_document
@@ -36,27 +36,29 @@ class Page:
 
 def import_book(outline_path: Path, out: Path) -> list[Path]:
     """Write the chapters for the book the outline describes; returns the files written."""
-    outline = load_outline(outline_path)
-    return write_chapters(outline, out, corrections=outline.path.parent / "bib-corrections.toml")
+    return write_chapters(load_outline(outline_path), out)
 
 
 def write_chapters(
-    outline: Outline,
-    out: Path,
-    chapter_per_document: bool = False,
-    corrections: Path | None = Path("bib-corrections.toml"),
+    outline: Outline, out: Path, chapter_per_document: bool = False, bib_file: Path | None = None
 ) -> list[Path]:
     """Read the outline's documents and write the book's MyST pages into ``out``.
 
     With ``chapter_per_document`` each source document becomes one chapter (its headings its
-    sections); otherwise the outline's headings make parts, chapters and sections.
-    ``corrections`` is the bibliography corrections file (None: none).
+    sections); otherwise the outline's headings make parts, chapters and sections. The
+    bibliography applies the ``bib-corrections.toml`` beside the outline, if any; with
+    ``bib_file`` it is also written there.
     """
     summary = read_document(outline.summary) if outline.summary else None
     sources = [read_document(p, headings=outline.headings) for p in outline.sources]
     for doc in sources:
         _check_headings(outline, doc, require_all=len(sources) == 1)
-    bib = build_bibliography([d for d in (summary, *sources) if d is not None], corrections)
+    bib = build_bibliography(
+        [d for d in (summary, *sources) if d is not None],
+        corrections=outline.path.parent / "bib-corrections.toml",
+    )
+    if bib_file is not None:
+        write_bib(bib, bib_file)
     if chapter_per_document:
         pages = _pages_per_document(outline, summary, sources, bib)
     else:
@@ -67,10 +69,19 @@ def write_chapters(
     if bibliography.body:
         pages.append(bibliography)
     else:  # no notes and no reading lists: no bibliography
-        for page in pages:
-            if bibliography.name in page.children:
-                page.children.remove(bibliography.name)
+        _drop_child(pages, bibliography.name)
     return _write(out, outline, pages)
+
+
+def _drop_child(pages: list[Page], name: str) -> None:
+    """Take ``name`` out of every page's contents."""
+    for page in pages:
+        if name in page.children:
+            page.children.remove(name)
+
+
+def _body(doc: Document, bib: Bibliography) -> list[str]:
+    return [paragraph_markup(b, doc, bib) for b in doc.blocks if isinstance(b, Paragraph)]
 
 
 def _check_headings(outline: Outline, doc: Document, require_all: bool) -> None:
@@ -94,25 +105,21 @@ def _check_headings(outline: Outline, doc: Document, require_all: bool) -> None:
 
 def paragraph_markup(block: Paragraph, doc: Document, bib: Bibliography) -> str:
     """A paragraph as MyST: escaped text with each note mark replaced by its citation role."""
-    out: list[str] = []
-    pos = 0
-    for mark in block.marks:
-        out.append(myst.escape(block.text[pos : mark.offset]) if pos == 0 else myst.escape_inline(block.text[pos : mark.offset]))
-        out.append(bib.note_markup(doc.name, mark.number))
-        pos = mark.offset
-    rest = block.text[pos:]
-    out.append(myst.escape(rest) if pos == 0 else myst.escape_inline(rest))
+    cuts = [0, *(mark.offset for mark in block.marks), len(block.text)]
+    pieces = [block.text[start:end] for start, end in zip(cuts, cuts[1:])]
+    out = [myst.escape(pieces[0])]  # only the first piece starts the line
+    for mark, piece in zip(block.marks, pieces[1:]):
+        out += [bib.note_markup(doc.name, mark.number), myst.escape_inline(piece)]
     return "".join(out)
 
 
 def _pages(outline: Outline, summary: Document | None, article: Document, bib: Bibliography) -> list[Page]:
     """Parts, chapters and sections as the outline says; the lead is the Introduction."""
-    has_parts = any(level == LEVELS["part"] for level in outline.headings.values())
+    has_parts = outline.has_parts
     pages: list[Page] = []
     intro = Page("introduction", outline.titles["introduction"], LEVELS["chapter"])
     if summary is not None:
-        overview = Page("summary", "Summary", LEVELS["chapter"])
-        overview.body = [paragraph_markup(b, summary, bib) for b in summary.blocks if isinstance(b, Paragraph)]
+        overview = Page("summary", "Summary", LEVELS["chapter"], body=_body(summary, bib))
         if has_parts:
             top = Page("overview", outline.titles["overview"], LEVELS["part"], children=[overview.name, intro.name])
             pages.append(top)
@@ -147,9 +154,7 @@ def _pages(outline: Outline, summary: Document | None, article: Document, bib: B
             current.body.append(myst.heading(block.level - 1, block.text))
     if not intro.body:  # a document with no lead has no introduction
         pages.remove(intro)
-        for page in pages:
-            if intro.name in page.children:
-                page.children.remove(intro.name)
+        _drop_child(pages, intro.name)
     return pages + _back_matter(outline, has_parts)
 
 
@@ -159,9 +164,7 @@ def _pages_per_document(
     """One chapter per source document, its headings its sections."""
     pages: list[Page] = []
     if summary is not None:
-        overview = Page("summary", outline.titles["overview"], LEVELS["part"])
-        overview.body = [paragraph_markup(b, summary, bib) for b in summary.blocks if isinstance(b, Paragraph)]
-        pages.append(overview)
+        pages.append(Page("summary", outline.titles["overview"], LEVELS["part"], body=_body(summary, bib)))
     for number, doc in enumerate(sources, 1):
         title = doc.title or doc.path.stem.replace("_", " ").replace("-", " ").title()
         page = Page(f"ch-{number:02d}-{myst.slug(title)}", title, LEVELS["part"])

@@ -38,15 +38,17 @@ class Outline:
         return [p for p in (self.summary, *self.sources) if p is not None]
 
     @property
+    def has_parts(self) -> bool:
+        """Whether the book is divided into parts (headed, or editorial)."""
+        return LEVELS["part"] in self.headings.values() or bool(self.editorial_parts)
+
+    @property
     def full_title(self) -> str:
         return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
 
     def line_of(self, text: str) -> int | None:
         """The line of the outline where ``text`` stands (for error messages)."""
-        for number, line in enumerate(self._text.splitlines(), 1):
-            if text in line:
-                return number
-        return None
+        return _line_of(self._text, text)
 
     def error(self, message: str, text: str, hint: str | None = None) -> BookError:
         return BookError(message, self.path, self.line_of(text), hint)
@@ -80,11 +82,10 @@ def load_outline(path: str | Path) -> Outline:
             raise BookError(f"[sources] needs a file name for '{key}'", path, None)
         resolved = base / value
         if not resolved.is_file():
-            line = next((n for n, l in enumerate(text.splitlines(), 1) if value in l), None)
             raise BookError(
                 f"source document '{value}' not found",
                 path,
-                line,
+                _line_of(text, value),
                 hint="restore it from git (git checkout -- documents/) or fix the path",
             )
         return resolved
@@ -120,7 +121,7 @@ def load_outline(path: str | Path) -> Outline:
                 hint="use one of: " + ", ".join(LEVELS),
             )
         headings[heading] = LEVELS[level]
-    previous = LEVELS["part"] if not any(v == LEVELS["part"] for v in headings.values()) else 0
+    previous = 0 if outline.has_parts else LEVELS["part"]  # without parts, chapters are on top
     for heading, level in headings.items():
         if heading in outline.editorial_parts:
             previous = LEVELS["part"]
@@ -135,6 +136,11 @@ def load_outline(path: str | Path) -> Outline:
         if heading not in headings:
             raise outline.error(f"editorial part placed before unknown heading '{heading}'", f'"{heading}"')
     return outline
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    """The first line of ``text`` holding ``needle``."""
+    return next((n for n, line in enumerate(text.splitlines(), 1) if needle in line), None)
 
 
 def _as_list(value: object) -> list[str]:

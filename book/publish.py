@@ -19,7 +19,6 @@ from .errors import BookError
 from .outline import load_outline
 
 EDITIONS = ("html", "epub", "pdf")
-_SHOWN: set[str] = set()  # warnings already shown in this run
 # Sphinx message lines worth showing when a build fails (it prints its own location prefix).
 _PROBLEM = re.compile(r"(ERROR|CRITICAL|SEVERE|WARNING|[Ee]rror:|Exception occurred|unknown citation)")
 
@@ -37,11 +36,12 @@ def publish(editions: list[str], dist: Path, root: Path | None = None, build: Pa
 
     builders = ["latex" if e == "pdf" else e for e in EDITIONS if e in editions]
     first, rest = builders[0], builders[1:]
-    _sphinx(first, root, build)  # reads every source once into the shared doctree cache
+    shown: set[str] = set()  # each builder repeats the same warnings: show them once
+    _sphinx(first, root, build, shown)  # reads every source once into the shared doctree cache
     if rest:
         _say(f"building the {' and '.join(rest)} editions side by side")
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for future in [pool.submit(_sphinx, b, root, build, False) for b in rest]:
+        for future in [pool.submit(_sphinx, b, root, build, shown, False) for b in rest]:
             future.result()
     if "pdf" in editions:
         _latexmk(build / "latex", name)
@@ -62,7 +62,7 @@ def _say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def _sphinx(builder: str, root: Path, build: Path, announce: bool = True) -> None:
+def _sphinx(builder: str, root: Path, build: Path, shown: set[str], announce: bool = True) -> None:
     """Run one Sphinx builder; the first one (which reads the sources) shows its progress."""
     if announce:
         _say(f"building the {builder} edition")
@@ -88,8 +88,8 @@ def _sphinx(builder: str, root: Path, build: Path, announce: bool = True) -> Non
     problems = [line for line in stderr_text.splitlines() if _PROBLEM.search(line)]
     errors = [line for line in problems if "WARNING" not in line]
     for line in problems:
-        if line not in errors and line not in _SHOWN:  # each builder repeats the same warnings
-            _SHOWN.add(line)
+        if line not in errors and line not in shown:
+            shown.add(line)
             print(line.replace(str(root) + os.sep, ""), file=sys.stderr)
     if returncode != 0 or errors:
         detail = "\n".join(line.replace(str(root) + os.sep, "") for line in errors) or stderr_text.strip()[-2000:]
@@ -129,16 +129,16 @@ def _swap_into(dist: Path, products: dict[str, Path], name: str) -> None:
     for leftover in (stage, old):
         if leftover.exists():
             shutil.rmtree(leftover)
-    if dist.exists():
-        shutil.copytree(dist, stage, copy_function=os.link)
+    if dist.exists():  # keep the editions not rebuilt now (hard links: no copying)
+        replaced = set(products)
+        shutil.copytree(
+            dist, stage, copy_function=os.link,
+            ignore=lambda folder, names: [n for n in names if Path(folder) == dist and n in replaced],
+        )  # fmt: skip
     else:
         stage.mkdir(parents=True)
     for target, source in products.items():
         dest = stage / target
-        if dest.is_dir():
-            shutil.rmtree(dest)
-        elif dest.exists():
-            dest.unlink()
         if source.is_dir():
             shutil.copytree(source, dest, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
         else:

@@ -9,8 +9,23 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from .outline import LEVELS, Outline, load_outline
+from .outline import Outline, load_outline
 from .reader import read_document
+
+
+# Noto covers Latin with diacritics, Greek and Cyrillic; xeCJK takes Chinese, Japanese and
+# Korean characters to Noto CJK. Quotes, dashes and the ellipsis stay with the Latin text
+# (xeCJK would otherwise set them as full-width CJK punctuation).
+LATEX_FONTS = r"""
+\setmainfont{Noto Serif}
+\setsansfont{Noto Sans}
+\setmonofont{Noto Sans Mono}
+\usepackage{xeCJK}
+\setCJKmainfont{Noto Serif CJK SC}
+\setCJKsansfont{Noto Sans CJK SC}
+\setCJKmonofont{Noto Sans Mono CJK SC}
+\xeCJKDeclareCharClass{Default}{"2013, "2014, "2018, "2019, "201C, "201D, "2026, "00B7}
+"""
 
 
 def book_settings(outline_path: str | Path) -> dict[str, Any]:
@@ -77,7 +92,6 @@ def _epub(outline: Outline) -> dict[str, Any]:
 
 
 def _latex(outline: Outline) -> dict[str, Any]:
-    has_parts = LEVELS["part"] in outline.headings.values() or bool(outline.editorial_parts)
     meta = {"pdftitle": outline.full_title, "pdfauthor": outline.author, "pdflang": outline.language}
     hyper = ", ".join(f"{k}={{{_tex_text(v)}}}" for k, v in meta.items())
     return {
@@ -85,7 +99,7 @@ def _latex(outline: Outline) -> dict[str, Any]:
         "latex_documents": [
             ("index", f"{outline.filename}.tex", outline.full_title, outline.author, "manual", True)
         ],
-        "latex_toplevel_sectioning": "part" if has_parts else "chapter",
+        "latex_toplevel_sectioning": "part" if outline.has_parts else "chapter",
         "latex_use_xindy": False,
         "latex_show_urls": "no",
         "latex_domain_indices": False,
@@ -94,17 +108,7 @@ def _latex(outline: Outline) -> dict[str, Any]:
             "pointsize": "10pt",
             # Noto covers Latin with diacritics, Greek and Cyrillic; xeCJK takes Chinese,
             # Japanese and Korean characters to Noto CJK.
-            "fontpkg": r"""
-\setmainfont{Noto Serif}
-\setsansfont{Noto Sans}
-\setmonofont{Noto Sans Mono}
-\usepackage{xeCJK}
-\setCJKmainfont{Noto Serif CJK SC}
-\setCJKsansfont{Noto Sans CJK SC}
-\setCJKmonofont{Noto Sans Mono CJK SC}
-% Quotes, dashes and the ellipsis belong to the Latin text, not to xeCJK's full-width set.
-\xeCJKDeclareCharClass{Default}{"2013, "2014, "2018, "2019, "201C, "201D, "2026, "00B7}
-""",
+            "fontpkg": LATEX_FONTS,
             "releasename": "Edition",
             "preamble": rf"\hypersetup{{{hyper}}}",
             "sphinxsetup": "hmargin={1.6cm,1.6cm}, vmargin={1.8cm,2cm}",

@@ -28,14 +28,10 @@ epub_description = "A test book"
 
 latex_engine = "xelatex"
 latex_documents = [("index", "citetest.tex", project, author, "manual", True)]
+from book.sphinxconf import LATEX_FONTS  # noqa: E402  (the book's fonts: Noto, xeCJK)
+
 latex_elements = {
-    "fontpkg": r"""
-\setmainfont{Noto Serif}
-\setsansfont{Noto Sans}
-\setmonofont{Noto Sans Mono}
-\usepackage{xeCJK}
-\setCJKmainfont{Noto Serif CJK SC}
-""",
+    "fontpkg": LATEX_FONTS,
     "fncychap": "",
 }
 latex_domain_indices = False
