@@ -3,6 +3,7 @@
 Title, author, language, sources and the layout of the editions come from outline.toml
 (see book/sphinxconf.py); the settings below are the ones an editor may want to change.
 """
+
 import sys
 from pathlib import Path
 

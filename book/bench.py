@@ -4,6 +4,7 @@ Targets: a clean build of the three editions and a rebuild with nothing changed 
 parsing 10,000 reference strings under 10 s; drafting a 6,000-word document into all three
 editions under 60 s. Peak memory is the largest resident set of any child process.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,10 +60,21 @@ def _six_thousand_words(folder: Path) -> Path:
             mark += 1
             lines.append(f"{para}[{mark}]")
             count += len(para.split())
-    notes = [f"- ↑ Author, Anne ({1900 + i % 100}). Title Number {i}. Some Press. p. {i}." for i in range(1, mark + 1)]
+    notes = [
+        f"- ↑ Author, Anne ({1900 + i % 100}). Title Number {i}. Some Press. p. {i}."
+        for i in range(1, mark + 1)
+    ]
     path = folder / "six-thousand-words.txt"
-    path.write_text("\n".join(["Lead paragraph of the benchmark document, which has no notes."] + lines
-                              + ["Notes and References"] + notes) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            ["Lead paragraph of the benchmark document, which has no notes."]
+            + lines
+            + ["Notes and References"]
+            + notes
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -73,18 +85,28 @@ def main() -> int:
     results: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        clean = _timed("clean build of html, epub and pdf", lambda: publish(
-            ["html", "epub", "pdf"], base / "dist", root=ROOT, build=base / "_build"))
+        clean = _timed(
+            "clean build of html, epub and pdf",
+            lambda: publish(["html", "epub", "pdf"], base / "dist", root=ROOT, build=base / "_build"),
+        )
         results.append(("clean build, three editions", f"{clean:.1f} s", "reported"))
-        again = _timed("rebuild with nothing changed", lambda: publish(
-            ["html", "epub", "pdf"], base / "dist", root=ROOT, build=base / "_build"))
+        again = _timed(
+            "rebuild with nothing changed",
+            lambda: publish(["html", "epub", "pdf"], base / "dist", root=ROOT, build=base / "_build"),
+        )
         results.append(("rebuild, nothing changed", f"{again:.1f} s", "reported"))
 
         strings = _reference_strings(10_000)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             parse = _timed("parse 10,000 reference strings", lambda: [parse_reference(s) for s in strings])
-        results.append(("parse 10,000 reference strings", f"{parse:.2f} s", "under 10 s: " + ("met" if parse < 10 else "MISSED")))
+        results.append(
+            (
+                "parse 10,000 reference strings",
+                f"{parse:.2f} s",
+                "under 10 s: " + ("met" if parse < 10 else "MISSED"),
+            )
+        )
 
         try:
             from .draft import draft
@@ -92,9 +114,17 @@ def main() -> int:
             draft = None
         if draft is not None:
             doc = _six_thousand_words(base)
-            took = _timed("draft a 6,000-word document into three editions",
-                          lambda: draft([doc], base / "draft", title="Benchmark", author="Bench"))
-            results.append(("draft 6,000 words, three editions", f"{took:.1f} s", "under 60 s: " + ("met" if took < 60 else "MISSED")))
+            took = _timed(
+                "draft a 6,000-word document into three editions",
+                lambda: draft([doc], base / "draft", title="Benchmark", author="Bench"),
+            )
+            results.append(
+                (
+                    "draft 6,000 words, three editions",
+                    f"{took:.1f} s",
+                    "under 60 s: " + ("met" if took < 60 else "MISSED"),
+                )
+            )
 
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

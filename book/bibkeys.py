@@ -8,6 +8,7 @@ Keys are a function of the entry alone; ``resolve_collisions`` lengthens the key
 would share a key by adding further title words (and, for identical titles, a short hash of the
 entry's fields), so adding an entry never changes the key of an entry it does not collide with.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,14 +16,104 @@ import re
 import unicodedata
 
 STOPWORDS = frozenset(
-    "a an the of on in and to for from with at by as or is are its it this that "
-    "der die das den dem des ein eine und von zu im le la les l un une des du de et "
-    "el los las lo y il gli della di".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "and",
+        "to",
+        "for",
+        "from",
+        "with",
+        "at",
+        "by",
+        "as",
+        "or",
+        "is",
+        "are",
+        "its",
+        "it",
+        "this",
+        "that",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "und",
+        "von",
+        "zu",
+        "im",
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "et",
+        "el",
+        "los",
+        "las",
+        "lo",
+        "y",
+        "il",
+        "gli",
+        "della",
+        "di",
+    ]
 )
 _CYRILLIC = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
-        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia i i e g u".split(),
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "i",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "_",
+            "y",
+            "_",
+            "e",
+            "iu",
+            "ia",
+            "i",
+            "i",
+            "e",
+            "g",
+            "u",
+        ],
     )
 )
 

@@ -18,6 +18,7 @@ Note markup (MyST roles in Pandoc citation syntax, for the citation extension):
   ``\\`` ``[`` ``]`` and ``@`` are escaped with a backslash (``\\\\ \\[ \\] \\@``) and a backtick
   becomes ``ʼ`` (U+02BC), in both roles.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,16 +35,16 @@ from bibtexparser import model
 from .bibkeys import first_name_part, norm_title, resolve_collisions, split_names, words
 from .errors import BookError, read_text
 from .model import Document
-from .refparse import FIELD_ORDER, Reference, normalise_pages, parse_note, parse_reference, _is_commentary
+from .refparse import FIELD_ORDER, Reference, _is_commentary, normalise_pages, parse_note, parse_reference
 
 REFERENCE_LISTS = ("Further reading", "Primary sources")
 
-__all__ = ["Bibliography", "build_bibliography", "write_bib", "bib_command", "REFERENCE_LISTS"]
+__all__ = ["REFERENCE_LISTS", "Bibliography", "bib_command", "build_bibliography", "write_bib"]
 
 
 @dataclass
 class _Cite:
-    work: "_Work"
+    work: _Work
     locator: str = ""
     prefix: str = ""
 
@@ -132,9 +133,7 @@ def _cite_text(c: _Cite) -> str:
     return text
 
 
-def build_bibliography(
-    documents: list[Document], corrections: Path | None = None
-) -> Bibliography:
+def build_bibliography(documents: list[Document], corrections: Path | None = None) -> Bibliography:
     """Parse, merge and key every reference of ``documents``; apply ``corrections``."""
     works: list[_Work] = []
     notes: dict[tuple[str, int], list[str | Reference]] = {}
@@ -181,8 +180,12 @@ def build_bibliography(
             return by_ref[id(ref)]
         work = _resolve_short(ref, works) or _resolve_short(ref, minimal)
         if work is None:
-            work = _Work([ref], "misc", {k: v for k, v in ref.fields.items() if k in ("author", "year", "title")})
-            work.problems.append(("title", f"cited only in short form ({ref.raw.strip()!r}): no full reference found"))
+            work = _Work(
+                [ref], "misc", {k: v for k, v in ref.fields.items() if k in ("author", "year", "title")}
+            )
+            work.problems.append(
+                ("title", f"cited only in short form ({ref.raw.strip()!r}): no full reference found")
+            )
             minimal.append(work)
         else:
             work.refs.append(ref)
@@ -284,7 +287,9 @@ def _apply_corrections(works: list[_Work], path: Path | None) -> dict[str, set[s
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BookError(f"not valid TOML: {exc}", path, hint="fix the syntax (see the comments at the top)") from None
+        raise BookError(
+            f"not valid TOML: {exc}", path, hint="fix the syntax (see the comments at the top)"
+        ) from None
     by_key = {w.key: w for w in works}
     for key, changes in data.items():
         line = _table_line(text, key)

@@ -3,6 +3,7 @@
 Every command reports bad input as one line naming file and line (a ``BookError``), exit 1,
 never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from .errors import BookError
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
@@ -61,8 +63,8 @@ def _run(args: argparse.Namespace) -> int:
         import_book(args.outline, args.out)
         return 0
     if args.command == "bib":
-        from .outline import load_outline
         from .bibliography import bib_command
+        from .outline import load_outline
 
         outline = load_outline(args.outline)
         return bib_command(outline.documents, args.out)

@@ -5,6 +5,7 @@ importer, reference parser, citation extension and publishing step as the main b
 ``DIR/<name>.pdf``, ``DIR/<name>.epub`` and ``DIR/html/``. The generated sources (outline,
 chapters, references.bib, conf.py) are kept in ``DIR/source/`` for further editing.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,7 +66,10 @@ def draft(documents: list[Path], out: Path, title: str | None = None, author: st
         (project / "conf.py").write_text(CONF, encoding="utf-8")
         outline = load_outline(project / "outline.toml")
         write_chapters(
-            outline, project / "chapters", chapter_per_document=len(docs) > 1, bib_file=project / "references.bib"
+            outline,
+            project / "chapters",
+            chapter_per_document=len(docs) > 1,
+            bib_file=project / "references.bib",
         )
         publish(["html", "epub", "pdf"], out, root=project, build=Path(tmp) / "_build")
         kept = out / "source"
@@ -75,7 +79,9 @@ def draft(documents: list[Path], out: Path, title: str | None = None, author: st
     return 0
 
 
-def _write_outline(path: Path, title: str, author: str, name: str, documents: list[Path], headings: dict[str, str]) -> None:
+def _write_outline(
+    path: Path, title: str, author: str, name: str, documents: list[Path], headings: dict[str, str]
+) -> None:
     def q(text: str) -> str:
         return json.dumps(text, ensure_ascii=False)  # a TOML basic string
 

@@ -1,4 +1,5 @@
 """The one error type the pipeline raises for bad input, and how it is shown."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -5,6 +5,7 @@ parts, chapters and sections as the outline says, each note mark a citation role
 reading lists the back matter. Generated files carry a marker line; a file without it (edited
 by hand, or never generated, like the glossary) is never overwritten.
 """
+
 from __future__ import annotations
 
 import re
@@ -121,7 +122,9 @@ def _pages(outline: Outline, summary: Document | None, article: Document, bib: B
     if summary is not None:
         overview = Page("summary", "Summary", LEVELS["chapter"], body=_body(summary, bib))
         if has_parts:
-            top = Page("overview", outline.titles["overview"], LEVELS["part"], children=[overview.name, intro.name])
+            top = Page(
+                "overview", outline.titles["overview"], LEVELS["part"], children=[overview.name, intro.name]
+            )
             pages.append(top)
         else:
             overview.title = outline.titles["overview"]

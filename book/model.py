@@ -4,6 +4,7 @@ A source document is a run of lines: lead paragraphs, bare heading lines, paragr
 ``[n]`` note marks, then a "Notes and References" list and optional reading lists
 ("See also", "Further reading", "Primary sources"). ``book.reader`` fills these classes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

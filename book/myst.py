@@ -4,6 +4,7 @@ Source text is data, never markup: every character Markdown, MyST or raw HTML co
 syntax is backslash-escaped, so ``<script>``, ``\\input{...}`` or ``*`` come out literally in
 every edition (the Sphinx writers then escape for HTML and LaTeX themselves).
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Load ``outline.toml``: the book's metadata, its sources and the level of each heading."""
+
 from __future__ import annotations
 
 import tomllib
@@ -103,7 +104,9 @@ def load_outline(path: str | Path) -> Outline:
         filename=book.get("filename", "book"),
         edition=str(book.get("edition", "1.0")),
         summary=source("summary"),
-        sources=tuple(source("documents", v) for v in _as_list(sources.get("documents", sources.get("article")))),  # type: ignore[misc]
+        sources=tuple(
+            source("documents", v) for v in _as_list(sources.get("documents", sources.get("article")))
+        ),  # type: ignore[misc]
         titles={"overview": "Overview", "introduction": "Introduction", **data.get("titles", {})},
         headings=headings,
         editorial_parts=dict(data.get("editorial_parts", {})),
@@ -112,7 +115,9 @@ def load_outline(path: str | Path) -> Outline:
         _text=text,
     )
     if not outline.sources:
-        raise BookError("[sources] names no document", path, None, hint='add: documents = ["documents/….txt"]')
+        raise BookError(
+            "[sources] names no document", path, None, hint='add: documents = ["documents/….txt"]'
+        )
     for heading, level in raw_headings.items():
         if level not in LEVELS:
             raise outline.error(

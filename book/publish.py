@@ -4,6 +4,7 @@ The three builders share one doctree cache: the HTML build reads the sources onc
 EPUB and LaTeX builders (which only write) run side by side, then xelatex makes the PDF. A
 failed step leaves ``dist/`` as it was, and says what failed, where, and what to do next.
 """
+
 from __future__ import annotations
 
 import os
@@ -75,7 +76,10 @@ def _sphinx(builder: str, root: Path, build: Path, shown: set[str], announce: bo
         cmd.insert(3, "-q")
     # The book's conf.py imports this package, wherever the book is.
     package_parent = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])),
+    }
     env["NO_COLOR"] = "1"  # plain lines to read, also where CI=true would turn colour on
     proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -92,7 +96,9 @@ def _sphinx(builder: str, root: Path, build: Path, shown: set[str], announce: bo
             shown.add(line)
             print(line.replace(str(root) + os.sep, ""), file=sys.stderr)
     if returncode != 0 or errors:
-        detail = "\n".join(line.replace(str(root) + os.sep, "") for line in errors) or stderr_text.strip()[-2000:]
+        detail = (
+            "\n".join(line.replace(str(root) + os.sep, "") for line in errors) or stderr_text.strip()[-2000:]
+        )
         raise BookError(
             f"the {builder} build failed; dist/ was left as it was\n{detail}",
             hint="fix the file and line named above, then run make again",

@@ -6,6 +6,7 @@ several marks, "- 1 2") and optional lists ("See also", "Further reading", "Prim
 Text has no markup for heading levels: callers pass the levels (from the outline), or the
 reader guesses them (a heading directly followed by another heading is its parent).
 """
+
 from __future__ import annotations
 
 import re

@@ -24,6 +24,7 @@ Conventions (the gold file and the bibliography rely on them):
 
 No rule names a particular work: the parser is a sequence of generic patterns.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,7 @@ import unicodedata
 import warnings
 from dataclasses import dataclass, field
 
-__all__ = ["Reference", "ReferenceWarning", "parse_reference", "parse_note", "parse_names", "benchmark"]
+__all__ = ["Reference", "ReferenceWarning", "benchmark", "parse_names", "parse_note", "parse_reference"]
 
 
 class ReferenceWarning(UserWarning):
@@ -58,8 +59,17 @@ MONTHS = {
     m: i + 1
     for i, names in enumerate(
         [
-            "january jan", "february feb", "march mar", "april apr", "may", "june jun",
-            "july jul", "august aug", "september sep sept", "october oct", "november nov",
+            "january jan",
+            "february feb",
+            "march mar",
+            "april apr",
+            "may",
+            "june jun",
+            "july jul",
+            "august aug",
+            "september sep sept",
+            "october oct",
+            "november nov",
             "december dec",
         ]
     )
@@ -80,7 +90,9 @@ PLACES = frozenset(
     geneva|rome|madrid|stockholm|copenhagen|ithaca|seattle|honolulu|melbourne|sydney|delhi|
     new delhi|kyiv|kiev|warsaw|prague|budapest|abingdon|basingstoke|lanham|armonk|bloomington|
     durham|chapel hill|ann arbor|baltimore|nanjing|guangzhou|москва|м.|санкт-петербург|спб|
-    北京|上海|台北|香港|南京""".replace("\n", "").replace("    ", "").split("|")
+    北京|上海|台北|香港|南京""".replace("\n", "")
+    .replace("    ", "")
+    .split("|")
 )
 PERIODICAL_WORD = re.compile(
     r"\b(?:Times|Journal|Tribune|Monitor|Post|News|Herald|Gazette|Guardian|Telegraph|Reuters|"
@@ -92,10 +104,72 @@ CORPORATE_WORD = re.compile(
     r"Organi[sz]ation|Office|Agency|Commission|Foundation|Department|Bureau|Academy|Centre|Center|"
     r"Party|Corporation|Nations|Programme|Program|Group|Company|Federation|Republic|Library|Museum)\b"
 )
-PARTICLES = frozenset("de da del della di du van von der den la le al el bin ibn ter ten dos das y".split())
+PARTICLES = frozenset(
+    [
+        "de",
+        "da",
+        "del",
+        "della",
+        "di",
+        "du",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "ter",
+        "ten",
+        "dos",
+        "das",
+        "y",
+    ]
+)
 ABBREVIATIONS = frozenset(
-    "p pp pt vol vols no nos ed eds trans rev repr st dr mr mrs jr sr co inc ltd ch chap fig n nn "
-    "col cols cf vs al bros univ dept esp approx ms mss".split()
+    [
+        "p",
+        "pp",
+        "pt",
+        "vol",
+        "vols",
+        "no",
+        "nos",
+        "ed",
+        "eds",
+        "trans",
+        "rev",
+        "repr",
+        "st",
+        "dr",
+        "mr",
+        "mrs",
+        "jr",
+        "sr",
+        "co",
+        "inc",
+        "ltd",
+        "ch",
+        "chap",
+        "fig",
+        "n",
+        "nn",
+        "col",
+        "cols",
+        "cf",
+        "vs",
+        "al",
+        "bros",
+        "univ",
+        "dept",
+        "esp",
+        "approx",
+        "ms",
+        "mss",
+    ]
 )
 COMMENTARY_WORD = re.compile(
     r"\b(?:is|are|was|were|has|have|had|who|which|summari[sz]es|records|describes|argues|says|"
@@ -289,7 +363,9 @@ def _looks_corporate(text: str) -> bool:
 # debris and identifiers
 
 _DATE_WORDS = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}|[A-Z][a-z]+\s+\d{4}|\d{4})"
-_WAYBACK = re.compile(rf"(?:\b[Oo]nline\s+)?\bArchived(?:\s+\(PDF\))?\s+{_DATE_WORDS}\s+at the Wayback Machine\.?")
+_WAYBACK = re.compile(
+    rf"(?:\b[Oo]nline\s+)?\bArchived(?:\s+\(PDF\))?\s+{_DATE_WORDS}\s+at the Wayback Machine\.?"
+)
 _ARCHIVED = re.compile(rf"\bArchived(?:\s+\(PDF\))?\s+from the original\s+on\s+({_DATE_WORDS})\.?")
 _RETRIEVED = re.compile(rf"\b(?:[Rr]etrieved|[Aa]ccessed)(?:\s+on)?\s+({_DATE_WORDS})\.?")
 _DOI = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/\S+?)(?=[.,;]?(?:\s|$))", re.I)
@@ -326,20 +402,20 @@ def _extract_extras(s: str) -> tuple[str, dict[str, str], list[str], str]:
     m = _ARCHIVED.search(s)
     if m:
         fields["note"] = f"Archived from the original on {m.group(1)}"
-        s = s[: m.start()] + " " + s[m.end():]
+        s = s[: m.start()] + " " + s[m.end() :]
     m = _RETRIEVED.search(s)
     if m:
         year, iso = parse_date(m.group(1))
         fields["urldate"] = iso or year
-        s = s[: m.start()] + " " + s[m.end():]
+        s = s[: m.start()] + " " + s[m.end() :]
     m = _DOI.search(s)
     if m:
         fields["doi"] = m.group(1)
-        s = s[: m.start()] + " " + s[m.end():]
+        s = s[: m.start()] + " " + s[m.end() :]
     m = _URL.search(s)
     if m:
         fields["url"] = m.group(0)
-        s = s[: m.start()] + " " + s[m.end():]
+        s = s[: m.start()] + " " + s[m.end() :]
     m = _ISBN.search(s)
     if m:
         isbn = normalise_isbn(m.group(1))
@@ -347,23 +423,23 @@ def _extract_extras(s: str) -> tuple[str, dict[str, str], list[str], str]:
             problems.append(f"invalid ISBN {m.group(1).strip()} (check digit): not written")
         else:
             fields["isbn"] = isbn
-        s = s[: m.start()] + " " + s[m.end():]
+        s = s[: m.start()] + " " + s[m.end() :]
     for rx, name in ((_ISSN, "issn"), (_OCLC, "oclc")):
         m = rx.search(s)
         if m:
             fields[name] = m.group(1)
-            s = s[: m.start()] + " " + s[m.end():]
+            s = s[: m.start()] + " " + s[m.end() :]
     thesis = ""
     m = _THESIS_PAREN.search(s)
     if m:
         thesis = "mastersthesis" if re.match(r"M", m.group("kind")) else "phdthesis"
         fields["school"] = m.group("school").strip()
         fields["year"] = m.group("year")
-        s = s[: m.start()] + "()" + s[m.end():]
+        s = s[: m.start()] + "()" + s[m.end() :]
     m = _THESIS.search(s) if not thesis else None
     if m:
         thesis = "mastersthesis" if m.group("ma") else "phdthesis"
-        s = s[: m.start()] + " " + s[m.end():]
+        s = s[: m.start()] + " " + s[m.end() :]
     s = re.sub(r"\s*\((?:PDF|pdf|online)\)", "", s)
     while True:
         t = _TRAILING_DEBRIS.sub("", s)
@@ -448,7 +524,9 @@ def _classify_publisher(text: str, fields: dict[str, str]) -> None:
 def _pub_paren(inner: str, fields: dict[str, str]) -> bool:
     """Parse "(Place: Publisher, Year)", "(Publisher, 2012)", "(1969)". True if it had a year."""
     inner = inner.strip()
-    m = re.fullmatch(rf"(?:(?P<pub>.*?)[,;]?\s+)?(?P<date>(?:[A-Z][a-z]+\.?\s+)?(?:\d{{1,2}}\s+)?{YEAR}[a-z]?)\.?", inner)
+    m = re.fullmatch(
+        rf"(?:(?P<pub>.*?)[,;]?\s+)?(?P<date>(?:[A-Z][a-z]+\.?\s+)?(?:\d{{1,2}}\s+)?{YEAR}[a-z]?)\.?", inner
+    )
     if not m:
         return False
     if not _set_date(fields, m.group("date")):
@@ -499,12 +577,14 @@ def _journal_tail(after: str, fields: dict[str, str], have_year: bool = False) -
         f["year"] = year
         if iso and "—" not in ym.group(1):
             f["date"] = iso
-        tail = tail[: ym.start()] + " " + tail[ym.end():]
-    vm = re.search(r"(?:^|\s)(?:vol\.\s*)?(\d+)\s*(?:[.#]\s*(\d+)|\((\d+[–-]?\d*)\))?(?=[\s,:]|$)", tail, re.I)
+        tail = tail[: ym.start()] + " " + tail[ym.end() :]
+    vm = re.search(
+        r"(?:^|\s)(?:vol\.\s*)?(\d+)\s*(?:[.#]\s*(\d+)|\((\d+[–-]?\d*)\))?(?=[\s,:]|$)", tail, re.I
+    )
     nm = re.search(r"\bnos?\.\s*(\d+(?:\s*[–-]\s*\d+)?)", tail, re.I)
     if nm:
         f["number"] = nm.group(1).replace("-", "–")
-        tail = tail[: nm.start()] + " " + tail[nm.end():]
+        tail = tail[: nm.start()] + " " + tail[nm.end() :]
         vm = re.search(r"(?:^|\s)(?:vol\.\s*)?(\d+)(?=[\s,:]|$)", tail, re.I)
     pm = re.search(r"(?::|\bpp?\.)\s*(\d+\s*(?:[–-]\s*\d+)?\+?)(?:\s*,\s*(\d+(?:\s*[–-]\s*\d+)?))?\s*$", tail)
     if pm:
@@ -520,10 +600,12 @@ def _journal_tail(after: str, fields: dict[str, str], have_year: bool = False) -
         y2 = re.search(rf",\s*({YEAR})\b", tail)
         if y2:
             f["year"] = y2.group(1)
-            tail = tail[: y2.start()] + " " + tail[y2.end():]
+            tail = tail[: y2.start()] + " " + tail[y2.end() :]
         elif not (have_year and ("pages" in f or re.search(r"\d+\s*\(\d+\)", tail))):
             return False, ""
-    vm = re.search(r"(?:^|\s|,)(?:vol\.\s*)?(\d+)\s*(?:[.#]\s*(\d+)|\((\d+[–-]?\d*)\))?(?=[\s,:]|$)", tail, re.I)
+    vm = re.search(
+        r"(?:^|\s|,)(?:vol\.\s*)?(\d+)\s*(?:[.#]\s*(\d+)|\((\d+[–-]?\d*)\))?(?=[\s,:]|$)", tail, re.I
+    )
     if vm:
         f["volume"] = vm.group(1)
         if vm.group(2) or vm.group(3):
@@ -565,15 +647,25 @@ def _collection_tail(after: str, fields: dict[str, str]) -> bool:
             else:
                 _classify_publisher(text, fields)
 
-    m = re.fullmatch(r"(?P<book>.+?),\s*(?:Vol\.?|Volume)\s*(?P<vol>\d+)\s+in\s+(?P<eds>.+?),\s*eds?\.\s*(?P<pub>.*)", rest)
+    m = re.fullmatch(
+        r"(?P<book>.+?),\s*(?:Vol\.?|Volume)\s*(?P<vol>\d+)\s+in\s+(?P<eds>.+?),\s*eds?\.\s*(?P<pub>.*)", rest
+    )
     if m and parse_names(m.group("eds")):
-        fields.update(booktitle=m.group("book").strip(), volume=m.group("vol"), editor=parse_names(m.group("eds")) or "")
+        fields.update(
+            booktitle=m.group("book").strip(), volume=m.group("vol"), editor=parse_names(m.group("eds")) or ""
+        )
         pubinfo(m.group("pub"))
         return True
-    m = re.fullmatch(r"(?P<eds>[^()]+?)\s*\((?:Eds?|eds?)\.?\)[.,]\s*(?P<book>.+?)\s*\(pp\.\s*(?P<pages>[^)]+)\)\.?\s*(?P<pub>.*)", rest)
+    m = re.fullmatch(
+        r"(?P<eds>[^()]+?)\s*\((?:Eds?|eds?)\.?\)[.,]\s*(?P<book>.+?)\s*\(pp\.\s*(?P<pages>[^)]+)\)\.?\s*(?P<pub>.*)",
+        rest,
+    )
     if m and parse_names(m.group("eds")):
-        fields.update(booktitle=m.group("book").strip(), editor=parse_names(m.group("eds")) or "",
-                      pages=normalise_pages(m.group("pages")))
+        fields.update(
+            booktitle=m.group("book").strip(),
+            editor=parse_names(m.group("eds")) or "",
+            pages=normalise_pages(m.group("pages")),
+        )
         pubinfo(m.group("pub"))
         return True
     m = re.fullmatch(r"(?P<eds>[^()]+?)\s*\((?:eds?|Eds?)\.\)\.\s*(?P<rest>.+)", rest)
@@ -592,14 +684,21 @@ def _collection_tail(after: str, fields: dict[str, str]) -> bool:
         if m.group("pub"):
             pubinfo(m.group("pub"))
         return True
-    m = re.fullmatch(r"(?P<book>.+?),\s*(?:ed\.|edited by)\s+(?P<eds>[^(,]+?)(?:\s*(?P<paren>\([^()]*\)))?(?:,\s*(?P<tail>.*))?", rest)
+    m = re.fullmatch(
+        r"(?P<book>.+?),\s*(?:ed\.|edited by)\s+(?P<eds>[^(,]+?)(?:\s*(?P<paren>\([^()]*\)))?(?:,\s*(?P<tail>.*))?",
+        rest,
+    )
     if m and parse_names(m.group("eds")):
         book = m.group("book").strip()
         vm = re.search(r",\s*(?:vol\.|volume)\s*(\d+)$", book, re.I)
         if vm:
             fields["volume"], book = vm.group(1), book[: vm.start()]
         fields.update(booktitle=book, editor=parse_names(m.group("eds")) or "")
-        pubinfo((m.group("paren") or "") + " " + (m.group("tail") or "") if m.group("paren") else (m.group("tail") or ""))
+        pubinfo(
+            (m.group("paren") or "") + " " + (m.group("tail") or "")
+            if m.group("paren")
+            else (m.group("tail") or "")
+        )
         return True
     return False
 
@@ -617,7 +716,10 @@ def _after_quoted_title(title: str, after: str, fields: dict[str, str]) -> tuple
         return ("online" if web else "misc"), ""
     if re.match(r"^[Ii]n:?\s", after) and _collection_tail(after, fields):
         return "incollection", ""
-    dm = re.fullmatch(r"(?P<c>[^\d]+?),\s+(?P<d>[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4})\.?", after)
+    dm = re.fullmatch(
+        r"(?P<c>[^\d]+?),\s+(?P<d>[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4})\.?",
+        after,
+    )
     if dm and parse_date(dm.group("d"))[1]:  # newspaper: "New York Times, May 15, 2014"
         _set_date(fields, dm.group("d"))
         if PERIODICAL_WORD.search(dm.group("c")):
@@ -749,7 +851,9 @@ _PERSON = rf"{_NAME_TOK}(?:\s+{_NAME_TOK}){{1,3}}"
 _PERSONS = rf"{_PERSON}(?:\s+and\s+{_PERSON})?"
 _EMBEDDED = [
     # "G. Patrick March, 'Eastern Destiny: ..., 1996"
-    re.compile(rf"(?P<auth>{_PERSONS}),\s*(?P<title>['\"‘“]?[A-Z][^()]*?),\s*(?P<year>{YEAR})(?=[.,;]?\s*(?:$|\)|[a-z(]))"),
+    re.compile(
+        rf"(?P<auth>{_PERSONS}),\s*(?P<title>['\"‘“]?[A-Z][^()]*?),\s*(?P<year>{YEAR})(?=[.,;]?\s*(?:$|\)|[a-z(]))"
+    ),
     # "John Bell, (Travels from ..., Edinburgh,1808 and OCR reprint)"
     re.compile(rf"(?P<auth>{_PERSONS}),\s*\((?P<inner>[^()]*?{YEAR}[^()]*)\)"),
 ]
@@ -761,7 +865,9 @@ def _embedded(m: re.Match[str]) -> Reference | None:
         return None
     fields: dict[str, str] = {"author": auth}
     if "inner" in m.groupdict() and m.group("inner"):
-        im = re.fullmatch(rf"(?P<title>.+?),\s*(?:(?P<place>[^,]+?),\s*)?(?P<year>{YEAR})\s*(?P<extra>.*)", m.group("inner"))
+        im = re.fullmatch(
+            rf"(?P<title>.+?),\s*(?:(?P<place>[^,]+?),\s*)?(?P<year>{YEAR})\s*(?P<extra>.*)", m.group("inner")
+        )
         if not im:
             return None
         fields["title"] = im.group("title").strip()
@@ -788,7 +894,7 @@ def _surname_first(s: str) -> tuple[str, str, bool] | None:
     m = re.match(r"^([^,.\"()]+),\s+", s)
     if not m or len(m.group(1).split()) > 3 or not all(_is_name_token(t) for t in m.group(1).split()):
         return None
-    toks = s[m.end():].split(" ")
+    toks = s[m.end() :].split(" ")
     given: list[str] = []
     i = 0
     editor = False
@@ -799,7 +905,7 @@ def _surname_first(s: str) -> tuple[str, str, bool] | None:
             i += 1
             continue
         core = t.rstrip(",")
-        if not core or not _is_name_token(core) or core.lower() in PARTICLES and not given:
+        if not core or not _is_name_token(core) or (core.lower() in PARTICLES and not given):
             if t.startswith('"') or t.startswith("“"):
                 break
             return None
@@ -834,8 +940,12 @@ def _surname_first(s: str) -> tuple[str, str, bool] | None:
 def _finish(ref: Reference, trail: str) -> Reference:
     """Decide whether trailing pages are the work's own range or the citation's locator."""
     if trail:
-        if ref.entry_type in ("article", "incollection", "inproceedings") and "pages" not in ref.fields \
-                and ref.kind == "full" and re.fullmatch(r"(?:pp?\.?\s*)?\d+\s*[–-]\s*\d+\+?", trail):
+        if (
+            ref.entry_type in ("article", "incollection", "inproceedings")
+            and "pages" not in ref.fields
+            and ref.kind == "full"
+            and re.fullmatch(r"(?:pp?\.?\s*)?\d+\s*[–-]\s*\d+\+?", trail)
+        ):
             ref.fields["pages"] = normalise_pages(re.sub(r"^pp?\.?\s*", "", trail))
         elif not ref.locator:
             ref.locator = normalise_locator(trail)
@@ -844,9 +954,31 @@ def _finish(ref: Reference, trail: str) -> Reference:
 
 
 FIELD_ORDER = [
-    "author", "editor", "title", "booktitle", "journal", "edition", "series", "volume", "part",
-    "number", "pages", "school", "organization", "address", "publisher", "year", "date",
-    "isbn", "issn", "oclc", "doi", "url", "urldate", "note", "annotation",
+    "author",
+    "editor",
+    "title",
+    "booktitle",
+    "journal",
+    "edition",
+    "series",
+    "volume",
+    "part",
+    "number",
+    "pages",
+    "school",
+    "organization",
+    "address",
+    "publisher",
+    "year",
+    "date",
+    "isbn",
+    "issn",
+    "oclc",
+    "doi",
+    "url",
+    "urldate",
+    "note",
+    "annotation",
 ]
 
 
@@ -868,7 +1000,9 @@ _TRAIL_LOC = re.compile(
     r"(?:^|(?<=[\s.,;:)]))(?P<loc>(?:pp?\.?\s*|pages?\s+)(?:\d[\dA-Za-z]*|[ivxlc]+)(?:\s*[–—-]\s*(?:\d+|[ivxlc]+)?)?"
     r"(?:\s*,\s*\d+(?:\s*[–—-]\s*\d*)?)*(?:\s*ff?\.?)?\+?)[\s.,]*$"
 )
-_BARE_LOC = re.compile(r"(?<=[)\"])\s*,\s*(?P<loc>\d+(?:\s*[–-]\s*\d+)?(?:\s*,\s*\d+(?:\s*[–-]\s*\d+)?)*)\s*\.?$")
+_BARE_LOC = re.compile(
+    r"(?<=[)\"])\s*,\s*(?P<loc>\d+(?:\s*[–-]\s*\d+)?(?:\s*,\s*\d+(?:\s*[–-]\s*\d+)?)*)\s*\.?$"
+)
 
 
 def parse_reference(text: str) -> Reference:
@@ -883,7 +1017,7 @@ def parse_reference(text: str) -> Reference:
     prefix = ""
     pm = CITE_PREFIX.match(s)
     if pm:
-        prefix, s = pm.group(1).lower().rstrip(","), s[pm.end():]
+        prefix, s = pm.group(1).lower().rstrip(","), s[pm.end() :]
     s, extras, problems, thesis = _extract_extras(s)
     if not s:
         return _none(raw, "nothing but identifiers or debris")
@@ -894,7 +1028,9 @@ def parse_reference(text: str) -> Reference:
     ref.problems = problems + ref.problems
     year = ref.fields.get("year", "")
     if "isbn" in ref.fields and year.isdigit() and int(year) < 1970:
-        ref.problems.append(f"ISBN {ref.fields.pop('isbn')} given for a work of {year} (ISBNs date from 1970): not written")
+        ref.problems.append(
+            f"ISBN {ref.fields.pop('isbn')} given for a work of {year} (ISBNs date from 1970): not written"
+        )
     return ref
 
 
@@ -916,25 +1052,49 @@ def _parse_clean(s: str, extras: dict[str, str], thesis: str) -> Reference | Non
     pm = re.fullmatch(r"\(([^()]+)\)\.?", s)
     if pm:
         s = pm.group(1)
-    sm = re.fullmatch(rf"(?P<names>[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),?\s+(?P<year>{YEAR})[a-z]?[,:]\s*(?P<loc>\d+(?:\s*[–-]\s*\d+)?)\.?", s)
+    sm = re.fullmatch(
+        rf"(?P<names>[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),?\s+(?P<year>{YEAR})[a-z]?[,:]\s*(?P<loc>\d+(?:\s*[–-]\s*\d+)?)\.?",
+        s,
+    )
     if sm and not trail and not extras:
         names = parse_names(sm.group("names"))
         if names:
-            return _finish(Reference("misc", {"author": names, "year": sm.group("year")}, kind="short"), sm.group("loc"))
-    sm = re.fullmatch(r"(?P<names>[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),\s*(?P<title>\"[^\"]+\"|[^\"(),]+?),\s*(?P<loc>\d+(?:\s*[–-]\s*\d+)?)\.?", s)
+            return _finish(
+                Reference("misc", {"author": names, "year": sm.group("year")}, kind="short"), sm.group("loc")
+            )
+    sm = re.fullmatch(
+        r"(?P<names>[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),\s*(?P<title>\"[^\"]+\"|[^\"(),]+?),\s*(?P<loc>\d+(?:\s*[–-]\s*\d+)?)\.?",
+        s,
+    )
     if sm and not trail and not extras and not re.search(r"\d{4}", s):
         names = parse_names(sm.group("names"))
         if names:
             ref = Reference("misc", {"author": names, "title": _unquote(sm.group("title"))}, kind="short")
             return _finish(ref, sm.group("loc"))
     # short cites: "Deasy 1901", "Ananich and Lebedev, "Sergei Witte"", "Perdue, China Marches West"
-    sm = re.fullmatch(rf"\(?(?P<names>(?:[^\W\d_][\w'’\-]*\s+)*?[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),?\s+\(?(?P<year>{YEAR})[a-z]?\)?[.,]?", s)
-    if sm and all(_is_name_token(t) for t in sm.group("names").replace("et al.", "").split() if t not in ("and", "&")) \
-            and len(sm.group("names").split()) <= 4 and not extras:
+    sm = re.fullmatch(
+        rf"\(?(?P<names>(?:[^\W\d_][\w'’\-]*\s+)*?[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),?\s+\(?(?P<year>{YEAR})[a-z]?\)?[.,]?",
+        s,
+    )
+    if (
+        sm
+        and all(
+            _is_name_token(t)
+            for t in sm.group("names").replace("et al.", "").split()
+            if t not in ("and", "&")
+        )
+        and len(sm.group("names").split()) <= 4
+        and not extras
+    ):
         names = parse_names(sm.group("names"))
         if names and all("," not in n for n in names.split(" and ")):
-            return _finish(Reference("misc", {"author": names, "year": sm.group("year")}, kind="short"), trail)
-    sm = re.fullmatch(r"(?P<names>[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),\s*(?P<title>\"[^\"]+\"|[^\"(),]+?)[.,]?", s)
+            return _finish(
+                Reference("misc", {"author": names, "year": sm.group("year")}, kind="short"), trail
+            )
+    sm = re.fullmatch(
+        r"(?P<names>[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),\s*(?P<title>\"[^\"]+\"|[^\"(),]+?)[.,]?",
+        s,
+    )
     if sm and not re.search(r"\d{4}", s) and not extras and trail:
         names = parse_names(sm.group("names"))
         if names:
@@ -1000,11 +1160,15 @@ def _parse_clean(s: str, extras: dict[str, str], thesis: str) -> Reference | Non
         if annotation:
             f["annotation"] = annotation
         return _finish(Reference(etype, f), trail)
-    if _is_commentary(s) or not s[0].isupper() and not s[0].isdigit() and unicodedata.category(s[0]) != "Lo":
+    if _is_commentary(s) or (
+        not s[0].isupper() and not s[0].isdigit() and unicodedata.category(s[0]) != "Lo"
+    ):
         return None
     if len(s.split()) >= 2 and not re.search(r"[.;]\s", s):
         fields["title"] = s.rstrip(".")
-        return _finish(Reference("misc", fields, problems=["a bare title: no author, year or publisher"]), trail)
+        return _finish(
+            Reference("misc", fields, problems=["a bare title: no author, year or publisher"]), trail
+        )
     return None
 
 
@@ -1069,7 +1233,8 @@ def parse_note(text: str) -> list[str | Reference]:
             warnings.simplefilter("ignore")
             refs = [parse_reference(p) for p in pieces] if len(pieces) > 1 else []
         if refs and all(
-            r.kind == "short" or (r.kind == "full" and r.entry_type != "misc" and "year" in r.fields) for r in refs
+            r.kind == "short" or (r.kind == "full" and r.entry_type != "misc" and "year" in r.fields)
+            for r in refs
         ):
             parts = list(refs)
         else:

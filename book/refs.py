@@ -4,6 +4,7 @@ Prints a BibTeX entry per non-blank line, in input order; with ``--json``, one J
 line: ``{"entry": {"ENTRYTYPE": ..., "ID": ..., field: value, ...}, "locator": "..."}``.
 Lines that are not references become a @misc with the raw text in ``note`` and a warning.
 """
+
 from __future__ import annotations
 
 import json

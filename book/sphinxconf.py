@@ -3,6 +3,7 @@
 The repository's ``conf.py`` and every drafted book's ``conf.py`` call ``book_settings`` and
 then set what an editor may want to change (the CSL style, "Ibid.").
 """
+
 from __future__ import annotations
 
 import uuid
@@ -11,7 +12,6 @@ from typing import Any
 
 from .outline import Outline, load_outline
 from .reader import read_document
-
 
 # Noto covers Latin with diacritics, Greek and Cyrillic; xeCJK takes Chinese, Japanese and
 # Korean characters to Noto CJK. Quotes, dashes and the ellipsis stay with the Latin text

@@ -1,4 +1,5 @@
 """Shared fixtures: the repository root and small helpers to run the command line."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Tests of book.bibliography (dedup, keys, corrections, markup) and the bib/refs commands."""
+
 from __future__ import annotations
 
 import json
@@ -26,11 +27,11 @@ def docs() -> list[Document]:
 
 
 @pytest.fixture(scope="module")
-def bib(docs: list[Document]):  # noqa: ANN201
+def bib(docs: list[Document]):
     return build_bibliography(docs, corrections=ROOT / "bib-corrections.toml")
 
 
-def _key(bib, number: int) -> str:  # noqa: ANN001
+def _key(bib, number: int) -> str:
     markup = bib.note_markup(DOC, number)
     return markup.split("@", 1)[1].split(",", 1)[0].split("`", 1)[0].split("]", 1)[0]
 
@@ -43,36 +44,45 @@ def _doc(name: str, notes: list[str], further: list[str] | None = None) -> Docum
     return doc
 
 
-def test_one_entry_per_work(bib) -> None:  # noqa: ANN001
+def test_one_entry_per_work(bib) -> None:
     assert len({_key(bib, n) for n in (23, 24, 25, 26)}) == 1  # Alex Marshall
     assert _key(bib, 3) == _key(bib, 4) == "young1977presidency"
     assert len({_key(bib, n) for n in (16, 17, 40)}) == 1  # Breidenbach p. 89, p. 90
     assert _key(bib, 9) == _key(bib, 12) == "perdue2010boundaries"  # written differently
     assert bib.entries["perdue2010boundaries"]["volume"] == "43"  # merged from note 9
-    further = dict((text.split(".")[0].split(" (")[0], key) for key, text in bib.reading_list(DOC, "Further reading"))
+    further = dict(
+        (text.split(".")[0].split(" (")[0], key) for key, text in bib.reading_list(DOC, "Further reading")
+    )
     assert further["Elleman, Bruce"] == _key(bib, 44) == "elleman2016diplomacy"
     assert further["Cheng, Tianfang"] == _key(bib, 43)
     assert further["Fischer, Louis"] == _key(bib, 42)
     assert bib.entries[_key(bib, 43)]["publisher"] == "Public Affairs Press"  # filled from the list
 
 
-def test_typed_entries_and_fields(bib) -> None:  # noqa: ANN001
+def test_typed_entries_and_fields(bib) -> None:
     e = bib.entries
     assert e["young1977presidency"]["ENTRYTYPE"] == "book" and "pages" not in e["young1977presidency"]
     assert e["shioya2019treaty"]["ENTRYTYPE"] == "article" and e["shioya2019treaty"]["pages"] == "147--158"
     assert e["zhang2010sino"]["ENTRYTYPE"] == "incollection"
     assert e["po2013conceptualizing"]["ENTRYTYPE"] == "phdthesis"
     assert e["moslems1951urged"] == {
-        "ENTRYTYPE": "article", "title": "Moslems Urged To Resist Russia", "journal": "Christian Science Monitor",
-        "year": "1951", "date": "1951-09-25", "urldate": "2017-07-06",
+        "ENTRYTYPE": "article",
+        "title": "Moslems Urged To Resist Russia",
+        "journal": "Christian Science Monitor",
+        "year": "1951",
+        "date": "1951-09-25",
+        "urldate": "2017-07-06",
         "note": "Archived from the original on 4 November 2012",
     }
     assert e["marshall2006russian"]["date"] == "2006-11-22"
-    assert e["international1996atlas"]["author"] == "{International Council for Philosophy and Humanistic Studies}"
+    assert (
+        e["international1996atlas"]["author"]
+        == "{International Council for Philosophy and Humanistic Studies}"
+    )
     assert "isbn" not in e["krausse1899russia"]
 
 
-def test_note_markup(bib) -> None:  # noqa: ANN001
+def test_note_markup(bib) -> None:
     assert bib.note_markup(DOC, 3) == "{cite}`@young1977presidency, pp. 182, 183`"
     assert bib.note_markup(DOC, 24) == "{cite}`@marshall2006russian, p. 79`"
     assert bib.note_markup(DOC, 6) == (
@@ -80,30 +90,39 @@ def test_note_markup(bib) -> None:  # noqa: ANN001
         "who in turn summarizes [@mancall1971russia].`"
     )
     assert bib.note_markup(DOC, 10) == "{note}`[@bell1808travels] has a record of this journey`"
-    assert bib.note_markup(DOC, 16).startswith("{note}`[@breidenbach2005china, p. 89]. Probably the first clash")
+    assert bib.note_markup(DOC, 16).startswith(
+        "{note}`[@breidenbach2005china, p. 89]. Probably the first clash"
+    )
     assert bib.note_markup(DOC, 16).endswith("removed from Askold Island,`")
     assert bib.note_markup(DOC, 36) == "{cite}`@ananich2005sergei`"  # short cite of the whole article
     assert bib.note_markup(DOC, 32) == "{cite}`@deasy1901, pp. 356–357`"
     for n in range(1, 61):
         markup = bib.note_markup(DOC, n)
-        assert "CS1" not in markup and "{{" not in markup and "Retrieved" not in markup and "Wayback" not in markup
+        assert (
+            "CS1" not in markup
+            and "{{" not in markup
+            and "Retrieved" not in markup
+            and "Wayback" not in markup
+        )
 
 
-def test_short_cite_without_full_reference_needs_editor(bib) -> None:  # noqa: ANN001
+def test_short_cite_without_full_reference_needs_editor(bib) -> None:
     assert bib.entries["deasy1901"] == {"ENTRYTYPE": "misc", "author": "Deasy", "year": "1901"}
     todo = dict(bib.needs_editor())
     assert "deasy1901" in todo and "krausse1899russia" in todo
     assert "mauldin2022putin" not in todo  # fixed by bib-corrections.toml
 
 
-def test_reading_list_keys(bib) -> None:  # noqa: ANN001
+def test_reading_list_keys(bib) -> None:
     primary = bib.reading_list(DOC, "Primary sources")
     assert [k for k, _ in primary] == ["radchenko2007summit", "westad1996fighting", None]
     assert bib.reading_list(SUMMARY.stem, "Further reading") == []
 
 
 def test_escapes_in_commentary() -> None:
-    doc = _doc("x", ["Hans Müller, Die Russen am Amur, 1902, which has a note on [sic] emails like a@b and `code`."])
+    doc = _doc(
+        "x", ["Hans Müller, Die Russen am Amur, 1902, which has a note on [sic] emails like a@b and `code`."]
+    )
     bib = build_bibliography([doc], corrections=None)
     assert bib.note_markup("x", 1) == (
         "{note}`[@muller1902russen], which has a note on \\[sic\\] emails like a\\@b and ʼcodeʼ.`"
@@ -112,11 +131,14 @@ def test_escapes_in_commentary() -> None:
 
 def test_keys_stable_when_an_entry_is_added(docs: list[Document]) -> None:
     before = build_bibliography(docs, corrections=None).entries
-    extra = _doc("extra", [
-        "Perdue, Peter C. (2009). China Marches West: The Qing Conquest of Central Eurasia. Harvard University Press.",
-        "Zhang, Wei (1999). A New Book on the Amur. Beijing: Example Press.",
-        "Young, Ernest (1977). Another Work Entirely. Example Press.",
-    ])
+    extra = _doc(
+        "extra",
+        [
+            "Perdue, Peter C. (2009). China Marches West: The Qing Conquest of Central Eurasia. Harvard University Press.",
+            "Zhang, Wei (1999). A New Book on the Amur. Beijing: Example Press.",
+            "Young, Ernest (1977). Another Work Entirely. Example Press.",
+        ],
+    )
     after = build_bibliography(docs + [extra], corrections=None).entries
     assert "zhang1999new" in after and "young1977another" in after
     assert all(key in after and after[key] == entry for key, entry in before.items())
@@ -135,13 +157,16 @@ def test_corrections_applied_and_bad_key_is_an_error(docs: list[Document], tmp_p
     fix.write_text('[young1977presidency]\naddress = "Ann Arbor"\nremove = ["publisher"]\n', encoding="utf-8")
     entry = build_bibliography(docs, corrections=fix).entries["young1977presidency"]
     assert entry["address"] == "Ann Arbor" and "publisher" not in entry
-    fix.write_text('# comment\n\n[young1977presidency]\nyear = "1977"\n\n[nosuchkey2000]\nyear = "2000"\n', encoding="utf-8")
+    fix.write_text(
+        '# comment\n\n[young1977presidency]\nyear = "1977"\n\n[nosuchkey2000]\nyear = "2000"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(BookError) as info:
         build_bibliography(docs, corrections=fix)
     assert info.value.file == str(fix) and info.value.line == 6 and "nosuchkey2000" in str(info.value)
 
 
-def test_committed_corrections_fix_note_58(bib) -> None:  # noqa: ANN001
+def test_committed_corrections_fix_note_58(bib) -> None:
     assert bib.entries["mauldin2022putin"]["author"] == (
         "Mauldin, William and Deng, Chao and Simmons, Ann M. and Gershkovich, Evan"
     )
@@ -155,7 +180,7 @@ def test_deterministic_and_committed_file_is_current(docs: list[Document], tmp_p
     assert one.read_bytes() == (ROOT / "references.bib").read_bytes(), "run python -m book bib and commit"
 
 
-def test_bibtex_is_readable_by_bibtexparser(bib) -> None:  # noqa: ANN001
+def test_bibtex_is_readable_by_bibtexparser(bib) -> None:
     import bibtexparser
 
     library = bibtexparser.parse_string(entries_to_bibtex(bib.entries))
@@ -178,12 +203,16 @@ def test_refs_json_shape(tmp_path: Path) -> None:
     assert rows[0]["locator"] == "pp. 182, 183" and rows[1]["locator"] == ""
     assert rows[1]["entry"]["pages"] == "147--158"
     plain = run_book("refs", str(src))
-    assert plain.stdout.startswith("@book{young1977presidency,") and "@article{shioya2019treaty," in plain.stdout
+    assert (
+        plain.stdout.startswith("@book{young1977presidency,") and "@article{shioya2019treaty," in plain.stdout
+    )
 
 
 def test_refs_garbage_lines_become_misc_with_warning(tmp_path: Path) -> None:
     src = tmp_path / "refs.txt"
-    src.write_text("this line is only prose, which is not a reference of any kind.\n\x01\x02\n", encoding="utf-8")
+    src.write_text(
+        "this line is only prose, which is not a reference of any kind.\n\x01\x02\n", encoding="utf-8"
+    )
     proc = run_book("refs", str(src), "--json")
     assert proc.returncode == 0
     rows = [json.loads(line) for line in proc.stdout.splitlines()]

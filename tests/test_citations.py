@@ -2,6 +2,7 @@
 
 Each edition is built once per module (subprocess ``python -m sphinx``) and read back.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,18 @@ def copy_root(dest: Path) -> Path:
 def sphinx(src: Path, builder: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     # NO_COLOR: Sphinx colours its output (and folds progress into one line) when CI=true.
     env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONWARNINGS="ignore", NO_COLOR="1")
-    command = [PYTHON, "-m", "sphinx", "-b", builder, "-d", str(out / ".doctrees"), *extra,
-               str(src), str(out / builder)]
+    command = [
+        PYTHON,
+        "-m",
+        "sphinx",
+        "-b",
+        builder,
+        "-d",
+        str(out / ".doctrees"),
+        *extra,
+        str(src),
+        str(out / builder),
+    ]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
 
 
@@ -86,8 +97,9 @@ def latex_chapters(tex: str) -> dict[str, list[tuple[int, str]]]:
     chapters = {}
     for part in tex.split("\\chapter{")[1:]:
         title = part.split("}", 1)[0]
-        notes = re.findall(r"\\begin\{footnote\}\[(\d+)\]\\sphinxAtStartFootnote\n(.*?)\n%?\n?\\end\{footnote\}",
-                           part, re.S)
+        notes = re.findall(
+            r"\\begin\{footnote\}\[(\d+)\]\\sphinxAtStartFootnote\n(.*?)\n%?\n?\\end\{footnote\}", part, re.S
+        )
         chapters[title] = [(int(n), body) for n, body in notes]
     return chapters
 
@@ -99,7 +111,8 @@ def test_parse_citation_locators_prefix_suffix() -> None:
     ]
     items = parse_citation("see @march1996eastern, p. 5; also @mancall1971russia")
     assert [(i.prefix, i.key, i.locator) for i in items] == [
-        ("see ", "march1996eastern", "5"), ("also ", "mancall1971russia", None)
+        ("see ", "march1996eastern", "5"),
+        ("also ", "mancall1971russia", None),
     ]
     assert parse_citation("@k, pp. 23–50, 75–76")[0].locator == "23–50, 75–76"
     assert parse_citation("@k, chap. 3")[0].label == "chapter"
@@ -191,8 +204,12 @@ def _render(style: str, ibid: bool, citations: list[str]) -> list[str]:
 
 
 def test_csl_first_short_and_ibid_come_from_the_style() -> None:
-    cites = ["@young1977presidency, p. 78", "@young1977presidency, pp. 79–80", "@icsu1990",
-             "@young1977presidency, p. 85"]
+    cites = [
+        "@young1977presidency, p. 78",
+        "@young1977presidency, pp. 79–80",
+        "@icsu1990",
+        "@young1977presidency, p. 85",
+    ]
     assert _render("chicago-notes-bibliography", False, cites) == [
         "Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 78.",
         "Young, Presidency, 79–80.",
@@ -203,7 +220,9 @@ def test_csl_first_short_and_ibid_come_from_the_style() -> None:
     assert with_ibid[1] == "ibid., 79–80."  # capitalized when it starts a note (transform)
     assert with_ibid[3] == "Young, Presidency, 85."
     # ibid off: the same style gives the short form
-    assert _render("chicago-notes-bibliography-subsequent-ibid", False, cites)[1] == "Young, Presidency, 79–80."
+    assert (
+        _render("chicago-notes-bibliography-subsequent-ibid", False, cites)[1] == "Young, Presidency, 79–80."
+    )
 
 
 def test_resolve_style_names() -> None:
@@ -223,7 +242,9 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def html(book: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def html(
+    book: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
     out = tmp_path_factory.mktemp("html")
     result = sphinx(book, "html", out)
     assert result.returncode == 0, result.stderr
@@ -251,15 +272,21 @@ CH1 = [
     (1, "Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 182, 183."),
     (2, "Young, Presidency, 78."),
     (3, "Young, Presidency, 79–80."),
-    (4, "See G. Patrick March, “Eastern Destiny: Russia & AT&T <Asia> at 100% for $5, a \\path and "
+    (
+        4,
+        "See G. Patrick March, “Eastern Destiny: Russia & AT&T <Asia> at 100% for $5, a \\path and "
         "{braces},” Journal of Pacific History 31, no. 2 (1996): 5; also Владимир Степанович Мясников, "
-        "Империя Цин и Русское государство в XVII веке (Наука, 1985)."),
+        "Империя Цин и Русское государство в XVII веке (Наука, 1985).",
+    ),
     (5, "Young, Presidency, 85."),
-    (6, "The section down to the Treaty of Nerchinsk is largely a summary of March, “Eastern Destiny”, "
+    (
+        6,
+        "The section down to the Treaty of Nerchinsk is largely a summary of March, “Eastern Destiny”, "
         "who in turn summarizes see John J. "
         "Stephan, “The Russian Far East,” in Russia and Asia in Perspective, ed. Jane Doe and Richard Roe "
         "(Stanford University Press, 1994), 23–50, 75–76. He wrote: “The frontier — as the Qing saw it — "
-        "was ‘a line of posts’” [sic], and 尼布楚条约 in Chinese."),
+        "was ‘a line of posts’” [sic], and 尼布楚条约 in Chinese.",
+    ),
     (7, "International Council of Scientific Unions, Report on the Amur Basin (ICSU Press, 1990), 3."),
 ]
 CH2 = [
@@ -269,7 +296,9 @@ CH2 = [
 ]
 
 
-def test_html_one_footnote_per_citation_numbered_per_page(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_html_one_footnote_per_citation_numbered_per_page(
+    html: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
     outdir, _ = html
     assert sidenotes(outdir / "ch1.html") == CH1
     assert sidenotes(outdir / "ch2.html") == CH2  # restarts at 1; first citation is full again
@@ -280,17 +309,24 @@ def test_html_footnote_markup(html: tuple[Path, subprocess.CompletedProcess[str]
     assert "<em>The Presidency and Foreign Policy</em>" in page  # italics from CSL as <em>
     assert "AT&amp;T &lt;Asia&gt;" in page  # escaped once, by the writer
     # back to back: two sidenote labels with only a superscript comma between them
-    assert re.search(r"79–80\.</span></span><sup class=\"note-separator\">,</sup><label for='sidenote-role-4'", page)
+    assert re.search(
+        r"79–80\.</span></span><sup class=\"note-separator\">,</sup><label for='sidenote-role-4'", page
+    )
 
 
 def test_bibliography_pages(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     page = (html[0] / "bibliography.html").read_text(encoding="utf-8")
     entries = re.findall(r'<p class="csl-entry" id="bib-([^"]+)">(.*?)</p>', page, re.S)
     assert [key for key, _ in entries] == [
-        "icsu1990", "march1996eastern", "stephan1994far", "young1977presidency", "miasnikov1985"
+        "icsu1990",
+        "march1996eastern",
+        "stephan1994far",
+        "young1977presidency",
+        "miasnikov1985",
     ]  # cited in any chapter, sorted by the style (author)
-    assert entries[3][1] == ("Young, Kenneth T. <em>The Presidency and Foreign Policy</em>. "
-                             "Harvard University Press, 1977.")
+    assert entries[3][1] == (
+        "Young, Kenneth T. <em>The Presidency and Foreign Policy</em>. Harvard University Press, 1977."
+    )
     reading = (html[0] / "reading.html").read_text(encoding="utf-8")
     assert re.findall(r'id="bib-([^"]+)"', reading) == ["listed1999"]
 
@@ -315,7 +351,9 @@ def test_epub_noterefs_and_footnotes(epub: Path) -> None:
     assert [a.get("href") for a in refs] == [f"#{n.get('id')}" for n in notes]
     assert ["".join(a.itertext()).strip("[]") for a in refs] == [str(i) for i in range(1, 8)]
     texts = [" ".join("".join(n.itertext()).split()) for n in notes]
-    assert texts[0].startswith("[1] Kenneth T. Young, The Presidency") and "Young, Presidency, 78." in texts[1]
+    assert (
+        texts[0].startswith("[1] Kenneth T. Young, The Presidency") and "Young, Presidency, 78." in texts[1]
+    )
 
 
 def test_epubcheck_clean(epub: Path) -> None:
@@ -334,7 +372,9 @@ def test_latex_footnotes(latex: Path) -> None:
     assert [n for n, _ in chapters["Chapter One"]] == list(range(1, 8))
     assert [n for n, _ in chapters["Chapter Two"]] == [1, 2, 3]
     first = chapters["Chapter One"][0][1]
-    assert "\\sphinxstyleemphasis{The Presidency and Foreign Policy} (Harvard University Press, 1977)" in first
+    assert (
+        "\\sphinxstyleemphasis{The Presidency and Foreign Policy} (Harvard University Press, 1977)" in first
+    )
     note4 = chapters["Chapter One"][3][1]
     assert r"Russia \& AT\&T <Asia> at 100\% for \$5, a \textbackslash{}path and \{braces\}" in note4
     assert "Commentary" not in tex and "summary of \\DUrole{csl-citation}{March" in tex
@@ -348,12 +388,18 @@ def test_pdf_footnote_text(latex: Path) -> None:
     tex = next(latex.glob("*.tex"))
     result = subprocess.run(
         ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", tex.name],
-        cwd=latex, capture_output=True, text=True, timeout=300,
+        cwd=latex,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:]
     text = "\n".join(page.extract_text() for page in PdfReader(latex / tex.with_suffix(".pdf").name).pages)
     text = " ".join(text.split())
-    assert "1 Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 182, 183." in text
+    assert (
+        "1 Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 182, 183."
+        in text
+    )
     assert "2 Young, Presidency, 78." in text
     # A line may break between two Chinese characters: compare those without white space.
     assert "Владимир Степанович Мясников" in text and "尼布楚条约" in "".join(text.split())
@@ -361,16 +407,24 @@ def test_pdf_footnote_text(latex: Path) -> None:
 
 
 def test_ibid_option(book: Path, tmp_path: Path) -> None:
-    result = sphinx(book, "html", tmp_path, "-D", "book_citation_ibid=1",
-                    "-D", "book_csl_style=chicago-notes-bibliography-subsequent-ibid")
+    result = sphinx(
+        book,
+        "html",
+        tmp_path,
+        "-D",
+        "book_citation_ibid=1",
+        "-D",
+        "book_csl_style=chicago-notes-bibliography-subsequent-ibid",
+    )
     assert result.returncode == 0, result.stderr
     notes = sidenotes(tmp_path / "html" / "ch1.html")
     assert notes[:3] == [CH1[0], (2, "Ibid., 78."), (3, "Ibid., 79–80.")]
     assert notes[4] == CH1[4]  # after another work: the short form, not ibid
 
 
-def test_parallel_build_numbers_the_same(book: Path, html: tuple[Path, subprocess.CompletedProcess[str]],
-                                         tmp_path: Path) -> None:
+def test_parallel_build_numbers_the_same(
+    book: Path, html: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
     result = sphinx(book, "html", tmp_path, "-j", "2")
     assert result.returncode == 0, result.stderr
     assert re.search(r"reading sources\.\.\. \[ *\d+%\] \w+ \.\. \w+", result.stdout)  # really in parallel
@@ -389,7 +443,9 @@ def test_incremental_rebuild(tmp_path: Path) -> None:
     chapter = src / "ch1.md"
     text = chapter.read_text(encoding="utf-8")
     # a new first note: Young's first citation is now note 1 at p. 3; the old first one is short
-    text = text.replace("Kenneth Young wrote", "Opening.{cite}`@young1977presidency, p. 3; @unused2000`\nKenneth Young wrote")
+    text = text.replace(
+        "Kenneth Young wrote", "Opening.{cite}`@young1977presidency, p. 3; @unused2000`\nKenneth Young wrote"
+    )
     chapter.write_text(text, encoding="utf-8")
     second = sphinx(src, "html", tmp_path / "out")
     assert second.returncode == 0, second.stderr
@@ -397,7 +453,9 @@ def test_incremental_rebuild(tmp_path: Path) -> None:
     assert "reading sources... [" not in second.stdout.replace("reading sources... [100%] ch1", "")
     notes = sidenotes(tmp_path / "out" / "html" / "ch1.html")
     assert [n for n, _ in notes] == list(range(1, 9))
-    assert notes[0][1].startswith("Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 3; Ann Nobody")
+    assert notes[0][1].startswith(
+        "Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 3; Ann Nobody"
+    )
     assert notes[1][1] == "Young, Presidency, 182, 183."
     assert sidenotes(tmp_path / "out" / "html" / "ch2.html") == CH2
     page = (tmp_path / "out" / "html" / "bibliography.html").read_text(encoding="utf-8")
@@ -408,15 +466,22 @@ def test_incremental_rebuild(tmp_path: Path) -> None:
 def test_bad_citations_fail_with_file_and_line(tmp_path: Path) -> None:
     src = copy_root(tmp_path / "src")
     with (src / "ch2.md").open("a", encoding="utf-8") as f:
-        f.write("\nUnknown.{cite}`@nosuchkey1999, p. 4`\n\nMalformed.{cite}`see @, p. 5`\n\n"
-                "Unbalanced.{note}`A remark [see @young1977presidency, p. 2.`\n")
+        f.write(
+            "\nUnknown.{cite}`@nosuchkey1999, p. 4`\n\nMalformed.{cite}`see @, p. 5`\n\n"
+            "Unbalanced.{note}`A remark [see @young1977presidency, p. 2.`\n"
+        )
     result = sphinx(src, "html", tmp_path / "out")
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
-    assert any(re.search(r"ch2\.md:8: ERROR: unknown citation key 'nosuchkey1999'", e) for e in errors), errors
-    assert any(re.search(r"ch2\.md:10: ERROR: malformed citation .*'@' without a citation key", e)
-               for e in errors), errors
-    assert any(re.search(r"ch2\.md:12: ERROR: malformed citation .*unbalanced brackets", e) for e in errors), errors
+    assert any(re.search(r"ch2\.md:8: ERROR: unknown citation key 'nosuchkey1999'", e) for e in errors), (
+        errors
+    )
+    assert any(
+        re.search(r"ch2\.md:10: ERROR: malformed citation .*'@' without a citation key", e) for e in errors
+    ), errors
+    assert any(
+        re.search(r"ch2\.md:12: ERROR: malformed citation .*unbalanced brackets", e) for e in errors
+    ), errors
     assert "Traceback" not in result.stderr
     again = sphinx(src, "html", tmp_path / "out")  # still failing when nothing changed
     assert again.returncode != 0 and "nosuchkey1999" in again.stderr
@@ -431,6 +496,8 @@ def test_broken_bib_fails_with_bib_line(tmp_path: Path) -> None:
     bib.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = sphinx(src, "html", tmp_path / "out")
     assert result.returncode != 0
-    assert re.search(rf"refs\.bib:{start + 1}: ERROR: cannot parse BibTeX entry 'icsu1990'", result.stderr), result.stderr
+    assert re.search(rf"refs\.bib:{start + 1}: ERROR: cannot parse BibTeX entry 'icsu1990'", result.stderr), (
+        result.stderr
+    )
     assert "unknown citation key" not in result.stderr  # no follow-up noise for the broken entry
     assert "Traceback" not in result.stderr

@@ -4,6 +4,7 @@ Four drafts are built once each (run as a user would, through the command line):
 documents together, the article alone, the small documents of ``tests/roots/draft/`` together,
 and the one with no notes alone. The error cases stop before any build.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,9 @@ from .text_measure import coverage, html_site_text, pdf_text
 
 pytestmark = pytest.mark.edition
 SMALL = ROOT / "tests" / "roots" / "draft"
-AMUR, TEA, QUIET, MISSING = (SMALL / f"{n}.txt" for n in ("amur-frontier", "tea-road", "quiet-border", "missing-note"))
+AMUR, TEA, QUIET, MISSING = (
+    SMALL / f"{n}.txt" for n in ("amur-frontier", "tea-road", "quiet-border", "missing-note")
+)
 
 
 class Draft:
@@ -39,10 +42,14 @@ class Draft:
         self.pdf = pdf_text(self.pdf_path)
         self.flat_pdf = " ".join(self.pdf.split())
         with zipfile.ZipFile(self.epub_path) as zf:
-            self.epub = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith((".xhtml", ".opf"))}
+            self.epub = {
+                n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith((".xhtml", ".opf"))
+            }
 
     def page(self, name: str) -> BeautifulSoup:
-        return BeautifulSoup((self.html / "chapters" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        return BeautifulSoup(
+            (self.html / "chapters" / f"{name}.html").read_text(encoding="utf-8"), "html.parser"
+        )
 
     def chapter_pages(self) -> list[str]:
         """Chapter page names in the order of the landing page's table of contents."""
@@ -52,7 +59,10 @@ class Draft:
 
     def html_notes(self, name: str) -> list[str]:
         """The note numbers of a chapter page (the theme's margin notes), in reading order."""
-        return [lab.get_text(strip=True) for lab in self.page(name).select("article label.margin-toggle[for^=sidenote-role]")]
+        return [
+            lab.get_text(strip=True)
+            for lab in self.page(name).select("article label.margin-toggle[for^=sidenote-role]")
+        ]
 
     def html_note_texts(self, name: str) -> list[str]:
         """The text of each margin note of a chapter page, without its number."""
@@ -83,7 +93,9 @@ def draft(tmp: Path, *documents: Path, name: str, options: tuple[str, ...] = (),
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory: pytest.TempPathFactory) -> Draft:
     """Both source documents at once: one chapter each; the summary's title names the book."""
-    return draft(tmp_path_factory.mktemp("sources"), SUMMARY, ARTICLE, name="history-of-sino-russian-relations")
+    return draft(
+        tmp_path_factory.mktemp("sources"), SUMMARY, ARTICLE, name="history-of-sino-russian-relations"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -106,12 +118,14 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Draft:
 def quiet(tmp_path_factory: pytest.TempPathFactory) -> Draft:
     """The document with no notes alone, with --title and --author."""
     return draft(
-        tmp_path_factory.mktemp("quiet"), QUIET, name="along-the-quiet-border",
+        tmp_path_factory.mktemp("quiet"),
+        QUIET,
+        name="along-the-quiet-border",
         options=("--title", "Along the Quiet Border", "--author", "A. Editor"),
     )
 
 
-def plain(heading) -> str:  # noqa: ANN001
+def plain(heading) -> str:
     """A heading's text without its "#" link, with Sphinx's smart apostrophes undone."""
     return heading.get_text(strip=True).rstrip("#").replace("’", "'")
 
@@ -137,8 +151,12 @@ def test_guessed_levels_follow_runs_of_headings():
     doc = read_document(QUIET)
     heads = [(b.text, b.level) for b in doc.blocks if isinstance(b, Heading)]
     assert heads == [
-        ("Herders and Officials", 1), ("Summer Pastures", 2), ("In the Altai Mountains", 3),
-        ("Winter Camps", 3), ("Frontier Posts", 1), ("Eastern Posts", 2),
+        ("Herders and Officials", 1),
+        ("Summer Pastures", 2),
+        ("In the Altai Mountains", 3),
+        ("Winter Camps", 3),
+        ("Frontier Posts", 1),
+        ("Eastern Posts", 2),
     ]
 
 
@@ -156,7 +174,9 @@ def test_sources_draft_writes_three_editions(sources: Draft):
 
 def test_sources_one_chapter_per_document_then_bibliography(sources: Draft):
     assert sources.chapter_pages() == [
-        "ch-01-history-of-sino-russian-relations", "ch-02-002-9aef5bfc947affa5", "bibliography",
+        "ch-01-history-of-sino-russian-relations",
+        "ch-02-002-9aef5bfc947affa5",
+        "bibliography",
     ]
     # The article's headings are sections of its chapter, at their guessed levels.
     page = sources.page("ch-02-002-9aef5bfc947affa5")
@@ -182,7 +202,10 @@ def test_sources_repeated_and_short_notes(sources: Draft):
     # footnotes, each the short cite resolved to note 34's full work.
     short = "Ananich and Lebedev, “Sergei Witte and the Russo-Japanese War.”"
     assert sources.flat_pdf.count(short) == 2
-    assert "B. V. Ananich and S. A. Lebedev, “Sergei Witte and the Russo-Japanese War,” International" in sources.flat_pdf
+    assert (
+        "B. V. Ananich and S. A. Lebedev, “Sergei Witte and the Russo-Japanese War,” International"
+        in sources.flat_pdf
+    )
     notes = sources.html_note_texts("ch-02-002-9aef5bfc947affa5")
     assert sum(short in n for n in notes) == 2
 
@@ -198,7 +221,9 @@ def test_sources_notes_keep_commentary_and_passages(sources: Draft):
 
 
 def test_sources_text_is_all_there(sources: Draft):
-    paragraphs = [b.text for p in (SUMMARY, ARTICLE) for b in read_document(p).blocks if isinstance(b, Paragraph)]
+    paragraphs = [
+        b.text for p in (SUMMARY, ARTICLE) for b in read_document(p).blocks if isinstance(b, Paragraph)
+    ]
     share, per = coverage(paragraphs, html_site_text(sources.html))
     assert share >= 0.98, f"{share:.3f}; weakest: {sorted(per)[:3]}"
     share, per = coverage(paragraphs, sources.pdf)
@@ -236,7 +261,10 @@ def test_article_notes_numbered_per_chapter(article: Draft):
         assert numbers == [str(n) for n in range(1, len(numbers) + 1)], page
         total += len(numbers)
     assert total == article.epub_noterefs() == article.epub_footnotes() == marks(ARTICLE)
-    assert "Alex Marshall, The Russian General Staff and Asia, 1860–1917 (Routledge, 2006), 78." in article.flat_pdf
+    assert (
+        "Alex Marshall, The Russian General Staff and Asia, 1860–1917 (Routledge, 2006), 78."
+        in article.flat_pdf
+    )
 
 
 def test_article_bibliography_and_reading_lists_close_the_book(article: Draft):
@@ -256,12 +284,22 @@ def test_article_bibliography_and_reading_lists_close_the_book(article: Draft):
 
 def test_small_chapters_and_titles(small: Draft):
     assert small.chapter_pages() == [
-        "ch-01-the-amur-frontier", "ch-02-the-tea-road", "ch-03-the-quiet-border", "bibliography",
+        "ch-01-the-amur-frontier",
+        "ch-02-the-tea-road",
+        "ch-03-the-quiet-border",
+        "bibliography",
     ]
     assert PdfReader(small.pdf_path).metadata.title == "The Amur Frontier"
     page = small.page("ch-03-the-quiet-border")
-    levels = [(h.name, h.get_text(strip=True).rstrip("#")) for h in page.select("article h2, article h3, article h4")]
-    assert levels[:3] == [("h2", "Herders and Officials"), ("h3", "Summer Pastures"), ("h4", "In the Altai Mountains")]
+    levels = [
+        (h.name, h.get_text(strip=True).rstrip("#"))
+        for h in page.select("article h2, article h3, article h4")
+    ]
+    assert levels[:3] == [
+        ("h2", "Herders and Officials"),
+        ("h3", "Summer Pastures"),
+        ("h4", "In the Altai Mountains"),
+    ]
 
 
 def test_small_one_footnote_per_mark(small: Draft):
@@ -287,10 +325,14 @@ def test_small_repeated_note_gives_two_notes(small: Draft):
 def test_small_short_cite_commentary_and_passage(small: Draft):
     pdf = small.flat_pdf
     assert "4 Smith, Rivers of the North, 40." in pdf  # "Smith 2001, p. 40" resolved
-    assert ("The account of the treaty here is largely a summary of Smith, Rivers of the North, "
-            "who in turn follows the diaries of the Jesuit interpreters.") in pdf
-    passage = ("Brown, Letters from the Steppe, 88. The garrison commander wrote that the walls of the fort "
-               "were burned to the ground, and that his men marched away with their banners and their arms in good order.")
+    assert (
+        "The account of the treaty here is largely a summary of Smith, Rivers of the North, "
+        "who in turn follows the diaries of the Jesuit interpreters."
+    ) in pdf
+    passage = (
+        "Brown, Letters from the Steppe, 88. The garrison commander wrote that the walls of the fort "
+        "were burned to the ground, and that his men marched away with their banners and their arms in good order."
+    )
     assert passage in pdf
     assert small.html_note_texts("ch-01-the-amur-frontier")[5] == passage
     epub = next(t for n, t in small.epub.items() if Path(n).stem == "ch-01-the-amur-frontier")
@@ -298,7 +340,13 @@ def test_small_short_cite_commentary_and_passage(small: Draft):
 
 
 def test_small_cyrillic_and_chinese_titles_render_in_the_pdf(small: Draft):
-    for title in ("Амурская граница: история и люди", "中俄茶叶贸易史", "万里茶道", "尼布楚条约档案", "Кяхтинская торговля"):
+    for title in (
+        "Амурская граница: история и люди",
+        "中俄茶叶贸易史",
+        "万里茶道",
+        "尼布楚条约档案",
+        "Кяхтинская торговля",
+    ):
         assert title in small.pdf, title
     # publish reads the xelatex log and reports "Missing character" lines as this warning.
     assert "fonts lack" not in small.proc.stderr
@@ -306,10 +354,21 @@ def test_small_cyrillic_and_chinese_titles_render_in_the_pdf(small: Draft):
 
 def test_small_bibliography_and_reading_lists(small: Draft):
     soup = small.page("bibliography")
-    sections = {s.select_one("h2").get_text(strip=True).rstrip("#"): s.get_text(" ", strip=True) for s in soup.select("article section section")}
+    sections = {
+        s.select_one("h2").get_text(strip=True).rstrip("#"): s.get_text(" ", strip=True)
+        for s in soup.select("article section section")
+    }
     assert list(sections) == ["Works Cited", "Further reading", "Primary sources", "See Also"]
     cited = sections["Works Cited"]
-    for author in ("Avery, Martha", "Brown, Alice", "Foust, Clifford M.", "Ivanov, Pyotr", "Li, Ming", "Smith, John", "Wang, Li"):
+    for author in (
+        "Avery, Martha",
+        "Brown, Alice",
+        "Foust, Clifford M.",
+        "Ivanov, Pyotr",
+        "Li, Ming",
+        "Smith, John",
+        "Wang, Li",
+    ):
         assert author in cited, author
     assert "Sladkovsky" not in cited  # its note is cited by no mark
     assert "Petrov, Ivan" in sections["Further reading"] and "Chen, Vincent" in sections["Further reading"]
@@ -349,7 +408,9 @@ def test_mark_with_no_note_is_one_error_and_touches_nothing(tmp_path: Path):
     out = tmp_path / "book"
     proc = run_book("draft", str(MISSING), "--out", str(out))
     assert proc.returncode == 1
-    assert re.match(rf"{re.escape(str(MISSING))}:5: error: note mark \[2\] has no note", proc.stderr), proc.stderr
+    assert re.match(rf"{re.escape(str(MISSING))}:5: error: note mark \[2\] has no note", proc.stderr), (
+        proc.stderr
+    )
     assert proc.stderr.count("error:") == 1 and "Traceback" not in proc.stderr
     assert "building" not in proc.stdout
     assert not out.exists()
@@ -368,5 +429,7 @@ def test_bad_input_leaves_an_existing_book_alone(tmp_path: Path):
 
 def test_missing_document_is_one_error(tmp_path: Path):
     proc = run_book("draft", str(tmp_path / "nothing.txt"), "--out", str(tmp_path / "book"))
-    assert proc.returncode == 1 and proc.stderr.startswith(f"{tmp_path / 'nothing.txt'}: error: file not found")
+    assert proc.returncode == 1 and proc.stderr.startswith(
+        f"{tmp_path / 'nothing.txt'}: error: file not found"
+    )
     assert "Traceback" not in proc.stderr and not (tmp_path / "book").exists()

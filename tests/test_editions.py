@@ -1,4 +1,5 @@
 """The real book, built once per test run into a temporary folder, read back edition by edition."""
+
 from __future__ import annotations
 
 import re
@@ -10,10 +11,10 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from book.model import Paragraph
 from book.outline import load_outline
 from book.publish import publish
 from book.reader import read_document
-from book.model import Paragraph
 
 from .conftest import ARTICLE, ROOT, SUMMARY
 from .text_measure import coverage, epub_files, html_site_text, pdf_text
@@ -42,7 +43,9 @@ def epub(dist: Path) -> dict[str, str]:
 
 
 def source_paragraphs() -> list[str]:
-    return [b.text for path in (SUMMARY, ARTICLE) for b in read_document(path).blocks if isinstance(b, Paragraph)]
+    return [
+        b.text for path in (SUMMARY, ARTICLE) for b in read_document(path).blocks if isinstance(b, Paragraph)
+    ]
 
 
 def chapter_pages(dist: Path) -> list[Path]:
@@ -96,7 +99,12 @@ def test_epub_notes_are_noterefs_and_footnote_asides(epub: dict[str, str]):
 def test_pdf_has_the_notes_text(pdf: str):
     flat = " ".join(pdf.split())
     # Note 6 (commentary), notes 16 and 17 (quoted passages), note 32 (a short cite)
-    for phrase in ("largely a summary of", "Probably the first clash", "raided three Russian villages", "Deasy"):
+    for phrase in (
+        "largely a summary of",
+        "Probably the first clash",
+        "raided three Russian villages",
+        "Deasy",
+    ):
         assert phrase in flat, phrase
     assert "Routledge" in flat  # Alex Marshall's first citation is the full note
 
@@ -149,7 +157,15 @@ def test_pdf_renders_special_characters(pdf: str):
 
 def test_epub_metadata(epub: dict[str, str]):
     opf = next(text for name, text in epub.items() if name.endswith(".opf"))
-    for tag in ("dc:title", "dc:creator", "dc:language", "dc:identifier", "dc:date", "dc:rights", "dc:description"):
+    for tag in (
+        "dc:title",
+        "dc:creator",
+        "dc:language",
+        "dc:identifier",
+        "dc:date",
+        "dc:rights",
+        "dc:description",
+    ):
         assert re.search(rf"<{tag}[^>]*>[^<]+</{tag}>", opf), tag
     assert "Prior to the 1600s" in opf  # the summary is the e-book's description
 
@@ -186,8 +202,17 @@ def test_html_search_works_in_chromium(dist: Path, tmp_path: Path):
         pytest.fail("chromium is missing: run make (it installs Debian's chromium)")
     url = (dist / "html" / "search.html").as_uri() + "?q=Nerchinsk"
     proc = subprocess.run(
-        [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path}", "--virtual-time-budget=10000", "--dump-dom", url],
-        capture_output=True, text=True, timeout=120,
+        [
+            browser,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path}",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     soup = BeautifulSoup(proc.stdout, "html.parser")
     results = [a.get_text(" ", strip=True) for a in soup.select("#search-results ul.search li a")]
@@ -235,7 +260,9 @@ def test_notes_are_the_same_in_html_and_epub(dist: Path, epub: dict[str, str]):
 
 def test_pdf_notes_are_numbered_per_chapter_like_the_html(dist: Path):
     tex = next((dist.parent / "_build" / "latex").glob("*.tex")).read_text(encoding="utf-8")
-    per_chapter = [re.findall(r"\\begin\{footnote\}\[(\d+)\]", chunk) for chunk in re.split(r"\\(?:chapter|part)\{", tex)]
+    per_chapter = [
+        re.findall(r"\\begin\{footnote\}\[(\d+)\]", chunk) for chunk in re.split(r"\\(?:chapter|part)\{", tex)
+    ]
     numbers = [[int(n) for n in chunk] for chunk in per_chapter if chunk]
     html = [len(v) for v in html_note_texts(dist).values()]
     assert sorted(len(n) for n in numbers) == sorted(html)

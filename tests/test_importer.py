@@ -1,4 +1,5 @@
 """The importer on small samples: documents + outline -> MyST chapters."""
+
 from __future__ import annotations
 
 import shutil
@@ -86,7 +87,9 @@ def test_the_committed_chapters_are_what_import_writes(tmp_path: Path):
 
 def test_outline_heading_missing_from_the_article(book: Path):
     outline = book / "outline.toml"
-    outline.write_text(outline.read_text(encoding="utf-8").replace('"A Section"', '"A Sektion"'), encoding="utf-8")
+    outline.write_text(
+        outline.read_text(encoding="utf-8").replace('"A Section"', '"A Sektion"'), encoding="utf-8"
+    )
     with pytest.raises(BookError) as err:
         import_book(outline, book / "chapters")
     assert f"{outline}:15:" in str(err.value) and "A Sektion" in str(err.value)
@@ -94,6 +97,9 @@ def test_outline_heading_missing_from_the_article(book: Path):
 
 def test_outline_section_without_chapter(book: Path):
     outline = book / "outline.toml"
-    outline.write_text(outline.read_text(encoding="utf-8").replace('"A Chapter" = "chapter"', '"A Chapter" = "section"'), encoding="utf-8")
+    outline.write_text(
+        outline.read_text(encoding="utf-8").replace('"A Chapter" = "chapter"', '"A Chapter" = "section"'),
+        encoding="utf-8",
+    )
     with pytest.raises(BookError, match="no chapter above it"):
         import_book(outline, book / "chapters")

@@ -1,4 +1,5 @@
 """Source text must come out of MyST exactly as written, however hostile."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,7 +25,9 @@ HOSTILE = [
 
 def text_of(source: str) -> str:
     doctree = publish_doctree(
-        source, parser=Parser(), settings_overrides={"myst_enable_extensions": ["colon_fence"], "report_level": 5}
+        source,
+        parser=Parser(),
+        settings_overrides={"myst_enable_extensions": ["colon_fence"], "report_level": 5},
     )
     return doctree.astext()
 

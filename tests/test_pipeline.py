@@ -3,6 +3,7 @@
 Each test copies the tiny book into a temporary folder with the project's conf.py, then runs
 the command line as an author would: ``book bib``, ``book import``, ``book publish``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,7 +36,11 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def snapshot(dist: Path) -> dict[str, str]:
-    return {str(p.relative_to(dist)): hashlib.sha256(p.read_bytes()).hexdigest() for p in dist.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(dist)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in dist.rglob("*")
+        if p.is_file()
+    }
 
 
 def assert_one_clear_error(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -100,7 +105,9 @@ def test_missing_source_document(tmp_path: Path):
 def test_broken_outline_entry(tmp_path: Path):
     book = make_book(tmp_path)
     outline = book / "outline.toml"
-    outline.write_text(outline.read_text(encoding="utf-8") + '"A Heading Nowhere" = "chapter"\n', encoding="utf-8")
+    outline.write_text(
+        outline.read_text(encoding="utf-8") + '"A Heading Nowhere" = "chapter"\n', encoding="utf-8"
+    )
     line = len(outline.read_text(encoding="utf-8").splitlines())
     proc = run_book("import", cwd=book)
     assert_one_clear_error(proc, f"outline.toml:{line}:", "A Heading Nowhere")
@@ -109,7 +116,10 @@ def test_broken_outline_entry(tmp_path: Path):
 def test_mark_without_note(tmp_path: Path):
     book = make_book(tmp_path)
     doc = book / "documents" / "tiny.txt"
-    doc.write_text(doc.read_text(encoding="utf-8").replace("signed them long ago.[1]", "signed them long ago.[9]"), encoding="utf-8")
+    doc.write_text(
+        doc.read_text(encoding="utf-8").replace("signed them long ago.[1]", "signed them long ago.[9]"),
+        encoding="utf-8",
+    )
     proc = run_book("import", cwd=book)
     assert_one_clear_error(proc, "documents/tiny.txt:1:", "[9]")
 
@@ -117,7 +127,7 @@ def test_mark_without_note(tmp_path: Path):
 def test_non_utf8_document(tmp_path: Path):
     book = make_book(tmp_path)
     doc = book / "documents" / "tiny.txt"
-    doc.write_bytes(doc.read_bytes().replace("rivers".encode(), "rivi\xe8res".encode("latin-1"), 1))
+    doc.write_bytes(doc.read_bytes().replace(b"rivers", "rivi\xe8res".encode("latin-1"), 1))
     proc = run_book("import", cwd=book)
     assert_one_clear_error(proc, "documents/tiny.txt:1:", "UTF-8")
 
@@ -130,13 +140,18 @@ def test_hostile_text_comes_out_literally(tmp_path: Path):
     shutil.copytree(TINY, book)
     shutil.copy(ROOT / "conf.py", book / "conf.py")
     doc = book / "documents" / "tiny.txt"
-    doc.write_text(doc.read_text(encoding="utf-8").replace("First Part\n", f"First Part\n{HOSTILE}\n", 1), encoding="utf-8")
+    doc.write_text(
+        doc.read_text(encoding="utf-8").replace("First Part\n", f"First Part\n{HOSTILE}\n", 1),
+        encoding="utf-8",
+    )
     run_book("bib", cwd=book, check=True)
     run_book("import", cwd=book, check=True)
     run_book("publish", "html", "pdf", cwd=book, check=True)
     part = next((book / "dist" / "html" / "chapters").glob("part-1-*.html")).read_text(encoding="utf-8")
     assert "<script>alert" not in part and "&lt;script&gt;alert(" in part
-    pdf = subprocess.run(["pdftotext", str(book / "dist" / "tiny.pdf"), "-"], capture_output=True, text=True).stdout
+    pdf = subprocess.run(
+        ["pdftotext", str(book / "dist" / "tiny.pdf"), "-"], capture_output=True, text=True
+    ).stdout
     assert r"\input{/etc/passwd}" in pdf and r"\write18{touch pwned}" in pdf
     assert not list(book.rglob("pwned"))
 

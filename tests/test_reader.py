@@ -1,4 +1,5 @@
 """The plain-text reader, on the real documents and on small samples."""
+
 from __future__ import annotations
 
 import warnings
@@ -29,7 +30,11 @@ def test_article_notes_and_marks():
     # A note over several lines keeps its quoted passage.
     assert "Probably the first clash" in doc.note(16).text
     assert "Askold Island" in doc.note(16).text
-    assert {k: len(v) for k, v in doc.lists.items()} == {"See also": 9, "Further reading": 41, "Primary sources": 3}
+    assert {k: len(v) for k, v in doc.lists.items()} == {
+        "See also": 9,
+        "Further reading": 41,
+        "Primary sources": 3,
+    }
 
 
 def test_mark_positions_keep_text_whole():

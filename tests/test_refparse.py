@@ -1,4 +1,5 @@
 """Unit tests of book.refparse, and the parser's field-level accuracy against the gold file."""
+
 from __future__ import annotations
 
 import json
@@ -50,11 +51,11 @@ def _score(gold: dict, parts: list[str | Reference]) -> tuple[int, int, list[str
     def check(name: str, expected: object, got: object) -> None:
         nonlocal right, total
         total += 1
-        if expected is None and got in (None, ""):
-            right += 1
-        elif not isinstance(expected, str) and expected is not None and expected == got:
-            right += 1
-        elif isinstance(expected, str) and isinstance(got, str) and _ws(expected) == _ws(got):
+        if (
+            (expected is None and got in (None, ""))
+            or (not isinstance(expected, str) and expected is not None and expected == got)
+            or (isinstance(expected, str) and isinstance(got, str) and _ws(expected) == _ws(got))
+        ):
             right += 1
         else:
             misses.append(f"{gold['id']}: {name}: expected {expected!r}, got {got!r}")
@@ -100,14 +101,18 @@ def test_gold_accuracy_at_least_99_percent(capsys: pytest.CaptureFixture[str]) -
             right, total, misses = right + r, total + t, misses + m
     accuracy = right / total
     with capsys.disabled():
-        print(f"\nreference parser: {right}/{total} gold fields right ({accuracy:.2%}) over {len(items)} strings")
+        print(
+            f"\nreference parser: {right}/{total} gold fields right ({accuracy:.2%}) over {len(items)} strings"
+        )
         for miss in misses:
             print("  miss:", miss)
     assert accuracy >= 0.99, "\n".join(misses)
 
 
 def test_cs1_book_with_locator() -> None:
-    ref = parse_reference("Young, Ernest (1977). The Presidency of Yuan Shih-K'ai. University of Michigan Press. pp. 182, 183.")
+    ref = parse_reference(
+        "Young, Ernest (1977). The Presidency of Yuan Shih-K'ai. University of Michigan Press. pp. 182, 183."
+    )
     assert ref.entry_type == "book"
     assert ref.fields["author"] == "Young, Ernest"
     assert ref.locator == "pp. 182, 183"
@@ -115,7 +120,9 @@ def test_cs1_book_with_locator() -> None:
 
 
 def test_article_pages_are_not_a_locator() -> None:
-    ref = parse_reference('Peter C. Perdue, "Boundaries and trade." Eighteenth-Century Studies 43#3 (2010): 341–356 online.')
+    ref = parse_reference(
+        'Peter C. Perdue, "Boundaries and trade." Eighteenth-Century Studies 43#3 (2010): 341–356 online.'
+    )
     assert (ref.entry_type, ref.fields["pages"], ref.locator) == ("article", "341--356", "")
     assert "online" not in json.dumps(ref.fields)
 
@@ -134,7 +141,9 @@ def test_isbn_check_digit() -> None:
 
 
 def test_isbn_before_1970_is_reported_not_written() -> None:
-    ref = parse_reference("Krausse, Alexis (1899). Russia in Asia. New York: Henry Holt. p. 71. ISBN 978-90-04-21271-8.")
+    ref = parse_reference(
+        "Krausse, Alexis (1899). Russia in Asia. New York: Henry Holt. p. 71. ISBN 978-90-04-21271-8."
+    )
     assert "isbn" not in ref.fields
     assert any("1899" in p for p in ref.problems)
 
@@ -142,9 +151,9 @@ def test_isbn_before_1970_is_reported_not_written() -> None:
 def test_names() -> None:
     assert parse_names("B. V. Ananich and S. A. Lebedev") == "Ananich, B. V. and Lebedev, S. A."
     assert parse_names("Trofimov, Yaroslav; Grove, Thomas") == "Trofimov, Yaroslav and Grove, Thomas"
-    assert parse_names("International Council for Philosophy and Humanistic Studies", allow_corporate=True) == (
-        "{International Council for Philosophy and Humanistic Studies}"
-    )
+    assert parse_names(
+        "International Council for Philosophy and Humanistic Studies", allow_corporate=True
+    ) == ("{International Council for Philosophy and Humanistic Studies}")
     assert parse_names("the cat sat on the mat") is None
 
 
@@ -155,7 +164,10 @@ def test_wiki_debris_never_reaches_fields() -> None:
     assert not re.search(r"cite news|CS1|Retrieved|Wayback", json.dumps(parts[0].fields))
 
 
-@pytest.mark.parametrize("text", ["", "   ", "this is not a reference at all, it is prose that was written.", "\x00\x01\x02 abc", "!!!"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "this is not a reference at all, it is prose that was written.", "\x00\x01\x02 abc", "!!!"],
+)
 def test_garbage_becomes_misc_with_warning(text: str) -> None:
     with pytest.warns(ReferenceWarning):
         ref = parse_reference(text)
@@ -165,7 +177,9 @@ def test_garbage_becomes_misc_with_warning(text: str) -> None:
 
 
 def test_commentary_note_keeps_text_around_citations() -> None:
-    parts = parse_note("The chapter follows G. Patrick March, 'Eastern Destiny: Russia in Asia, 1996, who cites Mark Mancall, Russia and China, 1971.")
+    parts = parse_note(
+        "The chapter follows G. Patrick March, 'Eastern Destiny: Russia in Asia, 1996, who cites Mark Mancall, Russia and China, 1971."
+    )
     refs = [p for p in parts if isinstance(p, Reference)]
     assert [r.fields["author"] for r in refs] == ["March, G. Patrick", "Mancall, Mark"]
     assert "".join(p if isinstance(p, str) else "@" for p in parts) == "The chapter follows @, who cites @."

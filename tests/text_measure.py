@@ -1,4 +1,5 @@
 """Read editions back as text, and measure how much of the source text they hold."""
+
 from __future__ import annotations
 
 import re
@@ -55,9 +56,15 @@ def html_site_text(site: Path) -> str:
 
 
 def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def epub_files(epub: Path) -> dict[str, str]:
     with zipfile.ZipFile(epub) as zf:
-        return {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith((".xhtml", ".opf", ".ncx", ".html"))}
+        return {
+            n: zf.read(n).decode("utf-8")
+            for n in zf.namelist()
+            if n.endswith((".xhtml", ".opf", ".ncx", ".html"))
+        }

@@ -11,6 +11,7 @@ Modules: :mod:`.syntax` parses the citation text, :mod:`.bibtex` turns .bib file
 :mod:`.transforms` makes footnotes and bibliographies, :mod:`.domain` keeps env data,
 :mod:`.epub` marks notes for e-readers.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -52,13 +53,15 @@ def _load(app: Sphinx) -> None:
             f"book_citation_ibid is on but the CSL style {store.style_path.name!r} has no ibid "
             "branch, so repeated cites keep the short form; use a style such as "
             "'chicago-notes-bibliography-subsequent-ibid'",
-            type="book", subtype="csl",
+            type="book",
+            subtype="csl",
         )
     install_epub_translator(app)
 
 
-def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
-              removed: set[str]) -> list[str]:
+def _outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     """env-get-outdated: read documents with citation errors again until they are fixed."""
     domain: CitationDomain = env.domains["bookcite"]  # type: ignore[assignment]
     return [doc for doc in domain.error_docs if doc not in removed]
@@ -81,7 +84,9 @@ def _check_unused(app: Sphinx, env: BuildEnvironment) -> None:
         if key not in used:
             logger.warning(
                 f"bibliography entry {key!r} ({Path(path).name}) is not cited and not listed",
-                location=f"{path}:{line}", type="book", subtype="unused",
+                location=f"{path}:{line}",
+                type="book",
+                subtype="unused",
             )
 
 

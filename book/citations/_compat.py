@@ -15,6 +15,7 @@
    disambiguation, so :func:`fix_style` rewrites the test on the loaded style tree into one
    that is always false (per style object, nothing global).
 """
+
 from __future__ import annotations
 
 import re
@@ -69,6 +70,7 @@ def apply() -> None:
 
 def punctuation_in_quote(text: str, close_quotes: str = "\u201d") -> str:
     """Move a comma or period that follows a closing quote inside it (“Title”, → “Title,”)."""
+
     def move(match: re.Match[str]) -> str:
         before, quotes, mark = match.groups()
         if before in ".?!":  # “Why?”, → “Why?” (the quoted text already ends in a stop)

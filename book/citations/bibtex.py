@@ -24,6 +24,7 @@ wholly in braces (``{International Council of Scientific Unions}``) is a ``liter
 LaTeX in field values (``\\&``, ``{\\'e}``, ``--``) is decoded to Unicode, except in ``url``,
 ``doi``, ``isbn`` and ``urldate``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,37 +48,80 @@ __all__ = ["BibDatabase", "BibProblem", "entry_to_csl", "load_bibfiles", "parse_
 _PRIVATE = re.compile("[\ue000-\ue0ff]")
 
 TYPE_MAP: dict[str, str] = {
-    "book": "book", "mvbook": "book", "proceedings": "book", "collection": "book",
-    "mvcollection": "book", "reference": "book",
+    "book": "book",
+    "mvbook": "book",
+    "proceedings": "book",
+    "collection": "book",
+    "mvcollection": "book",
+    "reference": "book",
     "article": "article-journal",
-    "incollection": "chapter", "inbook": "chapter", "bookinbook": "chapter", "inreference": "chapter",
-    "inproceedings": "paper-conference", "conference": "paper-conference",
-    "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
-    "techreport": "report", "report": "report",
-    "online": "webpage", "www": "webpage", "electronic": "webpage",
-    "unpublished": "manuscript", "booklet": "pamphlet", "manual": "report",
-    "periodical": "periodical", "patent": "patent", "dataset": "dataset", "software": "software",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "bookinbook": "chapter",
+    "inreference": "chapter",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "online": "webpage",
+    "www": "webpage",
+    "electronic": "webpage",
+    "unpublished": "manuscript",
+    "booklet": "pamphlet",
+    "manual": "report",
+    "periodical": "periodical",
+    "patent": "patent",
+    "dataset": "dataset",
+    "software": "software",
 }
 NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator"}
 # BibTeX field → CSL variable, for plain text fields
 TEXT_FIELDS = {
-    "title": "title", "shorttitle": "title-short", "subtitle": None,
-    "journal": "container-title", "journaltitle": "container-title",
-    "volume": "volume", "pages": "page", "publisher": "publisher",
-    "address": "publisher-place", "location": "publisher-place",
-    "edition": "edition", "note": "note", "series": "collection-title",
-    "chapter": "chapter-number", "type": "genre", "language": "language",
-    "howpublished": "medium", "eprint": None, "abstract": None, "keywords": None,
-    "annote": None, "annotation": None, "file": None,
+    "title": "title",
+    "shorttitle": "title-short",
+    "subtitle": None,
+    "journal": "container-title",
+    "journaltitle": "container-title",
+    "volume": "volume",
+    "pages": "page",
+    "publisher": "publisher",
+    "address": "publisher-place",
+    "location": "publisher-place",
+    "edition": "edition",
+    "note": "note",
+    "series": "collection-title",
+    "chapter": "chapter-number",
+    "type": "genre",
+    "language": "language",
+    "howpublished": "medium",
+    "eprint": None,
+    "abstract": None,
+    "keywords": None,
+    "annote": None,
+    "annotation": None,
+    "file": None,
 }
 RAW_FIELDS = {"url": "URL", "doi": "DOI", "isbn": "ISBN", "issn": "ISSN"}
 MONTHS = {
     name: number
     for number, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
         start=1,
     )
     for name in names
@@ -86,10 +130,25 @@ MONTHS = {
 
 # BibLaTeX langid / babel names → BCP 47 (CSL applies title case to English items only)
 LANGUAGES = {
-    "english": "en", "american": "en-US", "british": "en-GB", "russian": "ru", "german": "de",
-    "ngerman": "de", "french": "fr", "chinese": "zh", "japanese": "ja", "korean": "ko",
-    "spanish": "es", "italian": "it", "polish": "pl", "ukrainian": "uk", "latin": "la",
-    "portuguese": "pt", "dutch": "nl", "swedish": "sv", "mongolian": "mn",
+    "english": "en",
+    "american": "en-US",
+    "british": "en-GB",
+    "russian": "ru",
+    "german": "de",
+    "ngerman": "de",
+    "french": "fr",
+    "chinese": "zh",
+    "japanese": "ja",
+    "korean": "ko",
+    "spanish": "es",
+    "italian": "it",
+    "polish": "pl",
+    "ukrainian": "uk",
+    "latin": "la",
+    "portuguese": "pt",
+    "dutch": "nl",
+    "swedish": "sv",
+    "mongolian": "mn",
 }
 
 
@@ -298,8 +357,12 @@ def parse_bibtex(text: str, path: str, database: BibDatabase | None = None) -> B
         if entry.key in database.items:
             first_path, first_line = database.where[entry.key]
             database.problems.append(
-                BibProblem(path, line, f"duplicate BibTeX key {entry.key!r} (first defined at "
-                           f"{first_path}:{first_line}; that one is used)")
+                BibProblem(
+                    path,
+                    line,
+                    f"duplicate BibTeX key {entry.key!r} (first defined at "
+                    f"{first_path}:{first_line}; that one is used)",
+                )
             )
             continue
         lowered = {k.lower(): k for k in database.items}

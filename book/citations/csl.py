@@ -11,6 +11,7 @@ Note positions (CSL ``first`` / ``subsequent`` / ``ibid``) are decided by
 real list of earlier cites in the document, adding a separator cite where the tracker said
 "not ibid", so the style's own ``<if position=...>`` branches pick the full or short form.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -78,7 +79,7 @@ def _text_nodes(text: str) -> list[nodes.Node]:
     last = 0
     for match in _URL.finditer(text):
         if match.start() > last:
-            result.append(nodes.Text(text[last:match.start()]))
+            result.append(nodes.Text(text[last : match.start()]))
         url = match.group(0)
         result.append(nodes.reference(url, url, refuri=url, classes=["csl-url"]))
         last = match.end()
@@ -204,14 +205,10 @@ class CslEngine:
         self._bibliographies: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         layout = self.style.root.citation.layout
         #: the locale's punctuation-in-quote rule (citeproc-py does not apply it itself)
-        self.punctuation_in_quote = (
-            str(layout.get_locale_option("punctuation-in-quote")).lower() == "true"
-        )
+        self.punctuation_in_quote = str(layout.get_locale_option("punctuation-in-quote")).lower() == "true"
         #: whether the style tests position="ibid" anywhere (else "ibid" renders as subsequent)
         self.has_ibid_branch = any(
-            "ibid" in (el.get("position") or "")
-            for el in self.style.root.iter()
-            if isinstance(el.tag, str)
+            "ibid" in (el.get("position") or "") for el in self.style.root.iter() if isinstance(el.tag, str)
         )
 
     def finish(self, text: Any) -> str:

@@ -1,4 +1,5 @@
 """The ``bibliography`` directive: where the back-matter list of works goes."""
+
 from __future__ import annotations
 
 from typing import ClassVar

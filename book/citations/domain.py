@@ -1,4 +1,5 @@
 """Per-document citation data kept in the Sphinx environment (merged after parallel reads)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Set

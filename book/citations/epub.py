@@ -1,4 +1,5 @@
 """EPUB 3 pop-up notes: ``epub:type="noteref"`` links and ``epub:type="footnote"`` asides."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,7 +23,10 @@ class EpubNotesMixin:
             self.body.append(f'<div class="footnote-list {label_style}">\n')
         self.body.append(
             self.starttag(
-                node, "aside", classes=[node.tagname, label_style], role="doc-footnote",
+                node,
+                "aside",
+                classes=[node.tagname, label_style],
+                role="doc-footnote",
                 **{"epub:type": "footnote"},
             )
         )
@@ -36,7 +40,12 @@ class EpubNotesMixin:
         classes = ["footnote-reference", self.settings.footnote_references]
         self.body.append(
             self.starttag(
-                node, "a", suffix="", classes=classes, role="doc-noteref", href="#" + node["refid"],
+                node,
+                "a",
+                suffix="",
+                classes=classes,
+                role="doc-noteref",
+                href="#" + node["refid"],
                 **{"epub:type": "noteref"},
             )
         )

@@ -1,4 +1,5 @@
 """Load the .bib files and the CSL style named in conf.py, once per process and build."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from .bibtex import BibDatabase, load_bibfiles
 from .csl import CslEngine, StyleNotFound, resolve_style
 
 __all__ = ["CitationStore", "get_store"]
+
 
 @dataclass
 class CitationStore:

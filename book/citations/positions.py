@@ -11,6 +11,7 @@ Within one document (one chapter), in reading order:
 Whether an ibid with a different page becomes "Ibid., 80." is up to the style's
 ``ibid-with-locator`` branch.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -39,11 +40,7 @@ class PositionTracker:
         for index, key in enumerate(keys):
             if key not in self.seen:
                 position = Position.FIRST
-            elif (
-                self.ibid
-                and key == self.last_key
-                and (index > 0 or self.last_citation_size == 1)
-            ):
+            elif self.ibid and key == self.last_key and (index > 0 or self.last_citation_size == 1):
                 position = Position.IBID
             else:
                 position = Position.SUBSEQUENT

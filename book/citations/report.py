@@ -1,4 +1,5 @@
 """Report bad citation input: a one-line error naming file and line, and a failed build."""
+
 from __future__ import annotations
 
 from typing import Any

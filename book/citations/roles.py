@@ -1,4 +1,5 @@
 """The ``{cite}`` and ``{note}`` roles: parse the citation syntax, leave a pending note."""
+
 from __future__ import annotations
 
 from docutils import nodes

@@ -11,41 +11,84 @@ A locator starts with a label (``p.``, ``pp.``, ``chap.``, ...) or a number; its
 to a CSL locator type (``page``, ``chapter``, ...); a number without label is a ``page``.
 Text after a comma that is neither becomes the item's suffix (``@key, my emphasis``).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 __all__ = [
-    "CiteItem",
-    "CitationSyntaxError",
     "LOCATOR_LABELS",
+    "CitationSyntaxError",
+    "CiteItem",
     "parse_citation",
     "parse_note",
 ]
 
 #: Locator labels (lower case, as written in a citation) and the CSL locator type each maps to.
 LOCATOR_LABELS: dict[str, str] = {
-    "p.": "page", "pp.": "page", "p": "page", "pp": "page", "page": "page", "pages": "page",
-    "chap.": "chapter", "chaps.": "chapter", "ch.": "chapter", "chapter": "chapter",
+    "p.": "page",
+    "pp.": "page",
+    "p": "page",
+    "pp": "page",
+    "page": "page",
+    "pages": "page",
+    "chap.": "chapter",
+    "chaps.": "chapter",
+    "ch.": "chapter",
+    "chapter": "chapter",
     "chapters": "chapter",
-    "sec.": "section", "secs.": "section", "§": "section", "§§": "section", "section": "section",
-    "vol.": "volume", "vols.": "volume", "volume": "volume",
-    "bk.": "book", "bks.": "book", "book": "book",
-    "pt.": "part", "pts.": "part", "part": "part",
-    "fig.": "figure", "figs.": "figure", "figure": "figure",
-    "n.": "note", "nn.": "note", "note": "note", "notes": "note",
-    "col.": "column", "cols.": "column", "column": "column",
-    "para.": "paragraph", "paras.": "paragraph", "¶": "paragraph", "¶¶": "paragraph",
-    "l.": "line", "ll.": "line", "line": "line", "lines": "line",
-    "v.": "verse", "vv.": "verse", "verse": "verse",
-    "no.": "issue", "nos.": "issue",
-    "fol.": "folio", "fols.": "folio", "folio": "folio",
-    "op.": "opus", "opp.": "opus",
-    "s.v.": "sub-verbo", "s.vv.": "sub-verbo", "sv": "sub-verbo",
-    "art.": "article", "arts.": "article",
-    "tbl.": "table", "table": "table",
-    "app.": "appendix", "appendix": "appendix",
+    "sec.": "section",
+    "secs.": "section",
+    "§": "section",
+    "§§": "section",
+    "section": "section",
+    "vol.": "volume",
+    "vols.": "volume",
+    "volume": "volume",
+    "bk.": "book",
+    "bks.": "book",
+    "book": "book",
+    "pt.": "part",
+    "pts.": "part",
+    "part": "part",
+    "fig.": "figure",
+    "figs.": "figure",
+    "figure": "figure",
+    "n.": "note",
+    "nn.": "note",
+    "note": "note",
+    "notes": "note",
+    "col.": "column",
+    "cols.": "column",
+    "column": "column",
+    "para.": "paragraph",
+    "paras.": "paragraph",
+    "¶": "paragraph",
+    "¶¶": "paragraph",
+    "l.": "line",
+    "ll.": "line",
+    "line": "line",
+    "lines": "line",
+    "v.": "verse",
+    "vv.": "verse",
+    "verse": "verse",
+    "no.": "issue",
+    "nos.": "issue",
+    "fol.": "folio",
+    "fols.": "folio",
+    "folio": "folio",
+    "op.": "opus",
+    "opp.": "opus",
+    "s.v.": "sub-verbo",
+    "s.vv.": "sub-verbo",
+    "sv": "sub-verbo",
+    "art.": "article",
+    "arts.": "article",
+    "tbl.": "table",
+    "table": "table",
+    "app.": "appendix",
+    "appendix": "appendix",
 }
 
 KEY_CHARS = r"A-Za-z0-9_\-:."
@@ -85,17 +128,17 @@ def _parse_locator(text: str) -> tuple[str | None, str | None, str]:
     stripped = text.lstrip()
     match = _LABEL.match(stripped)
     if match and match.group(1).lower() in LOCATOR_LABELS:
-        rest = stripped[match.end():]
+        rest = stripped[match.end() :]
         value = _VALUE.match(rest)
         if value:
-            return LOCATOR_LABELS[match.group(1).lower()], value.group(0), rest[value.end():]
+            return LOCATOR_LABELS[match.group(1).lower()], value.group(0), rest[value.end() :]
         # a label followed by something that is not a number: take the next word as value
         word = re.match(r"\S+(?:\s*[-–—]\s*\S+)?", rest)
         if word:
-            return LOCATOR_LABELS[match.group(1).lower()], word.group(0).rstrip(",;"), rest[word.end():]
+            return LOCATOR_LABELS[match.group(1).lower()], word.group(0).rstrip(",;"), rest[word.end() :]
     value = _VALUE.match(stripped)
-    if value and (stripped[value.end():] == "" or not stripped[value.end()].isalpha()):
-        return "page", value.group(0), stripped[value.end():]
+    if value and (stripped[value.end() :] == "" or not stripped[value.end()].isalpha()):
+        return "page", value.group(0), stripped[value.end() :]
     return None, None, "," + text  # no locator: the whole text (with its comma) is the suffix
 
 
@@ -120,7 +163,7 @@ def _parse_item(text: str, offset: int) -> CiteItem:
         )
     prefix = text[:start].strip()
     key = match.group(1)
-    rest = text[match.end():]
+    rest = text[match.end() :]
     label = locator = None
     if rest.startswith(","):
         label, locator, suffix = _parse_locator(rest[1:])
@@ -200,7 +243,7 @@ def parse_note(text: str) -> list[str | list[CiteItem]]:
                 raise CitationSyntaxError("unbalanced brackets: ']' without '['", i)
             depth -= 1
             if depth == 0:
-                content = text[open_at + 1:i]
+                content = text[open_at + 1 : i]
                 if _is_citation_group(content):
                     if "[" in content:
                         raise CitationSyntaxError("nested brackets in a citation", open_at)

@@ -1,4 +1,5 @@
 """Turn pending notes into numbered footnotes, and bibliography placeholders into entries."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -69,7 +70,7 @@ class CitationFootnotes(SphinxTransform):
                     continue
                 positions = tracker.positions([item.key for item in items])
                 rendered = nodes.inline("", "", classes=["csl-citation"])
-                later = segments[index + 1:]
+                later = segments[index + 1 :]
                 ends_note = all(isinstance(s, str) and not s.strip() for s in later)
                 rendered.extend(to_nodes(renderer.citation(items, positions, ends_note)))
                 if index == 0:  # a note that starts with a citation starts with a capital
@@ -92,7 +93,9 @@ class CitationFootnotes(SphinxTransform):
                     nodes.superscript("", ",", classes=["note-separator"]),
                 )
 
-    def _known_items(self, items: list[CiteItem], pending: pending_note, store: CitationStore) -> list[CiteItem]:
+    def _known_items(
+        self, items: list[CiteItem], pending: pending_note, store: CitationStore
+    ) -> list[CiteItem]:
         known = []
         for item in items:
             if item.key in store.database:
@@ -165,8 +168,9 @@ class BibliographyTransform(SphinxPostTransform):
                     entries = store.engine.bibliography(keys)
                 except ValueError as exc:  # the style has no bibliography layout
                     entries = []
-                    logger.error(f"bibliography: {exc}", location=placeholder, type="book",
-                                 subtype="citation")
+                    logger.error(
+                        f"bibliography: {exc}", location=placeholder, type="book", subtype="citation"
+                    )
                 for key, marked in entries:
                     entry = nodes.paragraph("", "", classes=["csl-entry"])
                     anchor = nodes.make_id(f"bib-{key}")

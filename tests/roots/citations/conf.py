@@ -1,4 +1,5 @@
 """A tiny book for tests/test_citations.py: two chapters, a bibliography and a reading list."""
+
 project = "Citation Test Book"
 version = release = "1.0"
 author = "Test Author"
