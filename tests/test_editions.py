@@ -13,7 +13,6 @@ from pypdf import PdfReader
 
 from book.model import Paragraph
 from book.outline import load_outline
-from book.publish import publish
 from book.reader import read_document
 
 from .conftest import ARTICLE, ROOT, SUMMARY
@@ -26,10 +25,8 @@ MARKS = 62
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("book")
-    publish(["html", "epub", "pdf"], base / "dist", root=ROOT, build=base / "_build")
-    return base / "dist"
+def dist(book_dist: Path) -> Path:
+    return book_dist
 
 
 @pytest.fixture(scope="module")
