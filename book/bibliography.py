@@ -35,7 +35,7 @@ from bibtexparser import model
 from .bibkeys import first_name_part, norm_title, resolve_collisions, split_names, words
 from .errors import BookError, read_text
 from .model import Document
-from .refparse import FIELD_ORDER, Reference, _is_commentary, normalise_pages, parse_note, parse_reference
+from .refparse import FIELD_ORDER, Reference, is_commentary, normalise_pages, parse_note, parse_reference
 
 REFERENCE_LISTS = ("Further reading", "Primary sources")
 
@@ -158,7 +158,7 @@ def build_bibliography(documents: list[Document], corrections: Path | None = Non
             for item in doc.lists.get(name, []):
                 ref = None
                 text = item.text.replace("\n", " ")
-                if not _is_commentary(text):
+                if not is_commentary(text):
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
                         ref = parse_reference(text)

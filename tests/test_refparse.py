@@ -14,12 +14,14 @@ from book.refparse import (
     Reference,
     ReferenceWarning,
     benchmark,
+    form_of,
     normalise_isbn,
     normalise_locator,
     parse_names,
     parse_note,
     parse_reference,
 )
+from book.refparse.recognizers import RECOGNIZERS
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold" / "references.jsonl"
@@ -194,3 +196,53 @@ def test_ten_thousand_strings_under_ten_seconds() -> None:
     seconds = benchmark(sample) * 5  # 2,000 strings timed, scaled to 10,000
     print(f"\n10,000 reference strings: {seconds:.2f} s (estimated from 2,000)")
     assert seconds < 10
+
+
+FORMS = [
+    ("Young, Ernest (1977). The Presidency of Yuan Shih-K'ai. University of Michigan Press.", "CS1", "book"),
+    ("Smith, J. A., & Jones, B. (2001). Title of the book. Oxford University Press.", "APA", "book"),
+    (
+        'B. V. Ananich and S. A. Lebedev, "Sergei Witte and the Russian Empire," Slavic Review 12, no. 3 (2001): 45–67',
+        "Chicago note",
+        "article",
+    ),
+    (
+        "Perdue, Peter C. China Marches West: The Qing Conquest of Central Eurasia. Cambridge, MA: Harvard University Press, 2005.",
+        "Chicago bibliography",
+        "book",
+    ),
+    (
+        'Smith, John. "The Steppe Frontier." Journal of Asian History, vol. 4, no. 2, 2001, pp. 3–9.',
+        "MLA",
+        "article",
+    ),
+    ("Smith, J. (2001) The Steppe Frontier. London: Routledge.", "Harvard", "book"),
+    ("Deasy 1901, p. 3", "short form: author year", "misc"),
+    ("Perdue, China Marches West, 45", "short form: author title page", "misc"),
+    ('"Russian Empire". Encyclopedia Britannica. Retrieved 27 August 2019.', "CS1 without author", "online"),
+    ("Ibid., 45", "ibid", "misc"),
+]
+
+
+@pytest.mark.parametrize(("text", "form", "entry_type"), FORMS)
+def test_each_reference_form_has_its_recognizer(text: str, form: str, entry_type: str) -> None:
+    assert form_of(text) == form
+    assert parse_reference(text).entry_type == entry_type
+
+
+def test_recognizers_are_named_and_ordered() -> None:
+    names = [r.name for r in RECOGNIZERS]
+    assert len(names) == len(set(names))
+    for form in ("CS1", "Chicago note", "Chicago bibliography", "APA", "MLA", "Harvard"):
+        assert form in names
+    # narrow forms win over broad ones
+    assert names.index("APA") < names.index("CS1")
+    assert names.index("MLA") < names.index("Chicago bibliography")
+    assert names[-1] == "bare title"
+
+
+def test_parse_reference_never_raises_on_debris_with_a_locator() -> None:
+    with pytest.warns(ReferenceWarning):
+        ref = parse_reference("{{cite news}}, p. 5")
+    assert ref.kind == "none"
+    assert form_of("{{cite news}}, p. 5") == ""

@@ -1,0 +1,151 @@
+"""The names normalizer: person and corporate names to BibTeX "Family, Given and ..."."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .vocab import CORPORATE_WORD, PARTICLES
+
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,4}|[^\W\d_]\.?(?:-[^\W\d_]\.)?")
+
+
+def is_initial(tok: str) -> bool:
+    return bool(_INITIALS.fullmatch(tok)) and tok[0].isupper()
+
+
+def is_name_token(tok: str) -> bool:
+    if not tok:
+        return False
+    if tok.lower() in PARTICLES:
+        return True
+    if is_initial(tok) or re.fullmatch(r"[A-ZА-ЯЁ]{1,3}", tok):
+        return True
+    if unicodedata.category(tok[0]) == "Lo":  # Chinese, Japanese ... (no case)
+        return len(tok) <= 6 and all(unicodedata.category(c) == "Lo" for c in tok)
+    return bool(re.fullmatch(r"[^\W\d_][^\W\d_'’\-.]*(?:['’\-][^\W\d_]+)*\.?", tok)) and tok[0].isupper()
+
+
+def _person(text: str, family_first: bool | None = None) -> str | None:
+    """One person as "Family, Given" (None if ``text`` is not a plausible name)."""
+    text = text.strip().strip(",;").strip()
+    if not text:
+        return None
+    if "," in text:
+        family, given = (p.strip() for p in text.split(",", 1))
+        toks = family.split() + given.split()
+        if not family or not all(is_name_token(t) for t in toks) or len(family.split()) > 3:
+            return None
+        return f"{family}, {given}" if given else family
+    toks = text.split()
+    if not all(is_name_token(t) for t in toks) or len(toks) > 5:
+        return None
+    if any(t.lower() in PARTICLES for t in toks) and toks[0].lower() in PARTICLES and len(toks) == 1:
+        return None
+    if len(toks) == 1:
+        return toks[0]
+    if family_first and len(toks) >= 2 and not is_initial(toks[0]):  # "Zhao Suisheng"-style only if asked
+        return f"{toks[0]}, {' '.join(toks[1:])}"
+    i = len(toks) - 1
+    while i > 1 and toks[i - 1].lower() in PARTICLES:
+        i -= 1
+    return f"{' '.join(toks[i:])}, {' '.join(toks[:i])}"
+
+
+def parse_names(text: str, allow_corporate: bool = False) -> str | None:
+    """A BibTeX name list for "Young, Ernest", "B. V. Ananich and S. A. Lebedev",
+    "Trofimov, Yaroslav; Grove, Thomas", "Smith, J. A., & Jones, B." ...; a braced corporate
+    name when ``allow_corporate`` and the text is not a list of people; None otherwise."""
+    s = re.sub(r"\s+", " ", text).strip().strip(",;").strip()
+    if s.endswith(".") and not is_initial(s.split()[-1]):
+        s = s[:-1]
+    others = False
+    m = re.search(r",?\s*(?:et al\.?|and others)$", s)
+    if m:
+        s, others = s[: m.start()], True
+    names: list[str | None] = []
+    if not s:
+        return None
+    if ";" in s:
+        names = [_person(p) for p in s.split(";")]
+    else:
+        chunks = [c for c in re.split(r",?\s+(?:and|&)\s+|\s*&\s*", s) if c.strip()]
+        pieces = [p.strip() for p in chunks[0].split(",") if p.strip()] if chunks else []
+        if len(pieces) <= 1:
+            names.append(_person(pieces[0] if pieces else ""))
+        elif len(pieces) % 2 == 0 and all(
+            all(is_initial(t) for t in pieces[i].split()) for i in range(1, len(pieces), 2)
+        ):  # APA: "Smith, J. A., Jones, B."
+            names += [_person(f"{pieces[i]}, {pieces[i + 1]}") for i in range(0, len(pieces), 2)]
+        elif len(pieces[0].split()) == 1 or all(t.lower() in PARTICLES for t in pieces[0].split()[:-1]):
+            names.append(_person(f"{pieces[0]}, {pieces[1]}"))
+            names += [_person(p) for p in pieces[2:]]
+        else:
+            names += [_person(p) for p in pieces]
+        for c in chunks[1:]:
+            names.append(_person(c))
+    if allow_corporate and CORPORATE_WORD.search(text):
+        return "{" + text.strip().rstrip(".,;") + "}"
+    if names and all(names):
+        if others:
+            names.append("others")
+        return " and ".join(n for n in names if n)
+    if allow_corporate and _looks_corporate(text):
+        return "{" + text.strip().rstrip(".,;") + "}"
+    return None
+
+
+def _looks_corporate(text: str) -> bool:
+    toks = text.strip().rstrip(".,").split()
+    if not toks or len(toks) > 14 or not toks[0][0].isupper():
+        return False
+    caps = [t for t in toks if t[0].isupper()]
+    return len(caps) >= 1 and not re.search(r'["()\d]', text)
+
+
+def split_surname_first(s: str) -> tuple[str, str, bool] | None:
+    """Split "Family, Given[, and Given Family][, ed.]. Rest" into (names, rest, editor)."""
+    m = re.match(r"^([^,.\"()]+),\s+", s)
+    if not m or len(m.group(1).split()) > 3 or not all(is_name_token(t) for t in m.group(1).split()):
+        return None
+    toks = s[m.end() :].split(" ")
+    given: list[str] = []
+    i = 0
+    editor = False
+    while i < len(toks):
+        t = toks[i]
+        if t in ("and", "&") and given:
+            given.append(t)
+            i += 1
+            continue
+        core = t.rstrip(",")
+        if not core or not is_name_token(core) or (core.lower() in PARTICLES and not given):
+            if t.startswith('"') or t.startswith("“"):
+                break
+            return None
+        given.append(t)
+        i += 1
+        nxt = toks[i] if i < len(toks) else ""
+        if t.endswith(","):
+            if nxt in ("and", "&"):
+                continue
+            if re.fullmatch(r"eds?\.", nxt):
+                editor = True
+                i += 1
+                break
+            break
+        if t.endswith(".") and not is_initial(t):
+            break
+        if is_initial(t) and not is_initial(nxt.rstrip(",")) and nxt not in ("and", "&"):
+            if re.fullmatch(r"[A-Z][a-z]+\.", nxt):  # "Fravel, M. Taylor. Title"
+                given.append(nxt)
+                i += 1
+            break
+    if not given:
+        return None
+    names_text = m.group(1) + ", " + " ".join(given)
+    names = parse_names(names_text.rstrip(","))
+    if not names:
+        return None
+    rest = " ".join(toks[i:]).strip()
+    return names, rest, editor

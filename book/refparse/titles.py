@@ -1,0 +1,39 @@
+"""The titles normalizer: closing punctuation, quotes, a trailing volume or edition."""
+
+from __future__ import annotations
+
+import re
+
+
+def title_end(t: str) -> str:
+    """Drop a title's closing "." or "," but keep an abbreviation's ("U.S.")."""
+    t = t.strip()
+    if re.search(r"(?:\b[A-Z]\.){2,}$", t):
+        return t
+    return t.rstrip(".,").strip()
+
+
+def unquote(s: str) -> str:
+    s = s.strip()
+    if len(s) >= 2 and s[0] == '"' and s[-1] == '"':
+        s = s[1:-1]
+    return s.strip().rstrip(",.").strip()
+
+
+def title_volume(title: str, fields: dict[str, str]) -> str:
+    """Move a trailing ", Volume 2, Part 1" of a book title to volume/part."""
+    m = re.search(r",?\s*(?:Volume|Vol\.?)\s*(\d+)(?:,?\s*(?:Part|Pt\.?)\s*(\d+))?$", title)
+    if m and m.start() > 0:
+        fields["volume"] = m.group(1)
+        if m.group(2):
+            fields["part"] = m.group(2)
+        return title[: m.start()].strip()
+    return title
+
+
+def take_edition(title: str, fields: dict[str, str]) -> str:
+    m = re.search(r"\s*\(([^()]*?)\s+(?:ed\.|edition)\)$", title)
+    if m:
+        fields["edition"] = m.group(1)
+        return title[: m.start()].strip()
+    return title
