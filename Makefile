@@ -55,7 +55,7 @@ test: setup ## run the tests (they build real editions)
 import: venv ## regenerate chapters/ from documents/ and outline.toml
 	$(PY) -m book import
 
-bib: venv ## rebuild references.bib from documents/
+bib: venv ## rebuild references-generated.bib from documents/ (references.bib is yours)
 	$(PY) -m book bib
 
 serve: setup ## live preview of the HTML at http://127.0.0.1:8000

@@ -21,7 +21,6 @@ Note markup (MyST roles in Pandoc citation syntax, for the citation extension):
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import tomllib
@@ -32,6 +31,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser import model
 
+from .bibfiles import HAND_FILE, bib_paths, check_not_edited, ensure_hand_file, read_entries, write_generated
 from .bibkeys import first_name_part, norm_title, resolve_collisions, split_names, words
 from .errors import BookError, read_text
 from .model import Document
@@ -39,7 +39,14 @@ from .refparse import FIELD_ORDER, Reference, is_commentary, normalise_pages, pa
 
 REFERENCE_LISTS = ("Further reading", "Primary sources")
 
-__all__ = ["REFERENCE_LISTS", "Bibliography", "bib_command", "build_bibliography", "write_bib"]
+__all__ = [
+    "REFERENCE_LISTS",
+    "Bibliography",
+    "bib_command",
+    "book_bibliography",
+    "build_bibliography",
+    "write_bib",
+]
 
 
 @dataclass
@@ -58,6 +65,7 @@ class _Work:
     fields: dict[str, str] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (field, reason)
     key: str = ""
+    hand: bool = False  # an entry of the author's references.bib: cited, never written
 
     def merge(self) -> None:
         base = max(self.refs, key=lambda r: (len(r.fields), -self.refs.index(r)))
@@ -98,6 +106,8 @@ class Bibliography:
         self._notes: dict[tuple[str, int], list[str | _Cite]] = {}
         self._lists: dict[tuple[str, str], list[tuple[str | None, str]]] = {}
         self._problems: list[tuple[str, str]] = []
+        self.hand_keys: set[str] = set()  # keys of the author's entries the notes cite
+        self.reports: list[str] = []  # keys kept, replaced or no longer generated
 
     def note_markup(self, doc: str, number: int) -> str:
         """The MyST role for note ``number`` of document ``doc`` (see the module docstring)."""
@@ -133,8 +143,19 @@ def _cite_text(c: _Cite) -> str:
     return text
 
 
-def build_bibliography(documents: list[Document], corrections: Path | None = None) -> Bibliography:
-    """Parse, merge and key every reference of ``documents``; apply ``corrections``."""
+def build_bibliography(
+    documents: list[Document],
+    corrections: Path | None = None,
+    hand: dict[str, dict[str, str]] | None = None,
+    previous: dict[str, dict[str, str]] | None = None,
+    rekey: bool = False,
+) -> Bibliography:
+    """Parse, merge and key every reference of ``documents``; apply ``corrections``.
+
+    ``hand`` holds the author's own entries (``references.bib``): a work they already have is
+    cited by their key and not generated. ``previous`` holds the entries generated last time:
+    a work keeps its old key (reported) unless ``rekey``.
+    """
     works: list[_Work] = []
     notes: dict[tuple[str, int], list[str | Reference]] = {}
     lists: dict[tuple[str, str], list[tuple[Reference | None, str]]] = {}
@@ -174,11 +195,15 @@ def build_bibliography(documents: list[Document], corrections: Path | None = Non
 
     by_ref: dict[int, _Work] = {id(r): w for w in works for r in w.refs}
     minimal: list[_Work] = []
+    hand_works = [
+        _Work([], f.get("ENTRYTYPE", "misc"), {k: v for k, v in f.items() if k != "ENTRYTYPE"}, key=k, hand=True)
+        for k, f in (hand or {}).items()
+    ]
 
     def resolve(ref: Reference) -> _Work:
         if id(ref) in by_ref:
             return by_ref[id(ref)]
-        work = _resolve_short(ref, works) or _resolve_short(ref, minimal)
+        work = _resolve_short(ref, works) or _resolve_short(ref, hand_works) or _resolve_short(ref, minimal)
         if work is None:
             work = _Work(
                 [ref], "misc", {k: v for k, v in ref.fields.items() if k in ("author", "year", "title")}
@@ -220,16 +245,64 @@ def build_bibliography(documents: list[Document], corrections: Path | None = Non
     keys = resolve_collisions([w.fields for w in all_works])
     for w, key in zip(all_works, keys):
         w.key = key
+    reports = _keep_keys(all_works, hand_works, previous or {}, rekey)
     for k, witems in list_works.items():
         bib._lists[k] = [((w.key if w else None), text) for w, text in witems]
 
-    touched = _apply_corrections(all_works, corrections)
+    touched = _apply_corrections([w for w in all_works if not w.hand], corrections)
+    bib.reports = reports
+    bib.hand_keys = {w.key for w in all_works + hand_works if w.hand}
     for w in sorted(all_works, key=lambda w: w.key):
+        if w.hand:
+            continue
         bib.entries[w.key] = {"ENTRYTYPE": w.entry_type, **w.fields}
         for fld, reason in w.problems + _check(w):
             if fld not in touched.get(w.key, set()):
                 bib._problems.append((w.key, reason))
     return bib
+
+
+def _same_entry(a: dict[str, str], b: dict[str, str]) -> bool:
+    """Whether two entries' fields describe one work (first author, year, title)."""
+    if first_name_part(a)[0] != first_name_part(b)[0] or a.get("year", "") != b.get("year", ""):
+        return False
+    ta, tb = norm_title(a.get("title", "")), norm_title(b.get("title", ""))
+    if not ta or not tb:
+        return False
+    short, long = sorted((ta, tb), key=len)
+    return long == short or long.startswith(short + " ")
+
+
+def _keep_keys(
+    works: list[_Work], hand: list[_Work], previous: dict[str, dict[str, str]], rekey: bool
+) -> list[str]:
+    """Give works the author's keys and their earlier keys; report what changed (see
+    ``book.bibfiles``)."""
+    reports: list[str] = []
+    hand_by_key = {w.key: w for w in hand}
+    for w in works:
+        same = hand_by_key.get(w.key) or next((h for h in hand if _same_entry(h.fields, w.fields)), None)
+        if same is not None:
+            if same.key != w.key:
+                reports.append(f"{w.key}: your entry {same.key!r} in references.bib is used instead")
+            w.key, w.hand = same.key, True
+    taken = {w.key for w in works}
+    free = {k: f for k, f in previous.items() if k not in taken}
+    for w in works:
+        if w.hand or w.key in previous:
+            continue
+        old = next((k for k, f in free.items() if _same_entry(f, w.fields)), None)
+        if old is None:
+            continue
+        del free[old]
+        if rekey:
+            reports.append(f"{old}: renamed {w.key!r} (--rekey); update the chapters that cite {old!r}")
+        else:
+            reports.append(f"{old}: key kept (its fields now give {w.key!r}; --rekey renames it)")
+            w.key = old
+    for key in sorted(free):
+        reports.append(f"{key}: no longer generated (no note or reading list gives this work)")
+    return reports
 
 
 def _same_pages(locator: str, pages: str) -> bool:
@@ -361,32 +434,42 @@ def entries_to_bibtex(entries: dict[str, dict[str, str]], header: str | None = N
     return bibtexparser.write_string(library, bibtex_format=bibtex_format())
 
 
-HEADER = (
-    "% Generated by `python -m book bib` from the documents' notes and reading lists.\n"
-    "% Do not edit: put corrections in bib-corrections.toml."
-)
-
-
 def write_bib(bib: Bibliography, path: Path) -> None:
-    """Write ``bib.entries`` to ``path`` (atomically; same input, same bytes)."""
-    text = entries_to_bibtex(bib.entries, HEADER)
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
+    """Write the generated entries to ``path`` (atomically, with the checksum of
+    ``book.bibfiles``; same input, same bytes)."""
+    write_generated(entries_to_bibtex(bib.entries), path)
 
 
-def bib_command(documents: list[Path], out: Path) -> int:
-    """``python -m book bib``: rebuild ``out`` from ``documents``; report to stderr."""
+def book_bibliography(documents: list[Document], folder: Path, rekey: bool = False) -> Bibliography:
+    """The bibliography of the book in ``folder``: its corrections, the author's own entries
+    (``references.bib``) and the keys generated last time (``references-generated.bib``)."""
+    hand_path, generated_path = bib_paths(folder)
+    return build_bibliography(
+        documents,
+        corrections=folder / "bib-corrections.toml",
+        hand=read_entries(hand_path),
+        previous=read_entries(generated_path) if generated_path.exists() else {},
+        rekey=rekey,
+    )
+
+
+def bib_command(documents: list[Path], out: Path, rekey: bool = False) -> int:
+    """``python -m book bib``: rebuild the generated file ``out`` from ``documents`` (the
+    author's ``references.bib`` beside it is read, never written); report to stderr."""
     from .reader import read_document
 
+    out = Path(out)
+    check_not_edited(out)
     docs = [read_document(p) for p in documents]
-    bib = build_bibliography(docs, corrections=out.parent / "bib-corrections.toml")
+    bib = book_bibliography(docs, out.parent, rekey=rekey)
     write_bib(bib, out)
+    ensure_hand_file(bib_paths(out.parent)[0])
+    print(f"{out}: {len(bib.entries)} entries; {len(bib.hand_keys)} of yours in {HAND_FILE}", file=sys.stderr)
+    for line in bib.reports:
+        print(f"  {line}", file=sys.stderr)
     todo = bib.needs_editor()
-    print(f"{out}: {len(bib.entries)} entries", file=sys.stderr)
     if todo:
-        print(f"{len(todo)} need an editor (fix in bib-corrections.toml):", file=sys.stderr)
+        print(f"{len(todo)} need an editor (fix in bib-corrections.toml or {HAND_FILE}):", file=sys.stderr)
         for key, reason in todo:
             print(f"  {key}: {reason}", file=sys.stderr)
     return 0

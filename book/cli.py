@@ -26,9 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--outline", type=Path, default=Path("outline.toml"))
     p.add_argument("--out", type=Path, default=Path("chapters"))
 
-    p = sub.add_parser("bib", help="rebuild references.bib from documents/")
+    p = sub.add_parser("bib", help="rebuild references-generated.bib from documents/")
     p.add_argument("--outline", type=Path, default=Path("outline.toml"))
-    p.add_argument("--out", type=Path, default=Path("references.bib"))
+    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--rekey", action="store_true")
 
     p = sub.add_parser("refs", help="parse a file of reference strings, one per line")
     p.add_argument("file", type=Path)
@@ -63,11 +64,13 @@ def _run(args: argparse.Namespace) -> int:
         import_book(args.outline, args.out)
         return 0
     if args.command == "bib":
+        from .bibfiles import GENERATED_FILE
         from .bibliography import bib_command
         from .outline import load_outline
 
         outline = load_outline(args.outline)
-        return bib_command(outline.documents, args.out)
+        out = args.out or outline.path.parent / GENERATED_FILE
+        return bib_command(outline.documents, out, rekey=args.rekey)
     if args.command == "refs":
         from .refs import refs_command
 

@@ -14,6 +14,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from .bibfiles import GENERATED_FILE
 from .errors import BookError
 from .importer import write_chapters
 from .model import Heading
@@ -69,7 +70,7 @@ def draft(documents: list[Path], out: Path, title: str | None = None, author: st
             outline,
             project / "chapters",
             chapter_per_document=len(docs) > 1,
-            bib_file=project / "references.bib",
+            bib_file=project / GENERATED_FILE,
         )
         publish(["html", "epub", "pdf"], out, root=project, build=Path(tmp) / "_build")
         kept = out / "source"

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import myst
-from .bibliography import Bibliography, build_bibliography, write_bib
+from .bibfiles import HAND_FILE, check_not_edited, ensure_hand_file
+from .bibliography import Bibliography, book_bibliography, write_bib
 from .model import Document, Heading, Paragraph
 from .outline import LEVELS, Outline, load_outline
 from .reader import SourceWarning, looks_like_heading, read_document
@@ -47,19 +48,19 @@ def write_chapters(
 
     With ``chapter_per_document`` each source document becomes one chapter (its headings its
     sections); otherwise the outline's headings make parts, chapters and sections. The
-    bibliography applies the ``bib-corrections.toml`` beside the outline, if any; with
-    ``bib_file`` it is also written there.
+    bibliography is the book's (``book_bibliography``: corrections, the author's own
+    entries, the keys generated before); with ``bib_file`` the generated entries are also
+    written there.
     """
     summary = read_document(outline.summary) if outline.summary else None
     sources = [read_document(p, headings=outline.headings) for p in outline.sources]
     for doc in sources:
         _check_headings(outline, doc, require_all=len(sources) == 1)
-    bib = build_bibliography(
-        [d for d in (summary, *sources) if d is not None],
-        corrections=outline.path.parent / "bib-corrections.toml",
-    )
+    bib = book_bibliography([d for d in (summary, *sources) if d is not None], outline.path.parent)
     if bib_file is not None:
+        check_not_edited(bib_file)
         write_bib(bib, bib_file)
+        ensure_hand_file(bib_file.parent / HAND_FILE)
     if chapter_per_document:
         pages = _pages_per_document(outline, summary, sources, bib)
     else:

@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from .bibfiles import bib_paths
 from .outline import Outline, load_outline
 from .reader import read_document
 
@@ -55,7 +56,8 @@ def _common(outline: Outline) -> dict[str, Any]:
         "myst_enable_extensions": ["colon_fence"],
         "myst_heading_anchors": 3,
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
-        "book_bibfiles": ["references.bib"],
+        # The author's own entries, then the generated ones (see book/bibfiles.py).
+        "book_bibfiles": [p.name for p in bib_paths(outline.path.parent) if p.exists()],
     }
 
 
