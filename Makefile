@@ -58,8 +58,9 @@ import: venv ## regenerate chapters/ from documents/ and outline.toml
 bib: venv ## rebuild references-generated.bib from documents/ (references.bib is yours)
 	$(PY) -m book bib
 
-serve: setup ## live preview of the HTML at http://127.0.0.1:8000
-	$(PY) -m sphinx_autobuild -b html -d _build/doctrees . _build/serve --watch book --port 8000
+PORT ?= 8000
+serve: setup ## live preview of the HTML at http://127.0.0.1:$(PORT) (make serve PORT=8001)
+	$(PY) -m book serve --port $(PORT)
 
 bench: setup ## time the builds and the parsers; writes BENCHMARKS.md
 	$(PY) -m book.bench

@@ -1,4 +1,4 @@
-"""The command line: ``python -m book import|bib|refs|publish|draft``.
+"""The command line: ``python -m book import|bib|refs|publish|draft|serve`` (also ``book``).
 
 Every command reports bad input as one line naming file and line (a ``BookError``), exit 1,
 never a traceback.
@@ -11,6 +11,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from . import __version__
 from .errors import BookError
 
 
@@ -18,33 +19,101 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     print(f"warning: {message}", file=sys.stderr)
 
 
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Turn plain-text source documents with numbered notes into a book: "
+        "PDF, EPUB 3 and HTML editions built with Sphinx. Run the commands in the book's folder "
+        "(the one with outline.toml and conf.py).",
+        epilog=f"'{prog} COMMAND --help' describes a command's options. See README.md.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=description)
+
+    outline_help = "the book's outline (default: outline.toml)"
+    p = command(
+        "import",
+        "write the chapters in chapters/ from the documents and outline.toml",
+        "Read the outline's documents and write the MyST chapters and index.md. Files that start "
+        "with the generated-file marker line are rewritten; a chapter without it (written or "
+        "edited by hand) is never overwritten or deleted.",
+    )
+    p.add_argument("--outline", type=Path, default=Path("outline.toml"), help=outline_help)
+    p.add_argument("--out", type=Path, default=Path("chapters"), help="the chapters' folder (default: chapters)")
+
+    p = command(
+        "bib",
+        "rebuild references-generated.bib from the documents' notes and reading lists",
+        "Parse every note and reading list into references-generated.bib. Your own entries in "
+        "references.bib are read, never written, and win over generated ones; keys already in use "
+        "are kept and reported; a generated file edited by hand is not overwritten.",
+    )
+    p.add_argument("--outline", type=Path, default=Path("outline.toml"), help=outline_help)
+    p.add_argument(
+        "--out", type=Path, default=None,
+        help="the generated file (default: references-generated.bib beside the outline)",
+    )  # fmt: skip
+    p.add_argument("--rekey", action="store_true", help="give works whose fields changed their new keys")
+
+    p = command(
+        "refs",
+        "parse a file of reference strings, one per line, into BibTeX",
+        "Parse each non-blank line of FILE as a reference (Chicago, APA, MLA, Harvard, Wikipedia "
+        "citation forms) and print BibTeX entries, or JSON lines with --json.",
+    )
+    p.add_argument("file", type=Path, help="a UTF-8 text file, one reference per line")
+    p.add_argument("--json", action="store_true", help="print one JSON object per line instead of BibTeX")
+
+    p = command(
+        "publish",
+        "build editions under _build/ and swap them into dist/",
+        "Build the named editions, then move them into the dist folder only when every step "
+        "succeeded: a failed build leaves the last good editions as they were.",
+    )
+    p.add_argument(
+        "editions", nargs="*", default=["html", "epub", "pdf"], metavar="EDITION",
+        help="html, epub and/or pdf (default: all three)",
+    )  # fmt: skip
+    p.add_argument("--dist", type=Path, default=Path("dist"), help="where the editions go (default: dist)")
+
+    p = command(
+        "draft",
+        "turn documents in this form into a complete book, guessing the headings",
+        "Turn one or more documents into a book without an outline: heading levels are guessed "
+        "from the whole document, each document becomes a chapter, and DIR gets the PDF, EPUB and "
+        "html/, plus source/: a complete book (outline, chapters, bibliography) to fix and rebuild "
+        "with 'import' and 'publish'. A table of every heading's level and every unresolved "
+        "reference is printed.",
+    )
+    p.add_argument("documents", nargs="+", type=Path, metavar="DOCUMENT", help="plain-text source documents")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder for the editions")
+    p.add_argument("--title", help="the book's title (default: the first document's title line)")
+    p.add_argument("--author", help="the book's author (default: Anonymous)")
+
+    p = command(
+        "serve",
+        "preview the HTML edition, rebuilt on every save",
+        "Serve the HTML edition with sphinx-autobuild, rebuilding on every save. The landing "
+        "page's PDF and EPUB download links serve the editions in dist/ (built first if missing).",
+    )
+    p.add_argument("--port", type=int, default=8000, help="the HTTP port (default: 8000)")
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    p.add_argument(
+        "--no-downloads", action="store_true", help="do not build a missing PDF/EPUB for the download links"
+    )
+    return parser
+
+
+def _prog() -> str:
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "python -m book" if name in ("", "__main__.py", "-c") else name
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m book", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("import", help="generate chapters/ from documents/ and outline.toml")
-    p.add_argument("--outline", type=Path, default=Path("outline.toml"))
-    p.add_argument("--out", type=Path, default=Path("chapters"))
-
-    p = sub.add_parser("bib", help="rebuild references-generated.bib from documents/")
-    p.add_argument("--outline", type=Path, default=Path("outline.toml"))
-    p.add_argument("--out", type=Path, default=None)
-    p.add_argument("--rekey", action="store_true")
-
-    p = sub.add_parser("refs", help="parse a file of reference strings, one per line")
-    p.add_argument("file", type=Path)
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
-
-    p = sub.add_parser("publish", help="build editions under _build/ and swap them into dist/")
-    p.add_argument("editions", nargs="*", default=["html", "epub", "pdf"])
-    p.add_argument("--dist", type=Path, default=Path("dist"))
-
-    p = sub.add_parser("draft", help="turn documents in this form into a complete book")
-    p.add_argument("documents", nargs="+", type=Path)
-    p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--title")
-    p.add_argument("--author")
-
+    parser = _parser(_prog())
     args = parser.parse_args(argv)
     warnings.showwarning = _show_warning
     try:
@@ -83,4 +152,8 @@ def _run(args: argparse.Namespace) -> int:
         from .draft import draft
 
         return draft(args.documents, args.out, title=args.title, author=args.author)
+    if args.command == "serve":
+        from .serve import serve
+
+        return serve(Path.cwd(), args.port, args.host, downloads=not args.no_downloads)
     raise AssertionError(args.command)
