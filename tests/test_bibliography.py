@@ -212,7 +212,7 @@ def test_refs_json_shape(tmp_path: Path) -> None:
 def test_refs_garbage_lines_become_misc_with_warning(tmp_path: Path) -> None:
     src = tmp_path / "refs.txt"
     src.write_text(
-        "this line is only prose, which is not a reference of any kind.\n\x01\x02\n", encoding="utf-8"
+        "this line is only prose, which is not a reference of any kind.\n~~ ## ~~\n", encoding="utf-8"
     )
     proc = run_book("refs", str(src), "--json")
     assert proc.returncode == 0
