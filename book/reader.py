@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import BookError, read_text
+from .limits import MAX_FIELD_CHARS, MAX_HEADINGS, MAX_LINE_CHARS, MAX_NOTES
 from .model import Document, Heading, ListItem, Mark, Note, Paragraph
 
 NOTES_HEADINGS = {"notes and references", "notes", "references", "notes and citations", "citations"}
@@ -61,7 +62,8 @@ def read_document(
     headings. Without it, heading lines and their levels are guessed.
     """
     path = Path(path)
-    lines = read_text(path).splitlines()
+    lines = read_text(path).split("\n")  # line numbers as editors count them (not splitlines)
+    _check_lengths(path, lines)
     lines = _strip_web_cruft(lines)
     start, doc_title = _find_title(lines)
     doc = Document(path=path, title=title or doc_title or "")
@@ -74,8 +76,47 @@ def read_document(
             break
     doc.blocks = _read_body(path, lines, start, body_end, headings)
     _read_back_matter(path, lines, body_end, doc)
+    _check_counts(doc)
     _check_marks(doc)
     return doc
+
+
+def _check_lengths(path: Path, lines: list[str]) -> None:
+    for number, line in enumerate(lines, 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise BookError(
+                f"line of {len(line):,} characters; the limit is {MAX_LINE_CHARS:,}",
+                path,
+                number,
+                hint="is this a text document? (limits in book/limits.py)",
+            )
+
+
+def _check_counts(doc: Document) -> None:
+    headings = [b for b in doc.blocks if isinstance(b, Heading)]
+    if len(headings) > MAX_HEADINGS:
+        raise BookError(
+            f"{len(headings):,} headings; the limit is {MAX_HEADINGS:,}",
+            doc.path,
+            headings[MAX_HEADINGS].line,
+            hint="split the document (limits in book/limits.py)",
+        )
+    if len(doc.notes) > MAX_NOTES:
+        raise BookError(
+            f"{len(doc.notes):,} notes; the limit is {MAX_NOTES:,}",
+            doc.path,
+            doc.notes[MAX_NOTES].line,
+            hint="split the document (limits in book/limits.py)",
+        )
+    items = [(n.text, n.line) for n in doc.notes] + [(i.text, i.line) for v in doc.lists.values() for i in v]
+    for text, line in items:
+        if len(text) > MAX_FIELD_CHARS:
+            raise BookError(
+                f"note or list item of {len(text):,} characters; the limit is {MAX_FIELD_CHARS:,}",
+                doc.path,
+                line,
+                hint='is a line missing its "- " start? (limits in book/limits.py)',
+            )
 
 
 def _strip_web_cruft(lines: list[str]) -> list[str]:
@@ -223,10 +264,28 @@ def _check_marks(doc: Document) -> None:
                         hint=f"add note {mark.number} to the notes list, or remove the mark",
                     )
                 used[mark.number] = used.get(mark.number, 0) + 1
+    unused = [note for note in doc.notes if note.number not in used]
+    if unused:
+        _check_duplicated_note(doc, unused[0])
     for note in doc.notes:
         if note.number not in used:
             warnings.warn(
                 f"{doc.path}:{note.line}: note {note.number} is cited by no mark in the text",
                 SourceWarning,
                 stacklevel=2,
+            )
+
+
+def _check_duplicated_note(doc: Document, unused: Note) -> None:
+    """A note line repeated word for word, with a note left over, shifts every later note."""
+    for before, note in zip(doc.notes, doc.notes[1:]):
+        if note.text == before.text and note.uses == before.uses:
+            raise BookError(
+                f"note {note.number} repeats note {before.number} word for word and note "
+                f"{unused.number} is cited by no mark: a duplicated line would shift every later "
+                "note to the wrong mark",
+                doc.path,
+                note.line,
+                hint="delete the repeated line (a note used by several marks starts with their "
+                'count: "- 1 2 ...")',
             )
