@@ -212,11 +212,11 @@ def _bibliography_page(documents: list[Document], bib: Bibliography) -> Page:
             page.body.append(myst.directive("bibliography", options={"keys": " ".join(dict.fromkeys(keys))}))
         others = [text for key, text in items if not key]
         if others:
-            page.body.append("\n".join(f"- {myst.escape_inline(t)}" for t in others) + "\n")
+            page.body.append("\n".join(f"- {myst.escape(t)}" for t in others) + "\n")
     see_also = [item for doc in documents for item in doc.lists.get("See also", [])]
     if see_also:
         page.body.append(myst.heading(2, "See Also"))
-        page.body.append("\n".join(f"- {myst.escape_inline(item.text)}" for item in see_also) + "\n")
+        page.body.append("\n".join(f"- {myst.escape(item.text)}" for item in see_also) + "\n")
     return page
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from .bibfiles import bib_paths
 from .outline import Outline, load_outline
 from .reader import read_document
+from .safetext import latex_text
 
 # Noto covers Latin with diacritics, Greek and Cyrillic; xeCJK takes Chinese, Japanese and
 # Korean characters to Noto CJK. Quotes, dashes and the ellipsis stay with the Latin text
@@ -52,7 +53,7 @@ def _common(outline: Outline) -> dict[str, Any]:
         # Everything in the repository that is not the book stays out of it.
         "include_patterns": ["index.md", "chapters/**"],
         "exclude_patterns": ["_build", "dist", ".venv", "tests", "README.md"],
-        "extensions": ["myst_parser", "book.citations"],
+        "extensions": ["myst_parser", "book.citations", "book.safetext"],
         "myst_enable_extensions": ["colon_fence"],
         "myst_heading_anchors": 3,
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
@@ -95,11 +96,19 @@ def _epub(outline: Outline) -> dict[str, Any]:
 
 def _latex(outline: Outline) -> dict[str, Any]:
     meta = {"pdftitle": outline.full_title, "pdfauthor": outline.author, "pdflang": outline.language}
-    hyper = ", ".join(f"{k}={{{_tex_text(v)}}}" for k, v in meta.items())
+    hyper = ", ".join(f"{k}={{{latex_text(v)}}}" for k, v in meta.items())
     return {
         "latex_engine": "xelatex",
         "latex_documents": [
-            ("index", f"{outline.filename}.tex", outline.full_title, outline.author, "manual", True)
+            # Sphinx inserts the title and author as LaTeX markup: escape them.
+            (
+                "index",
+                f"{outline.filename}.tex",
+                latex_text(outline.full_title),
+                latex_text(outline.author),
+                "manual",
+                True,
+            ),
         ],
         "latex_toplevel_sectioning": "part" if outline.has_parts else "chapter",
         "latex_use_xindy": False,
@@ -117,8 +126,3 @@ def _latex(outline: Outline) -> dict[str, Any]:
             "fncychap": "",
         },
     }
-
-
-def _tex_text(text: str) -> str:
-    """Plain text for a hyperref option: TeX's special characters dropped or escaped."""
-    return "".join("\\" + c if c in "&%$#_" else "" if c in "{}\\^~" else c for c in text)
