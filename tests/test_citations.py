@@ -6,6 +6,7 @@ Each edition is built once per module (subprocess ``python -m sphinx``) and read
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ if str(REPO) not in sys.path:
 
 from book.citations.bibtex import parse_bibtex  # noqa: E402
 from book.citations.csl import CslEngine, NoteRenderer, StyleNotFound, resolve_style  # noqa: E402
+from book.citations.loader import load_store  # noqa: E402
 from book.citations.positions import Position, PositionTracker  # noqa: E402
 from book.citations.syntax import CitationSyntaxError, CiteItem, parse_citation, parse_note  # noqa: E402
 
@@ -501,3 +503,30 @@ def test_broken_bib_fails_with_bib_line(tmp_path: Path) -> None:
     )
     assert "unknown citation key" not in result.stderr  # no follow-up noise for the broken entry
     assert "Traceback" not in result.stderr
+    # nothing changed: the bibliography comes from the pickled environment, and still fails
+    again = sphinx(src, "html", tmp_path / "out")
+    assert again.returncode != 0
+    assert re.search(rf"refs\.bib:{start + 1}: ERROR: cannot parse BibTeX entry 'icsu1990'", again.stderr)
+
+
+def test_store_is_reused_until_a_file_changes_and_pickles_without_its_engine(tmp_path: Path) -> None:
+    src = copy_root(tmp_path / "src")
+    store = load_store(src, ["refs.bib"], "chicago-notes-bibliography")
+    assert not store.failed and store.style_error is None
+    assert "young1977presidency" in store.database
+    assert store.dependencies == [src.resolve() / "refs.bib", store.style_path]
+    assert load_store(src, ["refs.bib"], "chicago-notes-bibliography", store) is store
+    engine = store.engine
+    assert engine is not None and store.engine is engine  # built once
+    again = pickle.loads(pickle.dumps(store))
+    assert again._engine is None and again.database == store.database
+    assert again.engine is not None and again.engine is not engine  # rebuilt on first use
+    assert again.engine.bibliography(["young1977presidency"]) == engine.bibliography(["young1977presidency"])
+    bib = src / "refs.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@book{new2001, title = {New}, year = {2001}}\n")
+    changed = load_store(src, ["refs.bib"], "chicago-notes-bibliography", store)
+    assert changed is not store and "new2001" in changed.database
+    bad = load_store(src, ["refs.bib"], "no-such-style", changed)
+    assert (
+        bad.failed and bad.engine is None and "unknown CSL style 'no-such-style'" in (bad.style_error or "")
+    )

@@ -22,9 +22,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from .directives import BibliographyDirective
-from .domain import CitationDomain
+from .domain import CitationDomain, citation_domain
 from .epub import install_epub_translator
-from .loader import get_store
 from .nodes import bibliography_placeholder, pending_note
 from .roles import CiteRole, NoteRole
 from .transforms import BibliographyTransform, CitationFootnotes
@@ -37,22 +36,30 @@ logger = logging.getLogger(__name__)
 DEFAULT_STYLE = "chicago-notes-bibliography"
 
 
+def _conf_location(app: Sphinx) -> str | None:
+    """Where the configuration values come from, for messages about them."""
+    conf = Path(app.confdir) / "conf.py"
+    return str(conf) if conf.is_file() else None
+
+
 def _load(app: Sphinx) -> None:
-    """builder-inited: read .bib files and the style; report their problems every build."""
-    store = get_store(app.srcdir, app.config)
-    app._bookcite_failed = False  # type: ignore[attr-defined]
+    """builder-inited: read .bib files and the style (unless unchanged); report their problems
+    every build."""
+    store = citation_domain(app.env).load()
     for problem in store.database.problems:
         location = f"{problem.path}:{problem.line}" if problem.line else problem.path
         logger.error(problem.message, location=location, type="book", subtype="bibtex")
-        app._bookcite_failed = True  # type: ignore[attr-defined]
     if store.style_error:
-        logger.error(f"book_csl_style: {store.style_error}", type="book", subtype="csl")
-        app._bookcite_failed = True  # type: ignore[attr-defined]
+        logger.error(
+            f"book_csl_style: {store.style_error}", location=_conf_location(app), type="book", subtype="csl"
+        )
     elif app.config.book_citation_ibid and store.engine and not store.engine.has_ibid_branch:
+        style = store.style_path.name if store.style_path else store.style_name
         logger.warning(
-            f"book_citation_ibid is on but the CSL style {store.style_path.name!r} has no ibid "
+            f"book_citation_ibid is on but the CSL style {style!r} has no ibid "
             "branch, so repeated cites keep the short form; use a style such as "
             "'chicago-notes-bibliography-subsequent-ibid'",
+            location=_conf_location(app),
             type="book",
             subtype="csl",
         )
@@ -63,24 +70,21 @@ def _outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     """env-get-outdated: read documents with citation errors again until they are fixed."""
-    domain: CitationDomain = env.domains["bookcite"]  # type: ignore[assignment]
-    return [doc for doc in domain.error_docs if doc not in removed]
+    return [doc for doc in citation_domain(env).error_docs if doc not in removed]
 
 
 def _updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-updated: rewrite ``:cited:`` bibliographies; any document may cite a new work."""
-    domain: CitationDomain = env.domains["bookcite"]  # type: ignore[assignment]
-    return domain.bibliography_docs("cited")
+    return citation_domain(env).bibliography_docs("cited")
 
 
 def _check_unused(app: Sphinx, env: BuildEnvironment) -> None:
     """env-check-consistency: warn once per .bib entry cited nowhere and listed nowhere."""
-    domain: CitationDomain = env.domains["bookcite"]  # type: ignore[assignment]
+    domain = citation_domain(env)
     if domain.lists_all:
         return
-    store = get_store(app.srcdir, app.config)
     used = domain.cited_keys | domain.listed_keys
-    for key, (path, line) in store.database.where.items():
+    for key, (path, line) in domain.store.database.where.items():
         if key not in used:
             logger.warning(
                 f"bibliography entry {key!r} ({Path(path).name}) is not cited and not listed",
@@ -94,8 +98,8 @@ def _finished(app: Sphinx, exception: BaseException | None) -> None:
     """build-finished: bad citation input fails the build (exit status 1), -W or not."""
     if exception is not None or app.builder is None:
         return
-    domain: CitationDomain = app.env.domains["bookcite"]  # type: ignore[assignment]
-    if domain.error_docs or getattr(app, "_bookcite_failed", False):
+    domain = citation_domain(app.env)
+    if domain.error_docs or domain.store.failed:
         app.statuscode = 1
 
 
@@ -118,7 +122,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", _finished)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -9,7 +9,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import OptionSpec
 
-from .loader import get_store
+from .domain import citation_domain
 from .nodes import bibliography_placeholder
 from .report import report_error
 
@@ -46,9 +46,9 @@ class BibliographyDirective(SphinxDirective):
             return []
         mode = modes[0] if modes else "cited"
         node["mode"] = mode
-        domain = self.env.domains["bookcite"]
-        domain.note_bibliography(self.env.docname, mode)  # type: ignore[attr-defined]
-        store = get_store(self.env.srcdir, self.config)
+        domain = citation_domain(self.env)
+        domain.note_bibliography(self.env.docname, mode)
+        store = domain.store
         for path in store.dependencies:
             self.env.note_dependency(path)
         if mode == "keys":
@@ -60,5 +60,5 @@ class BibliographyDirective(SphinxDirective):
                 elif key not in store.database.broken_keys:
                     report_error(self.env, f"bibliography: unknown citation key {key!r}", node)
             node["keys"] = known
-            domain.note_listed(self.env.docname, known)  # type: ignore[attr-defined]
+            domain.note_listed(self.env.docname, known)
         return [node]

@@ -1,9 +1,10 @@
-"""Per-document citation data kept in the Sphinx environment (merged after parallel reads)."""
+"""The citation data kept in the Sphinx environment: per-document citations, lists and errors
+(merged after parallel reads) and the loaded bibliography and style (``store``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
-from typing import Any
+from typing import Any, cast
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
@@ -11,7 +12,12 @@ from sphinx.builders import Builder
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
-__all__ = ["CitationDomain"]
+from .loader import CitationStore, load_store
+
+__all__ = ["CitationDomain", "citation_domain"]
+
+#: the domain's per-document tables (purged for a re-read document, merged after parallel reads)
+PER_DOCUMENT = ("cited", "listed", "bibliographies", "errors")
 
 
 class CitationDomain(Domain):
@@ -20,18 +26,34 @@ class CitationDomain(Domain):
     The domain has no roles or directives of its own (``{cite}``, ``{note}`` and
     ``bibliography`` are registered globally); it is the env-data store Sphinx purges for a
     re-read document (:meth:`clear_doc`) and merges from parallel readers
-    (:meth:`merge_domaindata`).
+    (:meth:`merge_domaindata`). ``store`` (the .bib files and the CSL style) is loaded once in
+    the main process before the documents are read, pickled with the environment and read
+    again only when one of its files changes.
     """
 
     name = "bookcite"
     label = "Book citations"
-    data_version = 1
-    initial_data: dict[str, dict[str, Any]] = {
+    data_version = 2
+    initial_data: dict[str, Any] = {  # noqa: RUF012  (Sphinx deep-copies it for a new environment)
         "cited": {},  # docname -> [key, ...] in reading order
         "listed": {},  # docname -> [key, ...] from bibliography :keys:
         "bibliographies": {},  # docname -> [mode, ...]
         "errors": {},  # docname -> [message, ...]
+        "store": None,  # CitationStore: the .bib files and the CSL style
     }
+
+    def load(self) -> CitationStore:
+        """Read the .bib files and the style of conf.py, unless they are unchanged."""
+        config = self.env.config
+        self.data["store"] = load_store(
+            self.env.srcdir, list(config.book_bibfiles), str(config.book_csl_style), self.data["store"]
+        )
+        return self.data["store"]
+
+    @property
+    def store(self) -> CitationStore:
+        store: CitationStore | None = self.data["store"]
+        return store if store is not None else self.load()
 
     def _store(self, kind: str, docname: str, values: Iterable[Any]) -> None:
         self.data[kind].setdefault(docname, []).extend(values)
@@ -69,12 +91,12 @@ class CitationDomain(Domain):
         return sorted(doc for doc, errors in self.data["errors"].items() if errors)
 
     def clear_doc(self, docname: str) -> None:
-        for table in self.data.values():
-            if isinstance(table, dict):
-                table.pop(docname, None)
+        for kind in PER_DOCUMENT:
+            self.data[kind].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for kind in self.initial_data:
+        # the store was loaded before the parallel readers started: the main process has it
+        for kind in PER_DOCUMENT:
             for docname, values in otherdata.get(kind, {}).items():
                 if docname in docnames:
                     self.data[kind][docname] = list(values)
@@ -101,3 +123,8 @@ class CitationDomain(Domain):
         contnode: nodes.Element,
     ) -> list[tuple[str, nodes.reference]]:
         return []
+
+
+def citation_domain(env: BuildEnvironment) -> CitationDomain:
+    """The environment's citation domain, typed."""
+    return cast(CitationDomain, env.domains[CitationDomain.name])

@@ -7,6 +7,8 @@ from typing import Any
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from .domain import citation_domain
+
 __all__ = ["report_error"]
 
 logger = logging.getLogger(__name__)
@@ -19,4 +21,4 @@ def report_error(env: BuildEnvironment, message: str, location: Any) -> None:
     ``__init__``) and the document be read again next time until it is fixed.
     """
     logger.error(message, location=location, type="book", subtype="citation")
-    env.domains["bookcite"].note_error(env.docname, message)  # type: ignore[attr-defined]
+    citation_domain(env).note_error(env.docname, message)

@@ -10,7 +10,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from .csl import NoteRenderer, to_nodes
-from .loader import CitationStore, get_store
+from .domain import citation_domain
+from .loader import CitationStore
 from .nodes import bibliography_placeholder, pending_note
 from .positions import PositionTracker
 from .report import report_error
@@ -48,12 +49,12 @@ class CitationFootnotes(SphinxTransform):
         pendings = list(self.document.findall(pending_note))
         if not pendings:
             return
-        store = get_store(self.env.srcdir, self.config)
+        domain = citation_domain(self.env)
+        store = domain.store
         for path in store.dependencies:
             self.env.note_dependency(path)
         renderer = NoteRenderer(store.engine) if store.engine else None
         tracker = PositionTracker(ibid=bool(self.config.book_citation_ibid))
-        domain = self.env.domains["bookcite"]
         taken = set(self.document.nameids)
         serial = 0
         for pending in pendings:
@@ -64,7 +65,7 @@ class CitationFootnotes(SphinxTransform):
                     paragraph += nodes.Text(segment)
                     continue
                 items = self._known_items(segment, pending, store)
-                domain.note_cited(self.env.docname, [item.key for item in items])  # type: ignore[attr-defined]
+                domain.note_cited(self.env.docname, [item.key for item in items])
                 if not items or renderer is None:
                     paragraph += nodes.Text("; ".join(f"[{item.key}]" for item in segment))
                     continue
@@ -151,8 +152,8 @@ class BibliographyTransform(SphinxPostTransform):
         placeholders = list(self.document.findall(bibliography_placeholder))
         if not placeholders:
             return
-        store = get_store(self.env.srcdir, self.config)
-        domain = self.env.domains["bookcite"]
+        domain = citation_domain(self.env)
+        store = domain.store
         used_ids: set[str] = set(self.document.ids)
         for placeholder in placeholders:
             mode = placeholder["mode"]
@@ -161,7 +162,7 @@ class BibliographyTransform(SphinxPostTransform):
             elif mode == "keys":
                 keys = [key for key in placeholder["keys"] if key in store.database]
             else:
-                keys = sorted(key for key in domain.cited_keys if key in store.database)  # type: ignore[attr-defined]
+                keys = sorted(key for key in domain.cited_keys if key in store.database)
             container = nodes.container(classes=["bibliography", f"bibliography-{mode}"])
             if store.engine is not None and keys:
                 try:
