@@ -22,7 +22,6 @@ Note markup (MyST roles in Pandoc citation syntax, for the citation extension):
 from __future__ import annotations
 
 import re
-import sys
 import tomllib
 import warnings
 from dataclasses import dataclass, field
@@ -33,9 +32,10 @@ from bibtexparser import model
 
 from .bibfiles import HAND_FILE, bib_paths, check_not_edited, ensure_hand_file, read_entries, write_generated
 from .bibkeys import first_name_part, norm_title, resolve_collisions, split_names, words
+from .citations.syntax import cite_role, format_item, note_role
 from .errors import BookError, read_text
 from .model import Document
-from .refparse import FIELD_ORDER, Reference, is_commentary, normalise_pages, parse_note, parse_reference
+from .refparse import Reference, is_commentary, normalise_pages, ordered_fields, parse_note, parse_reference
 
 REFERENCE_LISTS = ("Further reading", "Primary sources")
 
@@ -54,6 +54,10 @@ class _Cite:
     work: _Work
     locator: str = ""
     prefix: str = ""
+
+    def source(self) -> str:
+        """The citation item as written in a chapter."""
+        return format_item(self.work.key, self.prefix, self.locator)
 
 
 @dataclass
@@ -74,8 +78,7 @@ class _Work:
         for ref in self.refs:
             for k, v in ref.fields.items():
                 merged.setdefault(k, v)
-        self.fields = {k: merged[k] for k in FIELD_ORDER if k in merged}
-        self.fields.update({k: v for k, v in sorted(merged.items()) if k not in self.fields})
+        self.fields = ordered_fields(merged)
         for ref in self.refs:
             for p in ref.problems:
                 item = ("isbn" if "ISBN" in p else "author", p)
@@ -118,9 +121,8 @@ class Bibliography:
         cites = [p for p in parts if isinstance(p, _Cite)]
         texts = [p for p in parts if isinstance(p, str)]
         if cites and all(not t.strip(" .;,") for t in texts):
-            return "{cite}`" + "; ".join(_cite_text(c) for c in cites) + "`"
-        body = "".join(_escape(p) if isinstance(p, str) else f"[{_cite_text(p)}]" for p in parts)
-        return "{note}`" + body.strip() + "`"
+            return cite_role([c.source() for c in cites])
+        return note_role([p if isinstance(p, str) else [p.source()] for p in parts])
 
     def reading_list(self, doc: str, name: str) -> list[tuple[str | None, str]]:
         """(key, or None if the item is not a reference; original text) for each list item."""
@@ -129,18 +131,6 @@ class Bibliography:
     def needs_editor(self) -> list[tuple[str, str]]:
         """(key, reason) for entries an editor should complete or check."""
         return list(self._problems)
-
-
-def _escape(text: str) -> str:
-    text = text.replace("`", "ʼ").replace("\n", " ")
-    return re.sub(r"([\\\[\]@])", r"\\\1", text)
-
-
-def _cite_text(c: _Cite) -> str:
-    text = (c.prefix + " " if c.prefix else "") + "@" + c.work.key
-    if c.locator:
-        text += ", " + c.locator.replace("`", "ʼ").replace(";", ",")
-    return text
 
 
 def build_bibliography(
@@ -196,7 +186,9 @@ def build_bibliography(
     by_ref: dict[int, _Work] = {id(r): w for w in works for r in w.refs}
     minimal: list[_Work] = []
     hand_works = [
-        _Work([], f.get("ENTRYTYPE", "misc"), {k: v for k, v in f.items() if k != "ENTRYTYPE"}, key=k, hand=True)
+        _Work(
+            [], f.get("ENTRYTYPE", "misc"), {k: v for k, v in f.items() if k != "ENTRYTYPE"}, key=k, hand=True
+        )
         for k, f in (hand or {}).items()
     ]
 
@@ -453,9 +445,9 @@ def book_bibliography(documents: list[Document], folder: Path, rekey: bool = Fal
     )
 
 
-def bib_command(documents: list[Path], out: Path, rekey: bool = False) -> int:
+def bib_command(documents: list[Path], out: Path, rekey: bool = False) -> list[str]:
     """``python -m book bib``: rebuild the generated file ``out`` from ``documents`` (the
-    author's ``references.bib`` beside it is read, never written); report to stderr."""
+    author's ``references.bib`` beside it is read, never written); return the report lines."""
     from .reader import read_document
 
     out = Path(out)
@@ -464,12 +456,10 @@ def bib_command(documents: list[Path], out: Path, rekey: bool = False) -> int:
     bib = book_bibliography(docs, out.parent, rekey=rekey)
     write_bib(bib, out)
     ensure_hand_file(bib_paths(out.parent)[0])
-    print(f"{out}: {len(bib.entries)} entries; {len(bib.hand_keys)} of yours in {HAND_FILE}", file=sys.stderr)
-    for line in bib.reports:
-        print(f"  {line}", file=sys.stderr)
+    report = [f"{out}: {len(bib.entries)} entries; {len(bib.hand_keys)} of yours in {HAND_FILE}"]
+    report += [f"  {line}" for line in bib.reports]
     todo = bib.needs_editor()
     if todo:
-        print(f"{len(todo)} need an editor (fix in bib-corrections.toml or {HAND_FILE}):", file=sys.stderr)
-        for key, reason in todo:
-            print(f"  {key}: {reason}", file=sys.stderr)
-    return 0
+        report.append(f"{len(todo)} need an editor (fix in bib-corrections.toml or {HAND_FILE}):")
+        report += [f"  {key}: {reason}" for key, reason in todo]
+    return report

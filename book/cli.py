@@ -139,11 +139,14 @@ def _run(args: argparse.Namespace) -> int:
 
         outline = load_outline(args.outline)
         out = args.out or outline.path.parent / GENERATED_FILE
-        return bib_command(outline.documents, out, rekey=args.rekey)
+        for line in bib_command(outline.documents, out, rekey=args.rekey):
+            print(line, file=sys.stderr)
+        return 0
     if args.command == "refs":
         from .refs import refs_command
 
-        return refs_command(args.file, args.json)
+        sys.stdout.write(refs_command(args.file, args.json))
+        return 0
     if args.command == "publish":
         from .publish import publish
 

@@ -1,6 +1,6 @@
 """``python -m book refs FILE [--json]``: parse a file of reference strings, one per line.
 
-Prints a BibTeX entry per non-blank line, in input order; with ``--json``, one JSON object per
+Gives a BibTeX entry per non-blank line, in input order; with ``--json``, one JSON object per
 line: ``{"entry": {"ENTRYTYPE": ..., "ID": ..., field: value, ...}, "locator": "..."}``.
 Lines that are not references become a @misc with the raw text in ``note`` and a warning.
 """
@@ -8,7 +8,6 @@ Lines that are not references become a @misc with the raw text in ``note`` and a
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from .bibkeys import resolve_collisions
@@ -17,19 +16,19 @@ from .errors import read_text
 from .refparse import parse_reference
 
 
-def refs_command(path: Path, as_json: bool) -> int:
-    """Run the command; return the exit status."""
+def refs_command(path: Path, as_json: bool) -> str:
+    """The command's output for the file at ``path``."""
     lines = [ln for ln in read_text(path).splitlines() if ln.strip()]
     refs = [parse_reference(ln) for ln in lines]
     keys = resolve_collisions([r.fields for r in refs])
-    out = sys.stdout
-    for ref, key in zip(refs, keys):
+    out: list[str] = []
+    for ref, key in zip(refs, keys, strict=True):
         entry = {"ENTRYTYPE": ref.entry_type, "ID": key, **ref.fields}
         if as_json:
-            out.write(json.dumps({"entry": entry, "locator": ref.locator}, ensure_ascii=False) + "\n")
+            out.append(json.dumps({"entry": entry, "locator": ref.locator}, ensure_ascii=False) + "\n")
         else:
-            out.write(entries_to_bibtex({key: entry}))
+            out.append(entries_to_bibtex({key: entry}))
             if ref.locator:
-                out.write(f"% locator: {ref.locator}\n")
-            out.write("\n")
-    return 0
+                out.append(f"% locator: {ref.locator}\n")
+            out.append("\n")
+    return "".join(out)

@@ -42,7 +42,7 @@ from bibtexparser.middlewares.names import (
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-__all__ = ["BibDatabase", "BibProblem", "entry_to_csl", "load_bibfiles", "parse_bibtex"]
+__all__ = ["MONTHS", "BibDatabase", "BibProblem", "entry_to_csl", "load_bibfiles", "parse_bibtex"]
 
 # citeproc formatting markers live in this Unicode private-use range (see csl.py): never in data
 _PRIVATE = re.compile("[\ue000-\ue0ff]")
@@ -105,6 +105,7 @@ TEXT_FIELDS = {
     "file": None,
 }
 RAW_FIELDS = {"url": "URL", "doi": "DOI", "isbn": "ISBN", "issn": "ISSN"}
+#: month names and abbreviations (BibTeX's, and the reference parser's) -> 1..12
 MONTHS = {
     name: number
     for number, names in enumerate(

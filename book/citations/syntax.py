@@ -21,6 +21,10 @@ __all__ = [
     "LOCATOR_LABELS",
     "CitationSyntaxError",
     "CiteItem",
+    "cite_role",
+    "escape_note_text",
+    "format_item",
+    "note_role",
     "parse_citation",
     "parse_note",
 ]
@@ -256,3 +260,36 @@ def parse_note(text: str) -> list[str | list[CiteItem]]:
     if last < len(text):
         segments.append(_unescape(text[last:]))
     return segments
+
+
+# -- writing: the markup parse_citation and parse_note read back -------------------------------
+
+
+def format_item(key: str, prefix: str = "", locator: str = "") -> str:
+    """One citation item as written: ``see @key, p. 5``. A backtick would end the role and a
+    ';' start another item, so they become ``ʼ`` and ``,`` in the locator."""
+    text = (prefix + " " if prefix else "") + "@" + key
+    if locator:
+        text += ", " + locator.replace("`", "ʼ").replace(";", ",")
+    return text
+
+
+def cite_role(items: list[str]) -> str:
+    """A note holding citations only: ``{cite}`@a, p. 3; see @b```."""
+    return "{cite}`" + "; ".join(items) + "`"
+
+
+def escape_note_text(text: str) -> str:
+    """Commentary text for ``{note}``: backslash-escape ``\\ [ ] @``; a backtick becomes ``ʼ``."""
+    text = text.replace("`", "ʼ").replace("\n", " ")
+    return re.sub(r"([\\\[\]@])", r"\\\1", text)
+
+
+def note_role(segments: list[str | list[str]]) -> str:
+    """A note with commentary: text segments (escaped here) and citations (lists of items from
+    :func:`format_item`, each item its own bracket group)."""
+    body = "".join(
+        escape_note_text(segment) if isinstance(segment, str) else "".join(f"[{item}]" for item in segment)
+        for segment in segments
+    )
+    return "{note}`" + body.strip() + "`"

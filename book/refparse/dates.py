@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .vocab import MONTHS, YEAR
+from ..citations.bibtex import MONTHS  # the one list of month names (BibTeX's)
+from .vocab import YEAR
 
 DATE_WORDS = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}|[A-Z][a-z]+\s+\d{4}|\d{4})"
 

@@ -1,30 +1,8 @@
-"""Small generic vocabularies: months, publishers, places, periodicals, name particles..."""
+"""Small generic vocabularies: years, publishers, places, periodicals, name particles..."""
 
 from __future__ import annotations
 
 import re
-
-MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            "january jan",
-            "february feb",
-            "march mar",
-            "april apr",
-            "may",
-            "june jun",
-            "july jul",
-            "august aug",
-            "september sep sept",
-            "october oct",
-            "november nov",
-            "december dec",
-        ]
-    )
-    for m in names.split()
-}
-
 
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 

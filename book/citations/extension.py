@@ -1,0 +1,117 @@
+"""The Sphinx side of the extension: configuration values, nodes, roles, the directive,
+transforms and event handlers (``setup``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from . import __version__
+from .directives import BibliographyDirective
+from .domain import CitationDomain, citation_domain
+from .epub import install_epub_translator
+from .nodes import bibliography_placeholder, pending_note
+from .roles import CiteRole, NoteRole
+from .transforms import BibliographyTransform, CitationFootnotes
+
+__all__ = ["setup"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_STYLE = "chicago-notes-bibliography"
+
+
+def _conf_location(app: Sphinx) -> str | None:
+    """Where the configuration values come from, for messages about them."""
+    conf = Path(app.confdir) / "conf.py"
+    return str(conf) if conf.is_file() else None
+
+
+def _load(app: Sphinx) -> None:
+    """builder-inited: read .bib files and the style (unless unchanged); report their problems
+    every build."""
+    store = citation_domain(app.env).load()
+    for problem in store.database.problems:
+        location = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        logger.error(problem.message, location=location, type="book", subtype="bibtex")
+    if store.style_error:
+        logger.error(
+            f"book_csl_style: {store.style_error}", location=_conf_location(app), type="book", subtype="csl"
+        )
+    elif app.config.book_citation_ibid and store.engine and not store.engine.has_ibid_branch:
+        style = store.style_path.name if store.style_path else store.style_name
+        logger.warning(
+            f"book_citation_ibid is on but the CSL style {style!r} has no ibid "
+            "branch, so repeated cites keep the short form; use a style such as "
+            "'chicago-notes-bibliography-subsequent-ibid'",
+            location=_conf_location(app),
+            type="book",
+            subtype="csl",
+        )
+    install_epub_translator(app)
+
+
+def _outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """env-get-outdated: read documents with citation errors again until they are fixed."""
+    return [doc for doc in citation_domain(env).error_docs if doc not in removed]
+
+
+def _updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-updated: rewrite ``:cited:`` bibliographies; any document may cite a new work."""
+    return citation_domain(env).bibliography_docs("cited")
+
+
+def _check_unused(app: Sphinx, env: BuildEnvironment) -> None:
+    """env-check-consistency: warn once per .bib entry cited nowhere and listed nowhere."""
+    domain = citation_domain(env)
+    if domain.lists_all:
+        return
+    used = domain.cited_keys | domain.listed_keys
+    for key, (path, line) in domain.store.database.where.items():
+        if key not in used:
+            logger.warning(
+                f"bibliography entry {key!r} ({Path(path).name}) is not cited and not listed",
+                location=f"{path}:{line}",
+                type="book",
+                subtype="unused",
+            )
+
+
+def _finished(app: Sphinx, exception: BaseException | None) -> None:
+    """build-finished: bad citation input fails the build (exit status 1), -W or not."""
+    if exception is not None or app.builder is None:
+        return
+    domain = citation_domain(app.env)
+    if domain.error_docs or domain.store.failed:
+        app.statuscode = 1
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("book_bibfiles", ["references.bib"], "env", types=frozenset({list, tuple}))
+    app.add_config_value("book_csl_style", DEFAULT_STYLE, "env", types=frozenset({str}))
+    app.add_config_value("book_citation_ibid", False, "env", types=frozenset({bool}))
+    app.add_domain(CitationDomain)
+    app.add_node(pending_note)
+    app.add_node(bibliography_placeholder)
+    app.add_role("cite", CiteRole())
+    app.add_role("note", NoteRole())
+    app.add_directive("bibliography", BibliographyDirective)
+    app.add_transform(CitationFootnotes)
+    app.add_post_transform(BibliographyTransform)
+    app.connect("builder-inited", _load)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-updated", _updated)
+    app.connect("env-check-consistency", _check_unused)
+    app.connect("build-finished", _finished)
+    return {
+        "version": __version__,
+        "env_version": 2,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
