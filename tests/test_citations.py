@@ -5,6 +5,7 @@ Each edition is built once per module (subprocess ``python -m sphinx``) and read
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import re
@@ -25,9 +26,10 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from book.citations.bibtex import parse_bibtex  # noqa: E402
-from book.citations.csl import CslEngine, NoteRenderer, StyleNotFound, resolve_style  # noqa: E402
+from book.citations.csl import StyleNotFound, read_style, resolve_style, without_ibid  # noqa: E402
+from book.citations.engine import locator_suffix, parse_result, render  # noqa: E402
+from book.citations.inlines import plain_text  # noqa: E402
 from book.citations.loader import load_store  # noqa: E402
-from book.citations.positions import Position, PositionTracker  # noqa: E402
 from book.citations.syntax import CitationSyntaxError, CiteItem, parse_citation, parse_note  # noqa: E402
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -150,18 +152,6 @@ def test_parse_note_backslash_escapes_are_literal() -> None:
     assert segments[2] == "."
 
 
-def test_positions_first_subsequent_ibid() -> None:
-    off = PositionTracker(ibid=False)
-    assert off.positions(["a"]) == [Position.FIRST]
-    assert off.positions(["a"]) == [Position.SUBSEQUENT]
-    assert off.positions(["b", "a"]) == [Position.FIRST, Position.SUBSEQUENT]
-    on = PositionTracker(ibid=True)
-    assert on.positions(["a"]) == [Position.FIRST]
-    assert on.positions(["a"]) == [Position.IBID]
-    assert on.positions(["a", "b"]) == [Position.IBID, Position.FIRST]
-    assert on.positions(["b"]) == [Position.SUBSEQUENT]  # the previous note had two works
-
-
 def test_bibtex_to_csl_json() -> None:
     db = parse_bibtex(
         r"""@book{k1, author = {Young, Kenneth T. and {International Council of Scientific Unions}
@@ -193,37 +183,48 @@ def test_bibtex_to_csl_json() -> None:
     assert "broken" in db.broken_keys
 
 
-def _render(style: str, ibid: bool, citations: list[str]) -> list[str]:
+def _render(style: str, ibid: bool, citations: list[str], tmp_path: Path) -> list[str]:
+    """Notes of one chapter, each holding one citation, rendered by the engine (no Sphinx)."""
     db = parse_bibtex((ROOT / "refs.bib").read_text(encoding="utf-8"), "refs.bib")
-    renderer = NoteRenderer(CslEngine(resolve_style(style, ROOT), list(db.items.values())))
-    tracker = PositionTracker(ibid=ibid)
-    out = []
-    for citation in citations:
-        items = parse_citation(citation)
-        marked = renderer.citation(items, tracker.positions([i.key for i in items]))
-        out.append(re.sub("[\ue000-\ue0ff]", "", marked))
-    return out
+    refs = tmp_path / "refs.json"
+    refs.write_text(json.dumps(list(db.items.values())), encoding="utf-8")
+    csl = read_style(resolve_style(style, ROOT))
+    paras = []
+    for n, citation in enumerate(citations):
+        items = [
+            {"key": i.key, "prefix": i.prefix, "suffix": locator_suffix(i.label, i.locator, i.suffix)}
+            for i in parse_citation(citation)
+        ]
+        paras.append([{"t": "cite", "id": f"c{n}", "items": items}])
+    request = {
+        "csl": str(csl.path if ibid else without_ibid(csl, tmp_path)),
+        "references": str(refs),
+        "units": [{"id": "ch", "paras": paras}],
+    }
+    rendered = parse_result(render(request)).citations
+    return [plain_text(rendered[f"c{n}"]["note"]) for n in range(len(citations))]
 
 
-def test_csl_first_short_and_ibid_come_from_the_style() -> None:
+def test_csl_first_short_and_ibid_come_from_the_style(tmp_path: Path) -> None:
     cites = [
         "@young1977presidency, p. 78",
         "@young1977presidency, pp. 79–80",
-        "@icsu1990",
+        "@icsu1990, chap. 3",
         "@young1977presidency, p. 85",
     ]
-    assert _render("chicago-notes-bibliography", False, cites) == [
+    assert _render("chicago-notes-bibliography", False, cites, tmp_path) == [
         "Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 78.",
         "Young, Presidency, 79–80.",
-        "International Council of Scientific Unions, Report on the Amur Basin (ICSU Press, 1990).",
+        "International Council of Scientific Unions, Report on the Amur Basin (ICSU Press, 1990), chap. 3.",
         "Young, Presidency, 85.",
     ]
-    with_ibid = _render("chicago-notes-bibliography-subsequent-ibid", True, cites)
-    assert with_ibid[1] == "ibid., 79–80."  # capitalized when it starts a note (transform)
+    with_ibid = _render("chicago-notes-bibliography-subsequent-ibid", True, cites, tmp_path)
+    assert with_ibid[1] == "Ibid., 79–80."
     assert with_ibid[3] == "Young, Presidency, 85."
     # ibid off: the same style gives the short form
     assert (
-        _render("chicago-notes-bibliography-subsequent-ibid", False, cites)[1] == "Young, Presidency, 79–80."
+        _render("chicago-notes-bibliography-subsequent-ibid", False, cites, tmp_path)[1]
+        == "Young, Presidency, 79–80."
     )
 
 
@@ -276,20 +277,20 @@ CH1 = [
     (3, "Young, Presidency, 79–80."),
     (
         4,
-        "See G. Patrick March, “Eastern Destiny: Russia & AT&T <Asia> at 100% for $5, a \\path and "
-        "{braces},” Journal of Pacific History 31, no. 2 (1996): 5; also Владимир Степанович Мясников, "
+        "See G. Patrick March, “Eastern Destiny: Russia & AT&T <Asia> at 100% for $5, a \\Path and "
+        "{Braces},” Journal of Pacific History 31, no. 2 (1996): 5; also Владимир Степанович Мясников, "
         "Империя Цин и Русское государство в XVII веке (Наука, 1985).",
     ),
     (5, "Young, Presidency, 85."),
     (
         6,
-        "The section down to the Treaty of Nerchinsk is largely a summary of March, “Eastern Destiny”, "
+        "The section down to the Treaty of Nerchinsk is largely a summary of March, “Eastern Destiny,” "
         "who in turn summarizes see John J. "
         "Stephan, “The Russian Far East,” in Russia and Asia in Perspective, ed. Jane Doe and Richard Roe "
         "(Stanford University Press, 1994), 23–50, 75–76. He wrote: “The frontier — as the Qing saw it — "
         "was ‘a line of posts’” [sic], and 尼布楚条约 in Chinese.",
     ),
-    (7, "International Council of Scientific Unions, Report on the Amur Basin (ICSU Press, 1990), 3."),
+    (7, "International Council of Scientific Unions, Report on the Amur Basin (ICSU Press, 1990), chap. 3."),
 ]
 CH2 = [
     (1, "Kenneth T. Young, The Presidency and Foreign Policy (Harvard University Press, 1977), 10."),
@@ -378,7 +379,7 @@ def test_latex_footnotes(latex: Path) -> None:
         "\\sphinxstyleemphasis{The Presidency and Foreign Policy} (Harvard University Press, 1977)" in first
     )
     note4 = chapters["Chapter One"][3][1]
-    assert r"Russia \& AT\&T <Asia> at 100\% for \$5, a \textbackslash{}path and \{braces\}" in note4
+    assert r"Russia \& AT\&T <Asia> at 100\% for \$5, a \textbackslash{}Path and \{Braces\}" in note4
     assert "Commentary" not in tex and "summary of \\DUrole{csl-citation}{March" in tex
 
 
@@ -405,7 +406,7 @@ def test_pdf_footnote_text(latex: Path) -> None:
     assert "2 Young, Presidency, 78." in text
     # A line may break between two Chinese characters: compare those without white space.
     assert "Владимир Степанович Мясников" in text and "尼布楚条约" in "".join(text.split())
-    assert "AT&T <Asia> at 100% for $5, a \\path and {braces}" in text
+    assert "AT&T <Asia> at 100% for $5, a \\Path and {Braces}" in text
 
 
 def test_ibid_option(book: Path, tmp_path: Path) -> None:
@@ -509,24 +510,19 @@ def test_broken_bib_fails_with_bib_line(tmp_path: Path) -> None:
     assert re.search(rf"refs\.bib:{start + 1}: ERROR: cannot parse BibTeX entry 'icsu1990'", again.stderr)
 
 
-def test_store_is_reused_until_a_file_changes_and_pickles_without_its_engine(tmp_path: Path) -> None:
+def test_store_is_reused_until_a_file_changes_and_pickles(tmp_path: Path) -> None:
     src = copy_root(tmp_path / "src")
     store = load_store(src, ["refs.bib"], "chicago-notes-bibliography")
     assert not store.failed and store.style_error is None
     assert "young1977presidency" in store.database
     assert store.dependencies == [src.resolve() / "refs.bib", store.style_path]
+    assert store.style is not None and store.style.note and store.style.has_bibliography
     assert load_store(src, ["refs.bib"], "chicago-notes-bibliography", store) is store
-    engine = store.engine
-    assert engine is not None and store.engine is engine  # built once
     again = pickle.loads(pickle.dumps(store))
-    assert again._engine is None and again.database == store.database
-    assert again.engine is not None and again.engine is not engine  # rebuilt on first use
-    assert again.engine.bibliography(["young1977presidency"]) == engine.bibliography(["young1977presidency"])
+    assert again.database == store.database and again.style == store.style
     bib = src / "refs.bib"
     bib.write_text(bib.read_text(encoding="utf-8") + "\n@book{new2001, title = {New}, year = {2001}}\n")
     changed = load_store(src, ["refs.bib"], "chicago-notes-bibliography", store)
     assert changed is not store and "new2001" in changed.database
     bad = load_store(src, ["refs.bib"], "no-such-style", changed)
-    assert (
-        bad.failed and bad.engine is None and "unknown CSL style 'no-such-style'" in (bad.style_error or "")
-    )
+    assert bad.failed and bad.style is None and "unknown CSL style 'no-such-style'" in (bad.style_error or "")

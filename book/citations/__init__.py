@@ -2,15 +2,18 @@
 
 Public surface (see README.md in this folder):
 
-* roles ``{cite}`` and ``{note}`` (:mod:`.roles`), directive ``bibliography`` (:mod:`.directives`);
+* roles ``{cite}``, ``{cite:t}`` and ``{note}`` (:mod:`.roles`), directive ``bibliography``
+  (:mod:`.directives`);
 * conf values ``book_bibfiles``, ``book_csl_style``, ``book_citation_ibid``;
 * :func:`setup` (Sphinx calls it; the Sphinx wiring is in :mod:`.extension`, imported only
-  then, so that :mod:`.syntax`, :mod:`.positions` and :mod:`.bibtex` can be used without
+  then, so that :mod:`.syntax`, :mod:`.engine` and :mod:`.bibtex` can be used without
   loading Sphinx).
 
 Modules: :mod:`.syntax` parses the citation text, :mod:`.bibtex` turns .bib files into CSL-JSON,
-:mod:`.csl` formats with citeproc-py, :mod:`.positions` decides first/subsequent/ibid,
-:mod:`.transforms` makes footnotes and bibliographies, :mod:`.domain` keeps env data,
+:mod:`.csl` finds and checks the style, :mod:`.engine` renders with Pandoc's citeproc,
+:mod:`.render` renders the whole book once after reading, :mod:`.inlines` turns the result
+into docutils nodes, :mod:`.transforms` makes footnotes and fills citations and
+bibliographies, :mod:`.domain` keeps env data,
 :mod:`.epub` marks notes for e-readers.
 """
 

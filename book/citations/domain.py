@@ -17,7 +17,7 @@ from .loader import CitationStore, load_store
 __all__ = ["CitationDomain", "citation_domain"]
 
 #: the domain's per-document tables (purged for a re-read document, merged after parallel reads)
-PER_DOCUMENT = ("cited", "listed", "bibliographies", "errors")
+PER_DOCUMENT = ("cited", "listed", "keylists", "bibliographies", "errors", "requests", "rendered")
 
 
 class CitationDomain(Domain):
@@ -33,12 +33,16 @@ class CitationDomain(Domain):
 
     name = "bookcite"
     label = "Book citations"
-    data_version = 2
+    data_version = 3
     initial_data: dict[str, Any] = {  # noqa: RUF012  (Sphinx deep-copies it for a new environment)
         "cited": {},  # docname -> [key, ...] in reading order
         "listed": {},  # docname -> [key, ...] from bibliography :keys:
+        "keylists": {},  # docname -> [[key, ...], ...]: each :keys: reading list
         "bibliographies": {},  # docname -> [mode, ...]
         "errors": {},  # docname -> [message, ...]
+        "requests": {},  # docname -> [element, ...]: its citations for the engine, in order
+        "rendered": {},  # docname -> {cid: {"text": inlines, "note": inlines}} (after reading)
+        "bibs": {},  # bibliography unit id -> [(key, inlines), ...] (after reading)
         "store": None,  # CitationStore: the .bib files and the CSL style
     }
 
@@ -70,6 +74,21 @@ class CitationDomain(Domain):
     def note_error(self, docname: str, message: str) -> None:
         self._store("errors", docname, [message])
 
+    def note_keylist(self, docname: str, keys: list[str]) -> None:
+        self._store("keylists", docname, [list(keys)])
+
+    def note_request(self, docname: str, element: dict[str, Any]) -> None:
+        self._store("requests", docname, [element])
+
+    def rendered(self, docname: str) -> dict[str, dict[str, list[Any]]]:
+        """The rendered citations of a document: cid -> {"text": inlines, "note": inlines}."""
+        return self.data["rendered"].get(docname, {})
+
+    @property
+    def bibliographies(self) -> dict[str, list[tuple[str, list[Any]]]]:
+        """Bibliography unit id ("bib:cited", "bib:all", "bib:keys:k1 k2") -> rendered entries."""
+        return self.data["bibs"]
+
     @property
     def cited_keys(self) -> set[str]:
         """Every key cited in any document of the book."""
@@ -99,7 +118,7 @@ class CitationDomain(Domain):
         for kind in PER_DOCUMENT:
             for docname, values in otherdata.get(kind, {}).items():
                 if docname in docnames:
-                    self.data[kind][docname] = list(values)
+                    self.data[kind][docname] = dict(values) if isinstance(values, dict) else list(values)
 
     def resolve_xref(
         self,

@@ -14,9 +14,10 @@ from . import __version__
 from .directives import BibliographyDirective
 from .domain import CitationDomain, citation_domain
 from .epub import install_epub_translator
-from .nodes import bibliography_placeholder, pending_note
-from .roles import CiteRole, NoteRole
-from .transforms import BibliographyTransform, CitationFootnotes
+from .nodes import bibliography_placeholder, pending_citation, pending_note
+from .render import render_book
+from .roles import CiteRole, CiteTextRole, NoteRole
+from .transforms import BibliographyTransform, CitationFootnotes, FillCitations
 
 __all__ = ["setup"]
 
@@ -40,9 +41,12 @@ def _load(app: Sphinx) -> None:
         logger.error(problem.message, location=location, type="book", subtype="bibtex")
     if store.style_error:
         logger.error(
-            f"book_csl_style: {store.style_error}", location=_conf_location(app), type="book", subtype="csl"
+            f"book_csl_style: {store.style_error}",
+            location=store.style_error_location or _conf_location(app),
+            type="book",
+            subtype="csl",
         )
-    elif app.config.book_citation_ibid and store.engine and not store.engine.has_ibid_branch:
+    elif app.config.book_citation_ibid and store.style and not store.style.has_ibid:
         style = store.style_path.name if store.style_path else store.style_name
         logger.warning(
             f"book_citation_ibid is on but the CSL style {style!r} has no ibid "
@@ -63,8 +67,11 @@ def _outdated(
 
 
 def _updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """env-updated: rewrite ``:cited:`` bibliographies; any document may cite a new work."""
-    return citation_domain(env).bibliography_docs("cited")
+    """env-updated: render the book's citations (once); rewrite the pages whose rendering
+    changed and the ``:cited:`` bibliographies (any document may cite a new work)."""
+    domain = citation_domain(env)
+    changed = render_book(env, domain)
+    return sorted(changed | set(domain.bibliography_docs("cited")))
 
 
 def _check_unused(app: Sphinx, env: BuildEnvironment) -> None:
@@ -98,11 +105,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_citation_ibid", False, "env", types=frozenset({bool}))
     app.add_domain(CitationDomain)
     app.add_node(pending_note)
+    app.add_node(pending_citation)
     app.add_node(bibliography_placeholder)
     app.add_role("cite", CiteRole())
+    app.add_role("cite:t", CiteTextRole())
     app.add_role("note", NoteRole())
     app.add_directive("bibliography", BibliographyDirective)
     app.add_transform(CitationFootnotes)
+    app.add_post_transform(FillCitations)
     app.add_post_transform(BibliographyTransform)
     app.connect("builder-inited", _load)
     app.connect("env-get-outdated", _outdated)
@@ -111,7 +121,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", _finished)
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

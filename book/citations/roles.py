@@ -10,7 +10,7 @@ from .nodes import pending_note
 from .report import report_error
 from .syntax import CitationSyntaxError, CiteItem, parse_citation, parse_note
 
-__all__ = ["CiteRole", "NoteRole"]
+__all__ = ["CiteRole", "CiteTextRole", "NoteRole"]
 
 
 class _NoteRoleBase(SphinxRole):
@@ -45,6 +45,12 @@ class CiteRole(_NoteRoleBase):
 
     def parse(self, text: str) -> list[str | list[CiteItem]]:
         return [parse_citation(text)]
+
+
+class CiteTextRole(CiteRole):
+    """``{cite:t}`\\`@key, p. 5\\``: the author in the text ("Perdue"), the citation as usual."""
+
+    kind = "cite:t"
 
 
 class NoteRole(_NoteRoleBase):

@@ -125,12 +125,27 @@ class CiteItem:
     suffix: str = ""
     label: str | None = None  # a CSL locator type such as "page" or "chapter"
     locator: str | None = None  # the value, e.g. "79–80" or "23–50, 75–76"
+    suppress_author: bool = False  # ``-@key``: the author is named in the text already
 
 
-def _parse_locator(text: str) -> tuple[str | None, str | None, str]:
-    """Split the text after ``@key,`` into (label, locator, suffix)."""
+_UNKNOWN_LABEL = re.compile(r"([A-Za-z]+\.)\s*[0-9ivxlcdmIVXLCDM]")
+
+
+def _parse_locator(text: str, offset: int = 0) -> tuple[str | None, str | None, str]:
+    """Split the text after ``@key,`` into (label, locator, suffix).
+
+    An abbreviation followed by a number that is no known label (``chp. 3``) is an error:
+    it would otherwise print as text that reads like a page.
+    """
     stripped = text.lstrip()
     match = _LABEL.match(stripped)
+    unknown = _UNKNOWN_LABEL.match(stripped)
+    if unknown and unknown.group(1).lower() not in LOCATOR_LABELS:
+        known = ", ".join(sorted({k for k in LOCATOR_LABELS if k.endswith(".")}))
+        raise CitationSyntaxError(
+            f"unknown locator label {unknown.group(1)!r}; use one of {known} (or a bare number for a page)",
+            offset + len(text) - len(stripped),
+        )
     if match and match.group(1).lower() in LOCATOR_LABELS:
         rest = stripped[match.end() :]
         value = _VALUE.match(rest)
@@ -165,12 +180,14 @@ def _parse_item(text: str, offset: int) -> CiteItem:
             f"'@' without a citation key in {text.strip()!r} (keys use letters, digits and _-:.)",
             offset + start,
         )
-    prefix = text[:start].strip()
+    prefix = text[:start]
+    suppress = prefix.endswith("-") and (len(prefix) == 1 or prefix[-2].isspace())
+    prefix = (prefix[:-1] if suppress else prefix).strip()
     key = match.group(1)
     rest = text[match.end() :]
     label = locator = None
     if rest.startswith(","):
-        label, locator, suffix = _parse_locator(rest[1:])
+        label, locator, suffix = _parse_locator(rest[1:], offset + match.end() + 1)
     else:
         suffix = rest
     suffix = suffix.rstrip()
@@ -184,6 +201,7 @@ def _parse_item(text: str, offset: int) -> CiteItem:
         suffix=suffix,
         label=label,
         locator=locator,
+        suppress_author=suppress,
     )
 
 

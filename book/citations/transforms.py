@@ -1,4 +1,5 @@
-"""Turn pending notes into numbered footnotes, and bibliography placeholders into entries."""
+"""Turn pending notes into numbered footnotes (or in-text citations), and fill in the
+rendered citations and bibliographies when each page is written."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from .csl import NoteRenderer, to_nodes
+from .engine import locator_suffix
+from .inlines import to_nodes
 from .domain import citation_domain
 from .loader import CitationStore
-from .nodes import bibliography_placeholder, pending_note
-from .positions import PositionTracker
+from .nodes import bibliography_placeholder, pending_citation, pending_note
+from .render import bibliography_unit
 from .report import report_error
 from .syntax import CiteItem
 
-__all__ = ["BibliographyTransform", "CitationFootnotes"]
+__all__ = ["BibliographyTransform", "CitationFootnotes", "FillCitations"]
 
 logger = logging.getLogger(__name__)
 
@@ -35,12 +37,24 @@ def _capitalize_first(node: nodes.Element) -> None:
             return
 
 
-class CitationFootnotes(SphinxTransform):
-    """Each ``{cite}``/``{note}`` becomes its own auto-numbered docutils footnote.
+def _request_item(item: CiteItem, mode: str) -> dict[str, str]:
+    return {
+        "key": item.key,
+        "mode": "SuppressAuthor" if item.suppress_author else mode,
+        "prefix": item.prefix.strip(),
+        "suffix": locator_suffix(item.label, item.locator, item.suffix),
+    }
 
-    Runs while the document is read, before docutils numbers footnotes (priority 620) and
-    before MyST sorts them (618), so citation notes and ordinary ``[^x]`` footnotes share one
-    sequence 1, 2, 3, ... in reading order, restarting in every document.
+
+class CitationFootnotes(SphinxTransform):
+    """Each role becomes its own auto-numbered footnote, or text in an in-text style.
+
+    ``{cite}`` and ``{cite:t}`` are footnotes in a note style and text in an in-text style
+    ("(Perdue 2009, 100)"); ``{note}`` (commentary) is a footnote in every style. Runs while
+    the document is read, before docutils numbers footnotes (priority 620) and before MyST
+    sorts them (618), so citation notes and ordinary ``[^x]`` footnotes share one sequence
+    1, 2, 3, ... in reading order, restarting in every document. The citations themselves
+    are placeholders (:class:`pending_citation`) until the page is written.
     """
 
     default_priority = 615
@@ -53,36 +67,72 @@ class CitationFootnotes(SphinxTransform):
         store = domain.store
         for path in store.dependencies:
             self.env.note_dependency(path)
-        renderer = NoteRenderer(store.engine) if store.engine else None
-        tracker = PositionTracker(ibid=bool(self.config.book_citation_ibid))
+        note_style = store.style.note if store.style else True
         taken = set(self.document.nameids)
+        self._cid = 0
         serial = 0
         for pending in pendings:
-            paragraph = nodes.paragraph()
-            segments = pending["segments"]
-            for index, segment in enumerate(segments):
-                if isinstance(segment, str):
-                    paragraph += nodes.Text(segment)
+            kind = pending["kind"]
+            if kind == "note":
+                paragraph = self._commentary(pending, store)
+            else:
+                items = self._known_items(pending["segments"][0], pending, store)
+                mode = "AuthorInText" if kind == "cite:t" else "NormalCitation"
+                text, note = self._citation(items, mode, pending, in_note=False)
+                if not note_style or note is None:
+                    pending.replace_self(text)
                     continue
-                items = self._known_items(segment, pending, store)
-                domain.note_cited(self.env.docname, [item.key for item in items])
-                if not items or renderer is None:
-                    paragraph += nodes.Text("; ".join(f"[{item.key}]" for item in segment))
-                    continue
-                positions = tracker.positions([item.key for item in items])
-                rendered = nodes.inline("", "", classes=["csl-citation"])
-                later = segments[index + 1 :]
-                ends_note = all(isinstance(s, str) and not s.strip() for s in later)
-                rendered.extend(to_nodes(renderer.citation(items, positions, ends_note)))
-                if index == 0:  # a note that starts with a citation starts with a capital
-                    _capitalize_first(rendered)
-                paragraph += rendered
+                paragraph = nodes.paragraph("", "", note)
+                if kind == "cite:t":
+                    pending.parent.insert(pending.parent.index(pending), text)
             serial += 1
             while f"{NAME_PREFIX}{serial}" in taken:
                 serial += 1
             self._make_footnote(pending, paragraph, f"{NAME_PREFIX}{serial}")
         self._sort_footnotes()
         self._separate_adjacent_marks()
+
+    def _next_cid(self) -> str:
+        self._cid += 1
+        return f"{self.env.docname}#{self._cid}"
+
+    def _citation(
+        self, items: list[CiteItem], mode: str, pending: pending_note, in_note: bool
+    ) -> tuple[nodes.Node, nodes.Node | None]:
+        """(text part, note part) placeholders of one citation; records it for the engine."""
+        fallback = "; ".join(f"[{item.key}]" for item in items)
+        if not items:
+            return nodes.Text(fallback), None
+        cid = self._next_cid()
+        element = {"t": "cite", "id": cid, "items": [_request_item(i, mode) for i in items]}
+        if not in_note:
+            citation_domain(self.env).note_request(self.env.docname, element)
+        self._last_element = element
+
+        def placeholder(part: str) -> pending_citation:
+            node = pending_citation("", cid=cid, part=part, in_note=in_note, fallback=fallback)
+            node.source, node.line = pending.source, pending.line
+            return node
+
+        return placeholder("text"), placeholder("note")
+
+    def _commentary(self, pending: pending_note, store: CitationStore) -> nodes.paragraph:
+        paragraph = nodes.paragraph()
+        content: list[dict[str, Any]] = []
+        for segment in pending["segments"]:
+            if isinstance(segment, str):
+                paragraph += nodes.Text(segment)
+                content.append({"t": "text", "s": segment})
+                continue
+            items = self._known_items(segment, pending, store)
+            text, _ = self._citation(items, "NormalCitation", pending, in_note=True)
+            paragraph += text
+            if items:
+                content.append(self._last_element)
+        if any(element["t"] == "cite" for element in content):
+            element = {"t": "note", "id": self._next_cid(), "content": content}
+            citation_domain(self.env).note_request(self.env.docname, element)
+        return paragraph
 
     def _separate_adjacent_marks(self) -> None:
         """Two note marks side by side read as one number ("34"): put a superscript comma between."""
@@ -98,6 +148,7 @@ class CitationFootnotes(SphinxTransform):
         self, items: list[CiteItem], pending: pending_note, store: CitationStore
     ) -> list[CiteItem]:
         known = []
+        domain = citation_domain(self.env)
         for item in items:
             if item.key in store.database:
                 known.append(item)
@@ -105,6 +156,7 @@ class CitationFootnotes(SphinxTransform):
                 continue  # its .bib entry is broken: reported with the .bib file's line
             else:
                 report_error(self.env, f"unknown citation key {item.key!r}", pending)
+        domain.note_cited(self.env.docname, [item.key for item in known])
         return known
 
     def _make_footnote(self, pending: pending_note, paragraph: nodes.paragraph, name: str) -> None:
@@ -139,12 +191,82 @@ class CitationFootnotes(SphinxTransform):
         document.autofootnotes.sort(key=key)
 
 
-class BibliographyTransform(SphinxPostTransform):
-    """Fill each ``bibliography`` with entries in the CSL style's bibliography layout.
+def _strip_parentheses(inlines: list[Any]) -> list[Any]:
+    """Drop the parentheses a note style's citeproc puts around a citation inside a note."""
+    if not inlines:
+        return inlines
+    first, last = inlines[0], inlines[-1]
+    if (
+        first.get("t") == "Str"
+        and last.get("t") == "Str"
+        and first["c"].startswith("(")
+        and last["c"].endswith(")")
+    ):
+        inlines = list(inlines)
+        if first is last:
+            inlines[0] = {"t": "Str", "c": first["c"][1:-1]}
+        else:
+            inlines[0] = {"t": "Str", "c": first["c"][1:]}
+            inlines[-1] = {"t": "Str", "c": last["c"][:-1]}
+        inlines = [i for i in inlines if not (i.get("t") == "Str" and i["c"] == "")]
+    return inlines
 
-    Runs when a page is written (all documents are read by then), so ``:cited:`` sees the
-    citations of the whole book, also after parallel or incremental reads.
-    """
+
+def _punctuation_inside_quotes(node: nodes.Element) -> None:
+    """A comma or period of the note text right after a citation ending in a closing quote
+    goes inside the quote (en-US and Chicago: “Eastern Destiny,” who …)."""
+    following = node.next_node(descend=False, siblings=True)
+    if not isinstance(following, nodes.Text) or following[:1] not in (",", "."):
+        return
+    texts = list(node.findall(nodes.Text))
+    if not texts or not texts[-1].rstrip().endswith(("\u201d", "\u2019")):
+        return
+    last = texts[-1]
+    stripped = str(last).rstrip()
+    mark = following[0]
+    closing = len(stripped) - len(stripped.rstrip("\u201d\u2019"))
+    before = stripped[: len(stripped) - closing]
+    inside = before if before.endswith((".", "?", "!")) else before + mark
+    last.parent.replace(last, nodes.Text(inside + stripped[len(stripped) - closing :]))
+    following.parent.replace(following, nodes.Text(str(following)[1:]))
+
+
+class FillCitations(SphinxPostTransform):
+    """Put each rendered citation in its placeholder (the rendering is in the environment)."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        placeholders = list(self.document.findall(pending_citation))
+        if not placeholders:
+            return
+        domain = citation_domain(self.env)
+        store = domain.store
+        note_style = store.style.note if store.style else True
+        for placeholder in placeholders:
+            cid = placeholder["cid"]  # "docname#n": LaTeX writes all documents as one tree
+            parts = domain.rendered(cid.rsplit("#", 1)[0]).get(cid)
+            if parts is None:
+                placeholder.replace_self(nodes.Text(placeholder["fallback"]))
+                continue
+            inlines = parts[placeholder["part"]]
+            if placeholder["in_note"] and note_style:
+                inlines = _strip_parentheses(inlines)
+            node = nodes.inline("", "", *to_nodes(inlines), classes=["csl-citation"])
+            parent = placeholder.parent
+            placeholder.replace_self(node)
+            if placeholder["in_note"]:
+                _punctuation_inside_quotes(node)
+            if (
+                isinstance(parent, nodes.paragraph)
+                and parent.children[0] is node
+                and isinstance(parent.parent, nodes.footnote)
+            ):
+                _capitalize_first(node)  # a note that starts with a citation starts with a capital
+
+
+class BibliographyTransform(SphinxPostTransform):
+    """Fill each ``bibliography`` with the entries rendered in the CSL style's layout and order."""
 
     default_priority = 5  # before other post-transforms (e.g. the theme's footnote handling)
 
@@ -152,32 +274,25 @@ class BibliographyTransform(SphinxPostTransform):
         placeholders = list(self.document.findall(bibliography_placeholder))
         if not placeholders:
             return
-        domain = citation_domain(self.env)
-        store = domain.store
+        store = citation_domain(self.env).store
+        bibliographies = citation_domain(self.env).bibliographies
         used_ids: set[str] = set(self.document.ids)
         for placeholder in placeholders:
             mode = placeholder["mode"]
-            if mode == "all":
-                keys = list(store.database.items)
-            elif mode == "keys":
-                keys = [key for key in placeholder["keys"] if key in store.database]
-            else:
-                keys = sorted(key for key in domain.cited_keys if key in store.database)
-            container = nodes.container(classes=["bibliography", f"bibliography-{mode}"])
-            if store.engine is not None and keys:
-                try:
-                    entries = store.engine.bibliography(keys)
-                except ValueError as exc:  # the style has no bibliography layout
-                    entries = []
-                    logger.error(
-                        f"bibliography: {exc}", location=placeholder, type="book", subtype="citation"
-                    )
-                for key, marked in entries:
-                    entry = nodes.paragraph("", "", classes=["csl-entry"])
-                    anchor = nodes.make_id(f"bib-{key}")
-                    if anchor not in used_ids:  # a work in two lists is one anchor, the first
-                        used_ids.add(anchor)
-                        entry["ids"].append(anchor)
-                    entry.extend(to_nodes(marked))
-                    container += entry
+            container = nodes.container(classes=["bibliography", f"bibliography-{mode}", "csl-bib-body"])
+            if store.style is not None and not store.style.has_bibliography:
+                logger.error(
+                    "bibliography: the CSL style has no bibliography layout; choose another book_csl_style",
+                    location=placeholder,
+                    type="book",
+                    subtype="citation",
+                )
+            for key, inlines in bibliographies.get(bibliography_unit(mode, list(placeholder["keys"])), []):
+                entry = nodes.paragraph("", "", classes=["csl-entry"])
+                anchor = nodes.make_id(f"bib-{key}")
+                if anchor not in used_ids:  # a work in two lists is one anchor, the first
+                    used_ids.add(anchor)
+                    entry["ids"].append(anchor)
+                entry.extend(to_nodes(inlines))
+                container += entry
             placeholder.replace_self(container)

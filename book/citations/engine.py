@@ -1,0 +1,213 @@
+"""Render a book's citations and bibliographies with Pandoc's citeproc, in one run (no Sphinx).
+
+Pandoc (the ``pypandoc-binary`` package ships it) is the reference CSL processor; one
+``pandoc`` process renders every citation of the book and every bibliography list: the
+request is a JSON document (:func:`build_request`), read by the custom reader
+``citeproc.lua``, which runs citeproc once per *unit* (a chapter, so note positions restart
+in each; for in-text styles the whole book, so numbering and year suffixes agree with the
+bibliography). Results are cached on disk by the request's content hash, so a build with
+several editions renders once.
+
+Citation elements of a unit, in reading order (see ``citeproc.lua``):
+
+* ``{"t": "cite", "id": ..., "items": [...]}`` — a citation in the running text: a note
+  style turns it into a footnote, an in-text style prints it in the text;
+* ``{"t": "note", "id": ..., "content": [...]}`` — a footnote of text and citations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "CiteprocError",
+    "Rendered",
+    "find_pandoc",
+    "locator_suffix",
+    "parse_result",
+    "render",
+]
+
+LUA_READER = Path(__file__).with_name("citeproc.lua")
+#: bump when the request or result format changes (invalidates cached renderings)
+FORMAT_VERSION = 1
+
+#: CSL locator type → the label Pandoc's citeproc recognises (the English CSL term)
+LOCATOR_TERMS: dict[str, str] = {
+    "page": "p.",
+    "chapter": "chap.",
+    "section": "sec.",
+    "volume": "vol.",
+    "book": "bk.",
+    "part": "pt.",
+    "figure": "fig.",
+    "note": "n.",
+    "column": "col.",
+    "paragraph": "para.",
+    "line": "l.",
+    "verse": "v.",
+    "issue": "no.",
+    "folio": "fol.",
+    "opus": "op.",
+    "sub-verbo": "s.v.",
+    "article": "art.",
+    "table": "tbl.",
+    "appendix": "app.",
+}
+
+
+class CiteprocError(RuntimeError):
+    """Pandoc is missing or failed; the message says what to do."""
+
+
+def find_pandoc() -> str:
+    """The pandoc executable: pypandoc-binary's, else one on PATH."""
+    try:
+        import pypandoc
+
+        path = pypandoc.get_pandoc_path()
+        if path:
+            return str(path)
+    except (ImportError, OSError):
+        pass
+    found = shutil.which("pandoc")
+    if found:
+        return found
+    raise CiteprocError(
+        "pandoc is not installed, and the citations need its citeproc; "
+        "install the Python package pypandoc-binary (make setup does)"
+    )
+
+
+def locator_suffix(label: str | None, locator: str | None, suffix: str) -> str:
+    """The citation suffix Pandoc parses: ``, chap. 3`` plus any suffix text."""
+    text = ""
+    if locator:
+        term = LOCATOR_TERMS.get(label or "page", "p.")
+        text = f", {term} {locator}"
+    return text + suffix
+
+
+def _digest(request: dict[str, Any], files: Iterable[Path]) -> str:
+    sha = hashlib.sha256(json.dumps(request, sort_keys=True, ensure_ascii=False).encode())
+    sha.update(str(FORMAT_VERSION).encode())
+    sha.update(LUA_READER.read_bytes())
+    for path in files:
+        sha.update(Path(path).read_bytes())
+    return sha.hexdigest()
+
+
+def render(
+    request: dict[str, Any], cache_dir: Path | None = None, pandoc: str | None = None
+) -> dict[str, Any]:
+    """Run one pandoc process on ``request``; the pandoc JSON AST of its result.
+
+    ``request["csl"]`` and ``request["references"]`` are file paths; their contents are part
+    of the cache key. With ``cache_dir``, an identical request is read from there.
+    """
+    digest = _digest(request, [Path(request["csl"]), Path(request["references"])])
+    cached = cache_dir / f"{digest}.json" if cache_dir else None
+    if cached is not None and cached.is_file():
+        try:
+            return json.loads(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass  # a torn file: render again
+    pandoc = pandoc or find_pandoc()
+    cmd = [pandoc, "-f", str(LUA_READER), "-t", "json"]
+    proc = subprocess.run(
+        cmd, input=json.dumps(request, ensure_ascii=False), capture_output=True, text=True, encoding="utf-8"
+    )
+    if proc.returncode != 0:
+        detail = proc.stderr.strip().splitlines()
+        raise CiteprocError(f"pandoc citeproc failed: {' '.join(detail[-3:]) or proc.returncode}")
+    result = json.loads(proc.stdout)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(proc.stdout)
+        os.replace(tmp, cached)  # atomic: parallel builders never read half a file
+    return result
+
+
+# -- reading the result -----------------------------------------------------------------------
+
+
+@dataclass
+class Rendered:
+    """What pandoc made of the book: per citation id, its text part and note part (inline ASTs);
+    per bibliography unit, its entries (key, inline AST) in the style's order."""
+
+    citations: dict[str, dict[str, list[Any]]]
+    bibliographies: dict[str, list[tuple[str, list[Any]]]]
+
+
+def _attr_id(node: dict[str, Any]) -> str:
+    return node["c"][0][0]
+
+
+def _walk(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, dict):
+        if "t" in value:
+            yield value
+        for child in value.values():
+            yield from _walk(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _walk(child)
+
+
+def _block_inlines(blocks: list[dict[str, Any]]) -> list[Any]:
+    """The inlines of Para/Plain blocks (several are joined by a space)."""
+    out: list[Any] = []
+    for block in blocks:
+        if block["t"] in ("Para", "Plain"):
+            if out:
+                out.append({"t": "Space"})
+            out.extend(block["c"])
+        elif block["t"] == "Div":
+            out.extend(_block_inlines(block["c"][1]))
+    return out
+
+
+def _split_cite(inlines: list[Any]) -> dict[str, list[Any]]:
+    """A rendered Cite's content → its running-text part and its note part."""
+    text: list[Any] = []
+    note: list[Any] = []
+    for inline in inlines:
+        if inline["t"] == "Note":
+            note.extend(_block_inlines(inline["c"]))
+        else:
+            text.append(inline)
+    while text and text[-1]["t"] in ("Space", "SoftBreak"):
+        text.pop()
+    return {"text": text, "note": note}
+
+
+def parse_result(result: dict[str, Any]) -> Rendered:
+    citations: dict[str, dict[str, list[Any]]] = {}
+    bibliographies: dict[str, list[tuple[str, list[Any]]]] = {}
+    for unit in result.get("blocks", []):
+        if unit["t"] != "Div":
+            continue
+        unit_id = _attr_id(unit)
+        entries: list[tuple[str, list[Any]]] = []
+        for node in _walk(unit["c"][1]):
+            if node["t"] == "Span" and node["c"][0][0]:
+                inner = node["c"][1]
+                if len(inner) == 1 and inner[0]["t"] == "Cite":
+                    citations[node["c"][0][0]] = _split_cite(inner[0]["c"][1])
+            elif node["t"] == "Div" and "csl-entry" in node["c"][0][1]:
+                key = node["c"][0][0].removeprefix("ref-")
+                entries.append((key, _block_inlines(node["c"][1])))
+        bibliographies[unit_id] = entries
+    return Rendered(citations, bibliographies)

@@ -1,0 +1,121 @@
+"""After all documents are read: render the book's citations and bibliographies at once.
+
+Runs on ``env-updated`` in the main process (parallel reads are merged by then). The
+citations each document recorded while it was read (:class:`~.domain.CitationDomain`
+``requests``) go to :func:`.engine.render` in one request; the results are kept in the
+environment, which every builder sharing the doctree cache reads, and on disk under the
+doctree folder keyed by the request's content hash. So each citation and bibliography is
+rendered once per build, whatever the number of editions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from .csl import without_ibid
+from .domain import CitationDomain
+from .engine import CiteprocError, parse_result, render
+
+__all__ = ["bibliography_unit", "render_book"]
+
+logger = logging.getLogger(__name__)
+
+
+def cache_dir(env: BuildEnvironment) -> Path:
+    return Path(env.doctreedir) / "bookcite"
+
+
+def bibliography_unit(mode: str, keys: list[str]) -> str:
+    """The unit id of a bibliography list."""
+    return f"bib:keys:{' '.join(keys)}" if mode == "keys" else f"bib:{mode}"
+
+
+def reading_order(env: BuildEnvironment) -> list[str]:
+    """Documents in the order of the table of contents (then the rest, sorted)."""
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(doc: str) -> None:
+        if doc in seen:
+            return
+        seen.add(doc)
+        order.append(doc)
+        for child in env.toctree_includes.get(doc, []):
+            visit(child)
+
+    visit(env.config.root_doc)
+    return order + sorted(d for d in env.found_docs if d not in seen)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def _request(env: BuildEnvironment, domain: CitationDomain) -> dict[str, Any]:
+    store = domain.store
+    assert store.style is not None
+    folder = cache_dir(env)
+    references = folder / "references.json"
+    _write_atomic(references, json.dumps(list(store.database.items.values()), ensure_ascii=False, indent=1))
+    csl = store.style.path if env.config.book_citation_ibid else without_ibid(store.style, folder)
+    requests = domain.data["requests"]
+    docs = [doc for doc in reading_order(env) if requests.get(doc)]
+    units: list[dict[str, Any]] = []
+    cited = sorted(key for key in domain.cited_keys if key in store.database)
+    if store.style.note:
+        units += [{"id": f"doc:{doc}", "paras": [[e] for e in requests[doc]]} for doc in docs]
+        units.append({"id": "bib:cited", "paras": [], "nocite": cited, "bibliography": True})
+    else:  # one unit: numbers and year suffixes agree across the book and its bibliography
+        paras = [[element] for doc in docs for element in requests[doc]]
+        units.append({"id": "bib:cited", "paras": paras, "nocite": cited, "bibliography": True})
+    if domain.lists_all:
+        units.append(
+            {"id": "bib:all", "paras": [], "nocite": list(store.database.items), "bibliography": True}
+        )
+    for lists in domain.data["keylists"].values():
+        for keys in lists:
+            unit_id = bibliography_unit("keys", keys)
+            if keys and all(u["id"] != unit_id for u in units):
+                units.append({"id": unit_id, "paras": [], "nocite": keys, "bibliography": True})
+    return {
+        "csl": str(csl),
+        "references": str(references),
+        "lang": env.config.language or None,
+        "units": units,
+    }
+
+
+def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
+    """Render every citation and bibliography; the documents whose rendering changed."""
+    if domain.store.style is None:
+        return set()
+    try:
+        rendered = parse_result(render(_request(env, domain), cache_dir(env)))
+    except CiteprocError as exc:
+        logger.error(str(exc), type="book", subtype="csl")
+        return set()
+    changed: set[str] = set()
+    by_doc: dict[str, dict[str, dict[str, list[Any]]]] = {}
+    for cid, parts in rendered.citations.items():
+        by_doc.setdefault(cid.rsplit("#", 1)[0], {})[cid] = parts
+    for doc in set(by_doc) | set(domain.data["rendered"]):
+        if domain.data["rendered"].get(doc) != by_doc.get(doc):
+            changed.add(doc)
+    domain.data["rendered"] = by_doc
+    if domain.bibliographies != rendered.bibliographies:
+        changed.update(domain.data["bibliographies"])
+        domain.data["bibs"] = rendered.bibliographies
+    return {doc for doc in changed if doc in env.found_docs}
