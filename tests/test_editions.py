@@ -281,4 +281,4 @@ def test_notes_as_a_historian_expects(dist: Path):
     assert imperial[0].startswith("The section down to the Treaty of Nerchinsk is largely a summary of")
     encroach = next(v for k, v in notes.items() if "encroachment" in k)
     assert "Probably the first clash" in encroach[1] and "raided three Russian villages" in encroach[2]
-    assert "Deasy, 1901, 356–357." in game  # a short cite with no full reference is still a note
+    assert any(n.startswith("Deasy") and "356–57" in n for n in game)  # no full reference: still a note
