@@ -263,53 +263,67 @@ def _date(year: str | None, month: str | None, day: str | None, date: str | None
     return {"date-parts": [part]}
 
 
-def entry_to_csl(entry: Entry) -> dict[str, Any]:
-    """One bibtexparser ``Entry`` → a CSL-JSON item (its ``id`` is the BibTeX key)."""
-    fields = {f.key.lower(): f.value for f in entry.fields if isinstance(f.value, str)}
-    entry_type = entry.entry_type.lower()
-    subtype = fields.get("entrysubtype", "").strip().lower()
-    csl_type = TYPE_MAP.get(entry_type, "document")
-    if entry_type == "article" and subtype in ("newspaper", "magazine"):
-        csl_type = f"article-{subtype}"
+def _csl_type(entry_type: str, fields: dict[str, str]) -> str:
     if entry_type == "misc":
-        csl_type = "webpage" if "url" in fields else "document"
-    item: dict[str, Any] = {"id": entry.key, "type": csl_type}
+        return "webpage" if "url" in fields else "document"
+    subtype = fields.get("entrysubtype", "").strip().lower()
+    if entry_type == "article" and subtype in ("newspaper", "magazine"):
+        return f"article-{subtype}"
+    return TYPE_MAP.get(entry_type, "document")
 
+
+def _has(fields: dict[str, str], name: str) -> bool:
+    return bool(fields.get(name, "").strip())
+
+
+def _copy_fields(item: dict[str, Any], fields: dict[str, str]) -> None:
+    """Names, text and identifier fields; the title with its subtitle and its short form."""
     for bib_name, csl_name in NAME_FIELDS.items():
-        if fields.get(bib_name, "").strip():
+        if _has(fields, bib_name):
             item[csl_name] = _names(fields[bib_name])
-    for bib_name, csl_name in TEXT_FIELDS.items():
-        if csl_name and fields.get(bib_name, "").strip():
-            item.setdefault(csl_name, decode(fields[bib_name]))
+    for bib_name, text_name in TEXT_FIELDS.items():
+        if text_name and _has(fields, bib_name):
+            item.setdefault(text_name, decode(fields[bib_name]))
     if "subtitle" in fields and "title" in item:
         item["title"] = f"{item['title']}: {decode(fields['subtitle'])}"
     for bib_name, csl_name in RAW_FIELDS.items():
-        if fields.get(bib_name, "").strip():
+        if _has(fields, bib_name):
             item[csl_name] = _PRIVATE.sub("", fields[bib_name].strip())
     if "title-short" not in item and ": " in item.get("title", ""):
         # Chicago's short form uses the main title without its subtitle (as Zotero does).
         item["title-short"] = item["title"].split(": ", 1)[0]
     if "page" in item:
         item["page"] = item["page"].replace("–", "-")
-    if fields.get("booktitle", "").strip():
+    if _has(fields, "booktitle"):
         item["container-title"] = decode(fields["booktitle"])
-    if fields.get("number", "").strip():
-        number = decode(fields["number"])
-        if csl_type.startswith("article"):
-            item["issue"] = number
-        elif "series" in fields:
-            item["collection-number"] = number
-        else:
-            item["number"] = number
-    if csl_type == "thesis":
-        item.setdefault(
-            "genre", {"phdthesis": "PhD diss.", "mastersthesis": "Master’s thesis"}.get(entry_type, "")
-        )
+
+
+def _number(item: dict[str, Any], fields: dict[str, str]) -> None:
+    """``number``: an article's issue, a series' number, or a report's number."""
+    if not _has(fields, "number"):
+        return
+    number = decode(fields["number"])
+    if item["type"].startswith("article"):
+        item["issue"] = number
+    elif "series" in fields:
+        item["collection-number"] = number
+    else:
+        item["number"] = number
+
+
+def _publisher(item: dict[str, Any], fields: dict[str, str], entry_type: str) -> None:
+    """A thesis' genre; the school, institution or organization as publisher."""
+    if item["type"] == "thesis":
+        genre = {"phdthesis": "PhD diss.", "mastersthesis": "Master’s thesis"}.get(entry_type, "")
+        item.setdefault("genre", genre)
         if not item["genre"]:
             del item["genre"]
     for institution in ("school", "institution", "organization"):
-        if fields.get(institution, "").strip() and "publisher" not in item:
+        if _has(fields, institution) and "publisher" not in item:
             item["publisher"] = decode(fields[institution])
+
+
+def _language_and_dates(item: dict[str, Any], fields: dict[str, str]) -> None:
     language = (fields.get("langid") or fields.get("language") or "").strip().lower()
     if language:
         item["language"] = LANGUAGES.get(language, language)
@@ -321,6 +335,17 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     accessed = fields.get("urldate", "").strip()
     if accessed:
         item["accessed"] = _date(None, None, None, accessed) or {"literal": accessed}
+
+
+def entry_to_csl(entry: Entry) -> dict[str, Any]:
+    """One bibtexparser ``Entry`` → a CSL-JSON item (its ``id`` is the BibTeX key)."""
+    fields = {f.key.lower(): f.value for f in entry.fields if isinstance(f.value, str)}
+    entry_type = entry.entry_type.lower()
+    item: dict[str, Any] = {"id": entry.key, "type": _csl_type(entry_type, fields)}
+    _copy_fields(item, fields)
+    _number(item, fields)
+    _publisher(item, fields, entry_type)
+    _language_and_dates(item, fields)
     return item
 
 

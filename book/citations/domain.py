@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
@@ -34,7 +34,7 @@ class CitationDomain(Domain):
     name = "bookcite"
     label = "Book citations"
     data_version = 3
-    initial_data: dict[str, Any] = {  # noqa: RUF012  (Sphinx deep-copies it for a new environment)
+    initial_data: ClassVar[dict[str, Any]] = {  # Sphinx deep-copies it for a new environment
         "cited": {},  # docname -> [key, ...] in reading order
         "listed": {},  # docname -> [key, ...] from bibliography :keys:
         "keylists": {},  # docname -> [[key, ...], ...]: each :keys: reading list

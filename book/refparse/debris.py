@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .dates import DATE_WORDS, parse_date
-from .identifiers import _DOI, _ISBN, _ISSN, _OCLC, _URL, normalise_isbn
+from .identifiers import take_identifiers
 from .vocab import YEAR
 
 _WAYBACK = re.compile(
@@ -45,53 +45,39 @@ def is_debris(line: str) -> bool:
     return not _WIKI_DEBRIS.sub("", line).strip(" :.,;")
 
 
-def extract_extras(s: str) -> tuple[str, dict[str, str], list[str], str]:
-    """Remove debris and identifiers; return (text, fields, problems, thesis kind)."""
-    fields: dict[str, str] = {}
-    problems: list[str] = []
-    s = _WIKI_DEBRIS.sub(" ", s)
-    s = _WAYBACK.sub(" ", s)
+def _cut(s: str, m: re.Match[str], put: str = " ") -> str:
+    return s[: m.start()] + put + s[m.end() :]
+
+
+def _take_web_notes(s: str, fields: dict[str, str]) -> str:
+    """ "Archived from the original on X" to ``note``, "Retrieved X" to ``urldate``."""
     m = _ARCHIVED.search(s)
     if m:
         fields["note"] = f"Archived from the original on {m.group(1)}"
-        s = s[: m.start()] + " " + s[m.end() :]
+        s = _cut(s, m)
     m = _RETRIEVED.search(s)
     if m:
         year, iso = parse_date(m.group(1))
         fields["urldate"] = iso or year
-        s = s[: m.start()] + " " + s[m.end() :]
-    m = _DOI.search(s)
-    if m:
-        fields["doi"] = m.group(1)
-        s = s[: m.start()] + " " + s[m.end() :]
-    m = _URL.search(s)
-    if m:
-        fields["url"] = m.group(0)
-        s = s[: m.start()] + " " + s[m.end() :]
-    m = _ISBN.search(s)
-    if m:
-        isbn = normalise_isbn(m.group(1))
-        if isbn is None:
-            problems.append(f"invalid ISBN {m.group(1).strip()} (check digit): not written")
-        else:
-            fields["isbn"] = isbn
-        s = s[: m.start()] + " " + s[m.end() :]
-    for rx, name in ((_ISSN, "issn"), (_OCLC, "oclc")):
-        m = rx.search(s)
-        if m:
-            fields[name] = m.group(1)
-            s = s[: m.start()] + " " + s[m.end() :]
-    thesis = ""
+        s = _cut(s, m)
+    return s
+
+
+def _take_thesis(s: str, fields: dict[str, str]) -> tuple[str, str]:
+    """ "(PhD diss., School, 1970)" or "(PhD thesis)": (text, "phdthesis"/"mastersthesis"/"")."""
     m = _THESIS_PAREN.search(s)
     if m:
-        thesis = "mastersthesis" if re.match(r"M", m.group("kind")) else "phdthesis"
         fields["school"] = m.group("school").strip()
         fields["year"] = m.group("year")
-        s = s[: m.start()] + "()" + s[m.end() :]
-    m = _THESIS.search(s) if not thesis else None
+        return _cut(s, m, "()"), "mastersthesis" if re.match(r"M", m.group("kind")) else "phdthesis"
+    m = _THESIS.search(s)
     if m:
-        thesis = "mastersthesis" if m.group("ma") else "phdthesis"
-        s = s[: m.start()] + " " + s[m.end() :]
+        return _cut(s, m), "mastersthesis" if m.group("ma") else "phdthesis"
+    return s, ""
+
+
+def _tidy(s: str) -> str:
+    """Drop trailing "online", "(PDF)" and the like; close up spaces and doubled punctuation."""
     s = re.sub(r"\s*\((?:PDF|pdf|online)\)", "", s)
     while True:
         t = _TRAILING_DEBRIS.sub("", s)
@@ -102,5 +88,15 @@ def extract_extras(s: str) -> tuple[str, dict[str, str], list[str], str]:
     s = re.sub(r"\s+([.,;:])", r"\1", s)
     s = re.sub(r",(?:\s*,)+", ",", s)
     s = re.sub(r"[,;]\s*\.", ".", s)
-    s = re.sub(r"\.(?:\s*\.)+(?!\.)", ".", s).strip().rstrip(",;").strip()
-    return s, fields, problems, thesis
+    return re.sub(r"\.(?:\s*\.)+(?!\.)", ".", s).strip().rstrip(",;").strip()
+
+
+def extract_extras(s: str) -> tuple[str, dict[str, str], list[str], str]:
+    """Remove debris and identifiers; return (text, fields, problems, thesis kind)."""
+    fields: dict[str, str] = {}
+    problems: list[str] = []
+    s = _WAYBACK.sub(" ", _WIKI_DEBRIS.sub(" ", s))
+    s = _take_web_notes(s, fields)
+    s = take_identifiers(s, fields, problems)
+    s, thesis = _take_thesis(s, fields)
+    return _tidy(s), fields, problems, thesis

@@ -40,3 +40,26 @@ _ISSN = re.compile(r"\bISSN:?\s*(\d{4}-?\d{3}[\dXx])\b\.?")
 
 
 _OCLC = re.compile(r"\bOCLC:?\s*(\d+)\b\.?")
+
+
+def take_identifiers(s: str, fields: dict[str, str], problems: list[str]) -> str:
+    """Move the DOI, URL, ISBN (checked), ISSN and OCLC number of ``s`` to ``fields``."""
+    for rx, name, group in ((_DOI, "doi", 1), (_URL, "url", 0)):
+        m = rx.search(s)
+        if m:
+            fields[name] = m.group(group)
+            s = s[: m.start()] + " " + s[m.end() :]
+    m = _ISBN.search(s)
+    if m:
+        isbn = normalise_isbn(m.group(1))
+        if isbn is None:
+            problems.append(f"invalid ISBN {m.group(1).strip()} (check digit): not written")
+        else:
+            fields["isbn"] = isbn
+        s = s[: m.start()] + " " + s[m.end() :]
+    for rx, name in ((_ISSN, "issn"), (_OCLC, "oclc")):
+        m = rx.search(s)
+        if m:
+            fields[name] = m.group(1)
+            s = s[: m.start()] + " " + s[m.end() :]
+    return s

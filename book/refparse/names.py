@@ -52,6 +52,25 @@ def _person(text: str, family_first: bool | None = None) -> str | None:
     return f"{' '.join(toks[i:])}, {' '.join(toks[:i])}"
 
 
+def _listed_names(s: str) -> list[str | None]:
+    """The persons of a name list without ";": "A, B and C", "Smith, J. A., Jones, B."..."""
+    names: list[str | None] = []
+    chunks = [c for c in re.split(r",?\s+(?:and|&)\s+|\s*&\s*", s) if c.strip()]
+    pieces = [p.strip() for p in chunks[0].split(",") if p.strip()] if chunks else []
+    if len(pieces) <= 1:
+        names.append(_person(pieces[0] if pieces else ""))
+    elif len(pieces) % 2 == 0 and all(
+        all(is_initial(t) for t in pieces[i].split()) for i in range(1, len(pieces), 2)
+    ):  # APA: "Smith, J. A., Jones, B."
+        names += [_person(f"{pieces[i]}, {pieces[i + 1]}") for i in range(0, len(pieces), 2)]
+    elif len(pieces[0].split()) == 1 or all(t.lower() in PARTICLES for t in pieces[0].split()[:-1]):
+        names.append(_person(f"{pieces[0]}, {pieces[1]}"))
+        names += [_person(p) for p in pieces[2:]]
+    else:
+        names += [_person(p) for p in pieces]
+    return names + [_person(c) for c in chunks[1:]]
+
+
 def parse_names(text: str, allow_corporate: bool = False) -> str | None:
     """A BibTeX name list for "Young, Ernest", "B. V. Ananich and S. A. Lebedev",
     "Trofimov, Yaroslav; Grove, Thomas", "Smith, J. A., & Jones, B." ...; a braced corporate
@@ -63,35 +82,16 @@ def parse_names(text: str, allow_corporate: bool = False) -> str | None:
     m = re.search(r",?\s*(?:et al\.?|and others)$", s)
     if m:
         s, others = s[: m.start()], True
-    names: list[str | None] = []
     if not s:
         return None
-    if ";" in s:
-        names = [_person(p) for p in s.split(";")]
-    else:
-        chunks = [c for c in re.split(r",?\s+(?:and|&)\s+|\s*&\s*", s) if c.strip()]
-        pieces = [p.strip() for p in chunks[0].split(",") if p.strip()] if chunks else []
-        if len(pieces) <= 1:
-            names.append(_person(pieces[0] if pieces else ""))
-        elif len(pieces) % 2 == 0 and all(
-            all(is_initial(t) for t in pieces[i].split()) for i in range(1, len(pieces), 2)
-        ):  # APA: "Smith, J. A., Jones, B."
-            names += [_person(f"{pieces[i]}, {pieces[i + 1]}") for i in range(0, len(pieces), 2)]
-        elif len(pieces[0].split()) == 1 or all(t.lower() in PARTICLES for t in pieces[0].split()[:-1]):
-            names.append(_person(f"{pieces[0]}, {pieces[1]}"))
-            names += [_person(p) for p in pieces[2:]]
-        else:
-            names += [_person(p) for p in pieces]
-        for c in chunks[1:]:
-            names.append(_person(c))
+    names = [_person(p) for p in s.split(";")] if ";" in s else _listed_names(s)
+    corporate = "{" + text.strip().rstrip(".,;") + "}"
     if allow_corporate and CORPORATE_WORD.search(text):
-        return "{" + text.strip().rstrip(".,;") + "}"
+        return corporate
     if names and all(names):
-        if others:
-            names.append("others")
-        return " and ".join(n for n in names if n)
+        return " and ".join([n for n in names if n] + (["others"] if others else []))
     if allow_corporate and _looks_corporate(text):
-        return "{" + text.strip().rstrip(".,;") + "}"
+        return corporate
     return None
 
 
@@ -103,12 +103,22 @@ def _looks_corporate(text: str) -> bool:
     return len(caps) >= 1 and not re.search(r'["()\d]', text)
 
 
-def split_surname_first(s: str) -> tuple[str, str, bool] | None:
-    """Split "Family, Given[, and Given Family][, ed.]. Rest" into (names, rest, editor)."""
-    m = re.match(r"^([^,.\"()]+),\s+", s)
-    if not m or len(m.group(1).split()) > 3 or not all(is_name_token(t) for t in m.group(1).split()):
-        return None
-    toks = s[m.end() :].split(" ")
+def _name_ends(token: str, following: str) -> str:
+    """After given-name ``token``: "more" names follow, the names "end", the "editor" mark
+    follows, or the names end "with next" ("Fravel, M. Taylor. Title")."""
+    if token.endswith(","):
+        if following in ("and", "&"):
+            return "more"
+        return "editor" if re.fullmatch(r"eds?\.", following) else "end"
+    if token.endswith(".") and not is_initial(token):
+        return "end"
+    if is_initial(token) and not is_initial(following.rstrip(",")) and following not in ("and", "&"):
+        return "with next" if re.fullmatch(r"[A-Z][a-z]+\.", following) else "end"
+    return "more"
+
+
+def _given_names(toks: list[str]) -> tuple[list[str], int, bool] | None:
+    """The given names at the start of ``toks``: (their tokens, tokens used, editor mark)."""
     given: list[str] = []
     i = 0
     editor = False
@@ -120,32 +130,36 @@ def split_surname_first(s: str) -> tuple[str, str, bool] | None:
             continue
         core = t.rstrip(",")
         if not core or not is_name_token(core) or (core.lower() in PARTICLES and not given):
-            if t.startswith('"') or t.startswith("“"):
+            if t.startswith(('"', "“")):
                 break
             return None
         given.append(t)
         i += 1
-        nxt = toks[i] if i < len(toks) else ""
-        if t.endswith(","):
-            if nxt in ("and", "&"):
-                continue
-            if re.fullmatch(r"eds?\.", nxt):
-                editor = True
-                i += 1
-                break
-            break
-        if t.endswith(".") and not is_initial(t):
-            break
-        if is_initial(t) and not is_initial(nxt.rstrip(",")) and nxt not in ("and", "&"):
-            if re.fullmatch(r"[A-Z][a-z]+\.", nxt):  # "Fravel, M. Taylor. Title"
-                given.append(nxt)
-                i += 1
-            break
-    if not given:
+        following = toks[i] if i < len(toks) else ""
+        end = _name_ends(t, following)
+        if end == "more":
+            continue
+        if end == "editor":
+            editor = True
+            i += 1
+        elif end == "with next":
+            given.append(following)
+            i += 1
+        break
+    return given, i, editor
+
+
+def split_surname_first(s: str) -> tuple[str, str, bool] | None:
+    """Split "Family, Given[, and Given Family][, ed.]. Rest" into (names, rest, editor)."""
+    m = re.match(r"^([^,.\"()]+),\s+", s)
+    if not m or len(m.group(1).split()) > 3 or not all(is_name_token(t) for t in m.group(1).split()):
         return None
-    names_text = m.group(1) + ", " + " ".join(given)
-    names = parse_names(names_text.rstrip(","))
+    toks = s[m.end() :].split(" ")
+    found = _given_names(toks)
+    if not found or not found[0]:
+        return None
+    given, i, editor = found
+    names = parse_names((m.group(1) + ", " + " ".join(given)).rstrip(","))
     if not names:
         return None
-    rest = " ".join(toks[i:]).strip()
-    return names, rest, editor
+    return names, " ".join(toks[i:]).strip(), editor
