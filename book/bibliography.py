@@ -40,13 +40,33 @@ from .refparse import Reference, is_commentary, normalise_pages, ordered_fields,
 REFERENCE_LISTS = ("Further reading", "Primary sources")
 
 __all__ = [
+    "MAX_REFERENCE",
     "REFERENCE_LISTS",
     "Bibliography",
+    "Unresolved",
     "bib_command",
     "book_bibliography",
     "build_bibliography",
     "write_bib",
 ]
+
+
+# A note longer than this is not parsed as references: it is kept as text and reported.
+MAX_REFERENCE = 1000
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A note, or a reference in one, that the bibliography could not resolve (kept as text)."""
+
+    document: Path
+    line: int
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        shown = self.text if len(self.text) <= 80 else self.text[:77] + "..."
+        return f"{self.document}:{self.line}: {self.reason}: {shown!r}"
 
 
 @dataclass
@@ -69,6 +89,7 @@ class _Work:
     fields: dict[str, str] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (field, reason)
     key: str = ""
+    docs: set[str] = field(default_factory=set)  # the documents that give it in full
     hand: bool = False  # an entry of the author's references.bib: cited, never written
 
     def merge(self) -> None:
@@ -111,6 +132,7 @@ class Bibliography:
         self._problems: list[tuple[str, str]] = []
         self.hand_keys: set[str] = set()  # keys of the author's entries the notes cite
         self.reports: list[str] = []  # keys kept, replaced or no longer generated
+        self.unresolved: list[Unresolved] = []  # notes and references left as text
 
     def note_markup(self, doc: str, number: int) -> str:
         """The MyST role for note ``number`` of document ``doc`` (see the module docstring)."""
@@ -150,31 +172,53 @@ def build_bibliography(
     notes: dict[tuple[str, int], list[str | Reference]] = {}
     lists: dict[tuple[str, str], list[tuple[Reference | None, str]]] = {}
 
-    def add(ref: Reference) -> None:
+    unresolved: list[Unresolved] = []
+    where: dict[tuple[str, int], tuple[Path, int]] = {}
+
+    def add(ref: Reference, doc: str) -> None:
         for w in works:
             if _same_work(w.refs[0], ref):
                 w.refs.append(ref)
+                w.docs.add(doc)
                 return
-        works.append(_Work([ref]))
+        works.append(_Work([ref], docs={doc}))
 
     for doc in documents:
         for note in doc.notes:
+            where[(doc.name, note.number)] = (doc.path, note.line)
+            if len(note.text) > MAX_REFERENCE:
+                unresolved.append(
+                    Unresolved(
+                        doc.path,
+                        note.line,
+                        note.text,
+                        f"note of {len(note.text):,} characters: kept as text, not parsed",
+                    )
+                )
+                notes[(doc.name, note.number)] = [note.text]
+                continue
             parts = parse_note(note.text)
             notes[(doc.name, note.number)] = parts
             for p in parts:
                 if isinstance(p, Reference) and p.kind == "full":
-                    add(p)
+                    add(p, doc.name)
         for name in REFERENCE_LISTS:
             items: list[tuple[Reference | None, str]] = []
             for item in doc.lists.get(name, []):
                 ref = None
                 text = item.text.replace("\n", " ")
-                if not is_commentary(text):
+                if len(text) > MAX_REFERENCE:
+                    unresolved.append(
+                        Unresolved(
+                            doc.path, item.line, text, f"list item of {len(text):,} characters: kept as text"
+                        )
+                    )
+                elif not is_commentary(text):
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
                         ref = parse_reference(text)
                     if ref.kind == "full":
-                        add(ref)
+                        add(ref, doc.name)
                     elif ref.kind != "short":
                         ref = None
                 items.append((ref, item.text))
@@ -184,7 +228,6 @@ def build_bibliography(
         w.merge()
 
     by_ref: dict[int, _Work] = {id(r): w for w in works for r in w.refs}
-    minimal: list[_Work] = []
     hand_works = [
         _Work(
             [], f.get("ENTRYTYPE", "misc"), {k: v for k, v in f.items() if k != "ENTRYTYPE"}, key=k, hand=True
@@ -192,20 +235,15 @@ def build_bibliography(
         for k, f in (hand or {}).items()
     ]
 
-    def resolve(ref: Reference) -> _Work:
+    def resolve(ref: Reference, doc: str) -> _Work | None:
+        """The work a reference names; None for a short form with no full reference."""
         if id(ref) in by_ref:
             return by_ref[id(ref)]
-        work = _resolve_short(ref, works) or _resolve_short(ref, hand_works) or _resolve_short(ref, minimal)
+        same_doc = [w for w in works if doc in w.docs]
+        work = _resolve_short(ref, same_doc) or _resolve_short(ref, works) or _resolve_short(ref, hand_works)
         if work is None:
-            work = _Work(
-                [ref], "misc", {k: v for k, v in ref.fields.items() if k in ("author", "year", "title")}
-            )
-            work.problems.append(
-                ("title", f"cited only in short form ({ref.raw.strip()!r}): no full reference found")
-            )
-            minimal.append(work)
-        else:
-            work.refs.append(ref)
+            return None
+        work.refs.append(ref)
         by_ref[id(ref)] = work
         return work
 
@@ -220,10 +258,27 @@ def build_bibliography(
                 prev = _previous_work(bib, doc_name, number)
                 if prev is None:
                     out.append(p.raw)
+                    unresolved.append(
+                        Unresolved(
+                            *where[(doc_name, number)],
+                            p.raw.strip(),
+                            "“Ibid.” with no citation before it in the chapter: kept as text",
+                        )
+                    )
                     continue
                 out.append(_Cite(prev, p.locator, p.prefix))
                 continue
-            work = resolve(p)
+            work = resolve(p, doc_name)
+            if work is None:
+                out.append(p.raw)
+                unresolved.append(
+                    Unresolved(
+                        *where[(doc_name, number)],
+                        p.raw.strip(),
+                        "short form with no full reference in the book: kept as text",
+                    )
+                )
+                continue
             locator = p.locator
             if p.kind == "short" and locator and _same_pages(locator, work.fields.get("pages", "")):
                 locator = ""  # the short cite names the whole article
@@ -231,9 +286,9 @@ def build_bibliography(
         bib._notes[(doc_name, number)] = out
     list_works: dict[tuple[str, str], list[tuple[_Work | None, str]]] = {}
     for k, items in lists.items():
-        list_works[k] = [((resolve(r) if r is not None else None), text) for r, text in items]
+        list_works[k] = [((resolve(r, k[0]) if r is not None else None), text) for r, text in items]
 
-    all_works = works + minimal
+    all_works = works
     keys = resolve_collisions([w.fields for w in all_works])
     for w, key in zip(all_works, keys):
         w.key = key
@@ -243,6 +298,7 @@ def build_bibliography(
 
     touched = _apply_corrections([w for w in all_works if not w.hand], corrections)
     bib.reports = reports
+    bib.unresolved = unresolved
     bib.hand_keys = {w.key for w in all_works + hand_works if w.hand}
     for w in sorted(all_works, key=lambda w: w.key):
         if w.hand:
@@ -315,19 +371,56 @@ def _resolve_short(ref: Reference, works: list[_Work]) -> _Work | None:
     title that begins with the short title's words."""
     fams = _families(ref.fields.get("author", ""))
     year = ref.fields.get("year", "")
-    short_title = norm_title(ref.fields.get("title", ""))
+    short_title = ref.fields.get("title", "")
     for w in works:
         wf = _families(w.fields.get("author", "") or w.fields.get("editor", ""))
         if not fams or wf[: len(fams)] != fams:
             continue
         if year and w.fields.get("year") != year:
             continue
-        if short_title:
-            title = norm_title(w.fields.get("title", ""))
-            if not (title == short_title or title.startswith(short_title + " ")):
-                continue
+        if short_title and not _abbreviates(short_title, w.fields.get("title", "")):
+            continue
         return w
     return None
+
+
+_ARTICLES = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "der",
+        "die",
+        "das",
+        "le",
+        "la",
+        "les",
+        "l",
+        "el",
+        "il",
+        "lo",
+        "un",
+        "une",
+        "ein",
+        "eine",
+    ]
+)
+
+
+def _abbreviates(short: str, title: str) -> bool:
+    """Whether ``short`` is a short title of ``title``: its words begin the title's (a leading
+    article aside), or all its significant words stand in the title in the same order."""
+    sw, tw = words(short), words(title)
+    if not sw:
+        return True
+    if sw[0] in _ARTICLES:
+        sw = sw[1:]
+    if tw and tw[0] in _ARTICLES:
+        tw = tw[1:]
+    if tw[: len(sw)] == sw:
+        return True
+    rest = iter(tw)
+    return all(any(w == t for t in rest) for w in sw) and len(sw) >= 2
 
 
 def _check(w: _Work) -> list[tuple[str, str]]:
@@ -458,6 +551,7 @@ def bib_command(documents: list[Path], out: Path, rekey: bool = False) -> list[s
     ensure_hand_file(bib_paths(out.parent)[0])
     report = [f"{out}: {len(bib.entries)} entries; {len(bib.hand_keys)} of yours in {HAND_FILE}"]
     report += [f"  {line}" for line in bib.reports]
+    report += [f"warning: {item}" for item in bib.unresolved]
     todo = bib.needs_editor()
     if todo:
         report.append(f"{len(todo)} need an editor (fix in bib-corrections.toml or {HAND_FILE}):")

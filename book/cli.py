@@ -42,7 +42,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "edited by hand) is never overwritten or deleted.",
     )
     p.add_argument("--outline", type=Path, default=Path("outline.toml"), help=outline_help)
-    p.add_argument("--out", type=Path, default=Path("chapters"), help="the chapters' folder (default: chapters)")
+    p.add_argument(
+        "--out", type=Path, default=Path("chapters"), help="the chapters' folder (default: chapters)"
+    )
 
     p = command(
         "bib",

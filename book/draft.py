@@ -15,9 +15,10 @@ import warnings
 from pathlib import Path
 
 from .bibfiles import GENERATED_FILE
+from .bibliography import Unresolved
 from .errors import BookError
 from .importer import write_chapters
-from .model import Heading
+from .model import Document, Heading
 from .myst import slug
 from .outline import load_outline
 from .publish import publish
@@ -36,6 +37,35 @@ book_citation_ibid = False
 '''
 
 
+SOURCE_README = """# The sources of this book
+
+Written by `python -m book draft`; a complete book you can fix and rebuild.
+
+| file | what |
+| --- | --- |
+| `outline.toml` | title, author, the documents, and the level of every heading line |
+| `documents/` | copies of the source documents |
+| `chapters/`, `index.md` | the MyST chapters, generated from the documents and the outline |
+| `references.bib` | your own bibliography entries (never overwritten; they win over generated ones) |
+| `references-generated.bib` | the entries parsed from the notes (`python -m book bib`) |
+| `conf.py` | the Sphinx settings (CSL style, "Ibid.") |
+
+To rebuild, in this folder (with the `book` package installed):
+
+```sh
+python -m book import     # after editing outline.toml: rewrite the generated chapters
+python -m book bib        # after editing the documents' notes: rebuild references-generated.bib
+python -m book publish    # build dist/{name}.pdf, dist/{name}.epub and dist/html/
+```
+
+- **Fix a heading's level**: change it in `[headings]` of `outline.toml` ("chapter",
+  "section" or "subsection"), then `import` and `publish`.
+- **Edit a chapter**: delete its first (marker) line; `import` then leaves it alone.
+- **Add a chapter**: write `chapters/NAME.md` and add `"NAME"` to `chapters` under
+  `[front_matter]` or `[back_matter]` in `outline.toml`, then `import` and `publish`.
+"""
+
+
 def draft(documents: list[Path], out: Path, title: str | None = None, author: str | None = None) -> int:
     """Draft and publish a book from ``documents``; returns 0 (bad input raises BookError)."""
     if not documents:
@@ -43,7 +73,15 @@ def draft(documents: list[Path], out: Path, title: str | None = None, author: st
     out = Path(out).resolve()  # publish resolves a relative path against the book's (temporary) root
     # Guessed headings; checks every note mark and warns (once, naming the user's file) about
     # notes no mark cites. Bad input stops here, before DIR is touched.
-    docs = [read_document(p) for p in documents]
+    docs = [read_document(p, strict=False) for p in documents]
+    for doc in docs:
+        if not any(isinstance(b, Heading) for b in doc.blocks):
+            line = next((b.line for b in doc.blocks), 1)
+            warnings.warn(
+                f"{doc.path}:{line}: no heading lines found: the document is one chapter with no sections",
+                SourceWarning,
+                stacklevel=2,
+            )
     title = title or next((d.title for d in docs if d.title), "") or documents[0].stem.replace("_", " ")
     name = slug(title)
     with tempfile.TemporaryDirectory(prefix="book-draft-") as tmp, warnings.catch_warnings():
@@ -63,15 +101,18 @@ def draft(documents: list[Path], out: Path, title: str | None = None, author: st
             for block in doc.blocks:
                 if isinstance(block, Heading):
                     headings.setdefault(block.text, LEVEL_NAMES.get(block.level, "subsection"))
-        _write_outline(project / "outline.toml", title, author or "Anonymous", name, copies, headings)
-        (project / "conf.py").write_text(CONF, encoding="utf-8")
-        outline = load_outline(project / "outline.toml")
-        write_chapters(
-            outline,
-            project / "chapters",
-            chapter_per_document=len(docs) > 1,
-            bib_file=project / GENERATED_FILE,
+        per_document = len(docs) > 1
+        _write_outline(
+            project / "outline.toml", title, author or "Anonymous", name, copies, headings, per_document
         )
+        (project / "conf.py").write_text(CONF, encoding="utf-8")
+        (project / "README.md").write_text(SOURCE_README.format(name=name), encoding="utf-8")
+        outline = load_outline(project / "outline.toml")
+        unresolved: list[Unresolved] = []
+        write_chapters(
+            outline, project / "chapters", bib_file=project / GENERATED_FILE, unresolved=unresolved
+        )
+        print(report(docs, unresolved), flush=True)
         publish(["html", "epub", "pdf"], out, root=project, build=Path(tmp) / "_build")
         kept = out / "source"
         if kept.exists():
@@ -80,8 +121,47 @@ def draft(documents: list[Path], out: Path, title: str | None = None, author: st
     return 0
 
 
+def report(docs: list[Document], unresolved: list[Unresolved]) -> str:
+    """The draft's report: every heading with the level chosen and why, then every note or
+    reference left unresolved."""
+    rows = [
+        (f"{doc.path.name}:{b.line}", LEVEL_NAMES.get(b.level, "subsection"), b.text, b.why)
+        for doc in docs
+        for b in doc.blocks
+        if isinstance(b, Heading)
+    ]
+    out = [
+        "",
+        "Headings: the level each one got, and why (fix a level in source/outline.toml, then rebuild):",
+    ]
+    if rows:
+        width = max(len(r[0]) for r in rows)
+        out += [f"  {where:<{width}}  {level:<10}  {text}  ({why})" for where, level, text, why in rows]
+    else:
+        out.append("  (none: each document is one chapter with no sections)")
+    out.append("Unresolved references and notes (kept in the book as written):")
+    if unresolved:
+        out += [
+            f"  {item.document.name}:{item.line}  {item.reason}: {_shorten(item.text)}" for item in unresolved
+        ]
+    else:
+        out.append("  (none)")
+    return "\n".join(out) + "\n"
+
+
+def _shorten(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
 def _write_outline(
-    path: Path, title: str, author: str, name: str, documents: list[Path], headings: dict[str, str]
+    path: Path,
+    title: str,
+    author: str,
+    name: str,
+    documents: list[Path],
+    headings: dict[str, str],
+    per_document: bool,
 ) -> None:
     def q(text: str) -> str:
         return json.dumps(text, ensure_ascii=False)  # a TOML basic string
@@ -96,7 +176,16 @@ def _write_outline(
         "",
         "[sources]",
         "documents = [" + ", ".join(q(f"documents/{p.name}") for p in documents) + "]",
+        f"chapter_per_document = {'true' if per_document else 'false'}  # each document one chapter",
+        "strict = false  # a note mark with no note is a warning, kept as text",
         "",
+        "# Hand-written chapters (MyST files in chapters/): before and after the generated ones.",
+        "[front_matter]",
+        "chapters = []",
+        "[back_matter]",
+        "chapters = []",
+        "",
+        "# Every heading line and its level: chapter, section or subsection.",
         "[headings]",
         *[f"{q(text)} = {q(level)}" for text, level in headings.items()],
         "",

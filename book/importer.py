@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import myst
 from .bibfiles import HAND_FILE, check_not_edited, ensure_hand_file
-from .bibliography import Bibliography, book_bibliography, write_bib
+from .bibliography import Bibliography, Unresolved, book_bibliography, write_bib
 from .model import Document, Heading, Paragraph
 from .outline import LEVELS, Outline, load_outline
 from .reader import SourceWarning, looks_like_heading, read_document
@@ -42,25 +42,33 @@ def import_book(outline_path: Path, out: Path) -> list[Path]:
 
 
 def write_chapters(
-    outline: Outline, out: Path, chapter_per_document: bool = False, bib_file: Path | None = None
+    outline: Outline,
+    out: Path,
+    chapter_per_document: bool | None = None,
+    bib_file: Path | None = None,
+    unresolved: list[Unresolved] | None = None,
 ) -> list[Path]:
     """Read the outline's documents and write the book's MyST pages into ``out``.
 
-    With ``chapter_per_document`` each source document becomes one chapter (its headings its
-    sections); otherwise the outline's headings make parts, chapters and sections. The
+    With ``chapter_per_document`` (default: the outline's ``[sources] chapter_per_document``)
+    each source document becomes one chapter (its headings its sections); otherwise the outline's headings make parts, chapters and sections. The
     bibliography is the book's (``book_bibliography``: corrections, the author's own
     entries, the keys generated before); with ``bib_file`` the generated entries are also
-    written there.
+    written there. The notes and references it could not resolve are added to ``unresolved``.
     """
-    summary = read_document(outline.summary) if outline.summary else None
-    sources = [read_document(p, headings=outline.headings) for p in outline.sources]
+    summary = read_document(outline.summary, strict=outline.strict) if outline.summary else None
+    sources = [read_document(p, headings=outline.headings, strict=outline.strict) for p in outline.sources]
     for doc in sources:
         _check_headings(outline, doc, require_all=len(sources) == 1)
     bib = book_bibliography([d for d in (summary, *sources) if d is not None], outline.path.parent)
+    if unresolved is not None:
+        unresolved.extend(bib.unresolved)
     if bib_file is not None:
         check_not_edited(bib_file)
         write_bib(bib, bib_file)
         ensure_hand_file(bib_file.parent / HAND_FILE)
+    if chapter_per_document is None:
+        chapter_per_document = outline.chapter_per_document
     if chapter_per_document:
         pages = _pages_per_document(outline, summary, sources, bib)
     else:
@@ -72,7 +80,54 @@ def write_chapters(
         pages.append(bibliography)
     else:  # no notes and no reading lists: no bibliography
         _drop_child(pages, bibliography.name)
+    front = [Page(name, "", LEVELS["part"], written=False) for name in outline.front_matter]
+    pages = front + pages
+    _check_hand_chapters(outline, out, pages)
     return _write(out, outline, pages)
+
+
+def _check_hand_chapters(outline: Outline, out: Path, pages: list[Page]) -> None:
+    """Every chapter the outline lists must exist; a hand-written chapter listed nowhere is
+    added to the contents (before the bibliography) with a warning, never dropped."""
+    for name in (*outline.front_matter, *outline.back_matter):
+        if not (out / f"{name}.md").exists():
+            line = outline.line_of(f'"{name}"')
+            warnings.warn(
+                f"{outline.path}:{line}: chapter '{name}' is listed but "
+                f"{out.name}/{name}.md does not exist yet: write it before the build",
+                SourceWarning,
+                stacklevel=3,
+            )
+    listed = {p.name for p in pages} | {c for p in pages for c in p.children}
+    listed |= _hand_toctree_entries(out)
+    for path in sorted(out.glob("*.md")):
+        if path.stem in listed or _is_generated(path):
+            continue
+        warnings.warn(
+            f"{path}: a chapter written by hand that {outline.path.name} lists nowhere; added to the "
+            "contents before the bibliography (list it under [front_matter] or [back_matter] "
+            "chapters to place it)",
+            SourceWarning,
+            stacklevel=3,
+        )
+        hand = Page(path.stem, "", LEVELS["part"], written=False)
+        at = next((i for i, p in enumerate(pages) if p.name in ("bibliography", "back-matter")), len(pages))
+        pages.insert(at, hand)
+
+
+def _hand_toctree_entries(out: Path) -> set[str]:
+    """Chapter names listed in the toctrees of hand-written pages (and a hand-written index)."""
+    names: set[str] = set()
+    for path in [*out.glob("*.md"), out.parent / "index.md"]:
+        if not path.exists() or _is_generated(path):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for block in re.findall(r"[:`]{3,}\{toctree\}(.*?)\n[:`]{3,}", text, re.S):
+            for line in block.splitlines():
+                line = line.strip()
+                if line and not line.startswith(":"):
+                    names.add(Path(line).stem)
+    return names
 
 
 def _drop_child(pages: list[Page], name: str) -> None:

@@ -35,6 +35,7 @@ class Heading:
     text: str
     line: int
     level: int = 1
+    why: str = field(default="", compare=False)  # how a guessed level was chosen
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ class Outline:
     editorial_parts: dict[str, str]  # heading text -> title of a part that opens before it
     index_terms: tuple[str, ...] = ()
     back_matter: tuple[str, ...] = ()  # hand-written chapters (glossary, timeline) before the bibliography
+    front_matter: tuple[str, ...] = ()  # hand-written chapters before the generated ones
+    chapter_per_document: bool = False  # each source document one chapter, its headings sections
+    strict: bool = True  # False: a note mark with no note is a warning (drafts), not an error
     _text: str = field(default="", repr=False, compare=False)
 
     @property
@@ -133,6 +136,9 @@ def load_outline(path: str | Path) -> Outline:
         editorial_parts=dict(data.get("editorial_parts", {})),
         index_terms=tuple(data.get("index", {}).get("terms", ())),
         back_matter=tuple(data.get("back_matter", {}).get("chapters", ())),
+        front_matter=tuple(data.get("front_matter", {}).get("chapters", ())),
+        chapter_per_document=bool(sources.get("chapter_per_document", False)),
+        strict=bool(sources.get("strict", True)),
         _text=text,
     )
     if not outline.sources:

@@ -55,11 +55,13 @@ def read_document(
     path: str | Path,
     headings: Mapping[str, int] | None = None,
     title: str | None = None,
+    strict: bool = True,
 ) -> Document:
     """Read ``path`` into a Document.
 
     ``headings`` maps heading text to level (from the outline); when given, only those lines are
-    headings. Without it, heading lines and their levels are guessed.
+    headings. Without it, heading lines and their levels are guessed. A note mark with no note
+    is an error; with ``strict=False`` a warning, and the mark stays in the text as written.
     """
     path = Path(path)
     lines = read_text(path).split("\n")  # line numbers as editors count them (not splitlines)
@@ -77,7 +79,7 @@ def read_document(
     doc.blocks = _read_body(path, lines, start, body_end, headings)
     _read_back_matter(path, lines, body_end, doc)
     _check_counts(doc)
-    _check_marks(doc)
+    _check_marks(doc, strict)
     return doc
 
 
@@ -183,24 +185,115 @@ def _paragraph(text: str, line: int) -> Paragraph:
 
 
 def _guess_levels(blocks: list[Heading | Paragraph]) -> list[Heading | Paragraph]:
-    """Guess heading levels: a heading directly followed by another heading is its parent.
+    """Guess heading levels from the whole document's pattern; each Heading gets its ``why``.
 
-    A run of headings is a chain of parents: the first is level 1 and each one after it one
-    deeper; any other heading keeps the level of the heading before it (level 1 at the start).
+    * A heading directly followed by another opens a section with subsections: the next one is
+      one level deeper (a run of headings is a chain of parents).
+    * Such a parent after text starts a new top-level section (level 1).
+    * A heading with text before and after it is where the pattern decides: it continues the
+      current group (same level as the heading before) unless it looks more like the
+      document's top-level headings (the first heading and the parents of groups) and not at
+      all like the group's subsections, sharing at least two marks with a top-level heading
+      (a year, a number first, brackets, a pair "X and Y"). Then it is top-level again.
+    * Numbered headings ("2.", "2.1", "II.") take the depth of their number, whatever else.
     """
+    numbered = _numbered_levels(blocks)
+    if numbered is not None:
+        return numbered
+    heads = [i for i, b in enumerate(blocks) if isinstance(b, Heading)]
+    if not heads:
+        return blocks
+
+    def is_heading(i: int) -> bool:
+        return 0 <= i < len(blocks) and isinstance(blocks[i], Heading)
+
+    result: list[Heading | Paragraph] = list(blocks)
+    tops: list[Heading] = []
+    group: tuple[Heading, list[Heading]] | None = None  # (parent, its subsections so far)
+    previous: Heading | None = None
+    for i in heads:
+        block = blocks[i]
+        assert isinstance(block, Heading)
+        if is_heading(i - 1):
+            parent = result[i - 1]
+            assert isinstance(parent, Heading)
+            level, why = parent.level + 1, f"directly after '{parent.text}': its subsection"
+        elif is_heading(i + 1):
+            level, why = 1, "text before it and a heading right after: a top-level section with subsections"
+        elif previous is None:
+            level, why = 1, "the first heading, with text of its own"
+        elif group is None:
+            level, why = (
+                previous.level,
+                f"same level as '{previous.text}' (no section with subsections before it)",
+            )
+        else:
+            parent, members = group
+            like_sub = max(_resemblance(block.text, m.text) for m in members)
+            like_top = max((_resemblance(block.text, t.text) for t in tops), default=0)
+            if like_top >= 2 and like_sub == 0:
+                top = next(t for t in tops if _resemblance(block.text, t.text) == like_top)
+                level, why = (
+                    parent.level,
+                    f"looks like the top-level '{top.text}' more than like '{members[0].text}'",
+                )
+            else:
+                level, why = (
+                    previous.level,
+                    f"same level as '{previous.text}': continues the subsections of '{parent.text}'",
+                )
+        heading = Heading(block.text, block.line, level, why)
+        result[i] = heading
+        if level == 1 and (previous is None or is_heading(i + 1)):
+            tops.append(heading)  # known to be top-level by the structure alone
+        if is_heading(i - 1) and not is_heading(i - 2):
+            parent = result[i - 1]
+            assert isinstance(parent, Heading)
+            group = (parent, [heading])
+        elif group is not None and level > group[0].level:
+            group[1].append(heading)
+        elif group is not None and level <= group[0].level:
+            group = None if not is_heading(i + 1) else group
+        previous = heading
+    return result
+
+
+_NUMBER = re.compile(r"^(?:(\d+(?:\.\d+)*)\.?|([IVXLC]+)\.)\s+\S")
+
+
+def _numbered_levels(blocks: list[Heading | Paragraph]) -> list[Heading | Paragraph] | None:
+    """Levels from section numbers, when most headings are numbered; else None."""
+    heads = [b for b in blocks if isinstance(b, Heading)]
+    numbers = [_NUMBER.match(h.text) for h in heads]
+    if len(heads) < 2 or sum(1 for m in numbers if m) * 5 < len(heads) * 4:
+        return None
     result: list[Heading | Paragraph] = []
     level = 1
-    for i, block in enumerate(blocks):
+    for block in blocks:
         if isinstance(block, Heading):
-            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            prev = result[-1] if result else None
-            if isinstance(prev, Heading):  # the heading before is this one's parent
-                level = prev.level + 1
-            elif isinstance(nxt, Heading):  # a parent that opens a new run
-                level = 1
-            block = Heading(block.text, block.line, level)
+            m = _NUMBER.match(block.text)
+            if m:
+                level = len(m.group(1).split(".")) if m.group(1) else 1
+                why = f"numbered '{(m.group(1) or m.group(2))}': level {level}"
+            else:
+                why = f"not numbered: same level as the heading before ({level})"
+            block = Heading(block.text, block.line, level, why)
         result.append(block)
     return result
+
+
+def _shape(text: str) -> tuple[bool, ...]:
+    return (
+        bool(re.search(r"\b1\d{3}s?\b|\b20\d{2}s?\b", text)),  # a year
+        text[:1].isdigit(),  # a number first
+        "(" in text,  # a bracket
+        bool(re.search(r" and |, |: ", text)),  # a pair, a list, a subtitle
+    )
+
+
+def _resemblance(a: str, b: str) -> int:
+    """How many marks (a year, a number first, a bracket, a pair) two headings share."""
+    return sum(1 for x, y in zip(_shape(a), _shape(b)) if x and y)
 
 
 def _read_back_matter(path: Path, lines: list[str], start: int, doc: Document) -> None:
@@ -249,11 +342,33 @@ def _add_note_line(path: Path, text: str, line: int, doc: Document) -> None:
         )
 
 
-def _check_marks(doc: Document) -> None:
+def _keep_missing_marks(doc: Document, block: Paragraph) -> Paragraph:
+    """The paragraph with each mark that has no note put back as text ("[7]"), and a warning."""
+    text, marks, shift = block.text, [], 0
+    for mark in block.marks:
+        if doc.note(mark.number) is not None:
+            marks.append(Mark(mark.number, mark.offset + shift))
+            continue
+        at = mark.offset + shift
+        literal = f"[{mark.number}]"
+        text = text[:at] + literal + text[at:]
+        shift += len(literal)
+        warnings.warn(
+            f"{doc.path}:{block.line}: note mark [{mark.number}] has no note in the notes list "
+            f"({len(doc.notes)} note{'s' if len(doc.notes) != 1 else ''}); kept in the text as {literal}",
+            SourceWarning,
+            stacklevel=3,
+        )
+    return Paragraph(text, block.line, tuple(marks))
+
+
+def _check_marks(doc: Document, strict: bool = True) -> None:
     """Every mark needs a note; a note no mark uses is worth a warning."""
     used: dict[int, int] = {}
-    for block in doc.blocks:
+    for index, block in enumerate(doc.blocks):
         if isinstance(block, Paragraph):
+            if not strict and any(doc.note(m.number) is None for m in block.marks):
+                block = doc.blocks[index] = _keep_missing_marks(doc, block)
             for mark in block.marks:
                 if doc.note(mark.number) is None:
                     raise BookError(

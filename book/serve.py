@@ -25,7 +25,9 @@ def link_downloads(root: Path, dist: Path, site: Path, build_missing: bool = Tru
     if missing and build_missing:
         from .publish import publish
 
-        print(f"==> {dist}/ has no {' or '.join(missing).upper()} yet: building it for the preview's downloads")
+        print(
+            f"==> {dist}/ has no {' or '.join(missing).upper()} yet: building it for the preview's downloads"
+        )
         publish(missing, dist, root=root)
     downloads = site / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
@@ -58,7 +60,10 @@ def serve(root: Path, port: int, host: str = "127.0.0.1", downloads: bool = True
     ]  # fmt: skip
     if (root / "book").is_dir():
         cmd += ["--watch", str(root / "book")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])),
+    }
     print(f"==> serving the HTML edition at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:
         return subprocess.call(cmd, cwd=root, env=env)

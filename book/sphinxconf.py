@@ -53,7 +53,8 @@ def _common(outline: Outline) -> dict[str, Any]:
         # Everything in the repository that is not the book stays out of it.
         "include_patterns": ["index.md", "chapters/**"],
         "exclude_patterns": ["_build", "dist", ".venv", "tests", "README.md"],
-        "extensions": ["myst_parser", "book.citations", "book.safetext"],
+        "extensions": ["myst_parser", "book.citations", "book.safetext", "book.toccheck"],
+        "suppress_warnings": ["toc.not_included"],  # book.toccheck makes it an error
         "myst_enable_extensions": ["colon_fence"],
         "myst_heading_anchors": 3,
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes

@@ -59,9 +59,12 @@ def test_console_script_works_the_same() -> None:
     assert script.exists(), "the book console script is installed by make setup (pyproject [project.scripts])"
     proc = subprocess.run([str(script), "--help"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0
-    assert proc.stdout.replace("usage: book", "usage: python -m book").replace(
-        "'book COMMAND", "'python -m book COMMAND"
-    ) == run_book("--help").stdout
+    assert (
+        proc.stdout.replace("usage: book", "usage: python -m book").replace(
+            "'book COMMAND", "'python -m book COMMAND"
+        )
+        == run_book("--help").stdout
+    )
     version = subprocess.run([str(script), "--version"], capture_output=True, text=True)
     assert version.stdout.strip() == f"book {__version__}"
     bad = subprocess.run([str(script), "publish", "nonsense"], capture_output=True, text=True, cwd=TINY)

@@ -25,8 +25,8 @@ from .text_measure import coverage, html_site_text, pdf_text
 
 pytestmark = pytest.mark.edition
 SMALL = ROOT / "tests" / "roots" / "draft"
-AMUR, TEA, QUIET, MISSING = (
-    SMALL / f"{n}.txt" for n in ("amur-frontier", "tea-road", "quiet-border", "missing-note")
+AMUR, TEA, QUIET, MISSING, NO_HEADINGS = (
+    SMALL / f"{n}.txt" for n in ("amur-frontier", "tea-road", "quiet-border", "missing-note", "no-headings")
 )
 
 
@@ -401,19 +401,101 @@ def test_no_notes_book_has_title_author_and_no_notes(quiet: Draft):
     assert "sheltered valleys" in quiet.flat_pdf
 
 
-# -- bad input: one message, exit 1, nothing built ---------------------------------------------
+# -- bad input that still makes a complete draft, and its source/ rebuilt after a fix -----------
 
 
-def test_mark_with_no_note_is_one_error_and_touches_nothing(tmp_path: Path):
-    out = tmp_path / "book"
-    proc = run_book("draft", str(MISSING), "--out", str(out))
-    assert proc.returncode == 1
-    assert re.match(rf"{re.escape(str(MISSING))}:5: error: note mark \[2\] has no note", proc.stderr), (
-        proc.stderr
+@pytest.fixture(scope="module")
+def flawed(tmp_path_factory: pytest.TempPathFactory) -> Draft:
+    """A document with more marks than notes, and one with no headings whose first note is only
+    "Ibid.", with a reference of 2,000 characters and short forms: warnings, and a whole draft."""
+    return draft(tmp_path_factory.mktemp("flawed"), MISSING, NO_HEADINGS, name="a-book-with-a-gap")
+
+
+def test_flawed_input_warns_naming_document_and_line(flawed: Draft):
+    err = flawed.proc.stderr
+    assert f"warning: {MISSING}:5: note mark [2] has no note in the notes list (1 note)" in err
+    assert f"warning: {NO_HEADINGS}:3: no heading lines found" in err
+    out = flawed.proc.stdout
+    lines = NO_HEADINGS.read_text(encoding="utf-8").splitlines()
+    ibid = lines.index("- ↑ Ibid., 12.") + 1
+    assert f"no-headings.txt:{ibid}  “Ibid.” with no citation before it" in out
+    assert f"no-headings.txt:{ibid + 1}  note of 2,000 characters: kept as text" in out
+    assert f"no-headings.txt:{ibid + 4}  short form with no full reference in the book" in out
+    assert "Petrov 1975" in out
+    # the short form of a work given in full resolves to it
+    assert "Smith, Rivers of the North" not in out
+
+
+def test_flawed_draft_is_complete(flawed: Draft):
+    assert flawed.chapter_pages() == [
+        "ch-01-a-book-with-a-gap",
+        "ch-02-notes-without-headings",
+        "bibliography",
+    ]
+    gap = flawed.html_note_texts("ch-01-a-book-with-a-gap")
+    assert len(gap) == 2  # marks [1] and the second [1]; [2] stays as text
+    assert "a note that the list does not have.[2]" in flawed.flat_pdf
+    notes = flawed.html_note_texts("ch-02-notes-without-headings")
+    assert notes[0] == "Ibid., 12." and notes[4] == "Petrov 1975, p. 3."
+    assert len(notes[1]) > 1900 and notes[3] == "Smith, Rivers of the North, 14."
+    assert flawed.epub_noterefs() == flawed.epub_footnotes() == 7
+
+
+def test_draft_prints_every_heading_with_its_level_and_why(small: Draft):
+    out = small.proc.stdout
+    for doc in (AMUR, TEA, QUIET):
+        for block in read_document(doc).blocks:
+            if isinstance(block, Heading):
+                assert re.search(rf"{doc.name}:{block.line} +\w+ +{re.escape(block.text)}  \(.+\)", out), (
+                    block
+                )
+    assert "In the Altai Mountains  (directly after 'Summer Pastures': its subsection)" in out
+
+
+def test_source_folder_rebuilds_after_fixing_a_heading(small: Draft):
+    source = small.out / "source"
+    assert "python -m book import" in (source / "README.md").read_text(encoding="utf-8")
+    outline = source / "outline.toml"
+    text = outline.read_text(encoding="utf-8")
+    assert '"Winter Camps" = "subsection"' in text
+    outline.write_text(
+        text.replace('"Winter Camps" = "subsection"', '"Winter Camps" = "section"'), encoding="utf-8"
     )
-    assert proc.stderr.count("error:") == 1 and "Traceback" not in proc.stderr
-    assert "building" not in proc.stdout
-    assert not out.exists()
+    # a chapter by hand, added in one step
+    (source / "chapters" / "afterword.md").write_text("# Afterword\n\nWritten by hand.\n", encoding="utf-8")
+    outline.write_text(
+        outline.read_text(encoding="utf-8").replace(
+            "[back_matter]\nchapters = []", '[back_matter]\nchapters = ["afterword"]'
+        ),
+        encoding="utf-8",
+    )
+    before = sorted(p.name for p in (source / "chapters").glob("*.md"))
+    assert run_book("import", cwd=source).returncode == 0
+    assert sorted(p.name for p in (source / "chapters").glob("*.md")) == before
+    proc = run_book("publish", "html", cwd=source)
+    assert proc.returncode == 0, proc.stderr
+    html = source / "dist" / "html"
+    index = BeautifulSoup((html / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = [
+        Path(a["href"]).stem
+        for a in index.select("article .toctree-wrapper a.reference.internal")
+        if "#" not in a["href"]
+    ]
+    assert links == [
+        "ch-01-the-amur-frontier",
+        "ch-02-the-tea-road",
+        "ch-03-the-quiet-border",
+        "afterword",
+        "bibliography",
+    ]
+    quiet = BeautifulSoup(
+        (html / "chapters" / "ch-03-the-quiet-border.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    assert "Winter Camps" in [h.get_text(strip=True).rstrip("#") for h in quiet.select("article h3")]
+    assert len(quiet.select("article h4")) == 1  # only "In the Altai Mountains" is left a subsection
+
+
+# -- bad input: one message, exit 1, nothing built ---------------------------------------------
 
 
 def test_bad_input_leaves_an_existing_book_alone(tmp_path: Path):
@@ -422,8 +504,10 @@ def test_bad_input_leaves_an_existing_book_alone(tmp_path: Path):
     kept = out / "kept.pdf"
     kept.write_bytes(b"the last good draft")
     before = sorted(p.name for p in out.rglob("*"))
-    proc = run_book("draft", str(AMUR), str(MISSING), "--out", str(out))
-    assert proc.returncode == 1 and "note mark [2]" in proc.stderr and "Traceback" not in proc.stderr
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes("A Title\n\nText.\n".encode() + b"\xff\xfe\n")
+    proc = run_book("draft", str(AMUR), str(broken), "--out", str(out))
+    assert proc.returncode == 1 and "UTF-8" in proc.stderr and "Traceback" not in proc.stderr
     assert sorted(p.name for p in out.rglob("*")) == before and kept.read_bytes() == b"the last good draft"
 
 

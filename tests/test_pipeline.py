@@ -160,3 +160,31 @@ def test_make_installs_nothing_the_second_time():
     proc = subprocess.run(["make", "-s", "system"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "installing" not in proc.stdout, proc.stdout
+
+
+def test_chapter_in_no_table_of_contents_is_an_error_naming_it(tmp_path: Path):
+    book = make_book(tmp_path)
+    stray = book / "chapters" / "stray.md"
+    stray.write_text("# A Stray Chapter\n\nListed nowhere.\n", encoding="utf-8")
+    proc = run_book("publish", "html", cwd=book)
+    assert_one_clear_error(proc, "chapters/stray.md", "chapter in no table of contents")
+    assert not (book / "dist").exists()
+    # `import` never drops a hand-written chapter: it joins the contents, with a warning
+    again = run_book("import", cwd=book)
+    assert again.returncode == 0 and "stray.md: a chapter written by hand" in again.stderr
+    assert stray.read_text(encoding="utf-8").startswith("# A Stray Chapter")
+    assert "chapters/stray" in (book / "index.md").read_text(encoding="utf-8")
+    assert run_book("publish", "html", cwd=book).returncode == 0
+
+
+def test_adding_a_chapter_is_one_step(tmp_path: Path):
+    book = make_book(tmp_path)
+    (book / "chapters" / "preface.md").write_text("# Preface\n\nBy hand.\n", encoding="utf-8")
+    outline = book / "outline.toml"
+    outline.write_text(
+        outline.read_text(encoding="utf-8") + '\n[front_matter]\nchapters = ["preface"]\n', encoding="utf-8"
+    )
+    proc = run_book("import", cwd=book)
+    assert proc.returncode == 0 and "preface" not in proc.stderr
+    index = (book / "index.md").read_text(encoding="utf-8")
+    assert index.index("chapters/preface") < index.index("chapters/introduction")
