@@ -73,10 +73,17 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "filename": ("name", False),
         "edition": ("edition", False),
     },
-    "sources": {"summary": ("path", False), "documents": ("paths", False), "article": ("path", False)},
+    "sources": {
+        "summary": ("path", False),
+        "documents": ("paths", False),
+        "article": ("path", False),
+        "chapter_per_document": ("flag", False),
+        "strict": ("flag", False),
+    },
     "titles": {"overview": ("text", False), "introduction": ("text", False)},
     "index": {"terms": ("texts", False)},
     "back_matter": {"chapters": ("names", False)},
+    "front_matter": {"chapters": ("names", False)},
 }
 FREE_TABLES = ("headings", "editorial_parts")  # heading text -> text: any key, text values
 TYPE_NAMES = {
@@ -88,6 +95,7 @@ TYPE_NAMES = {
     "paths": "a list of file paths",
     "texts": "a list of texts",
     "names": "a list of plain file names",
+    "flag": "true or false",
 }
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -218,6 +226,10 @@ def _check_value(path: Path, line: int | None, what: str, value: object, kind: s
             _check_value(path, line, what, item, kind[:-1])
         return
     if kind == "edition" and isinstance(value, int | float) and not isinstance(value, bool):
+        return
+    if kind == "flag":
+        if not isinstance(value, bool):
+            raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line)
         return
     if not isinstance(value, str):
         raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line)

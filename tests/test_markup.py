@@ -91,7 +91,8 @@ def test_every_note_of_the_book_reads_back() -> None:
             inner = _inner(role)
             segments = [parse_citation(inner)] if role.startswith("{cite}") else parse_note(inner)
             keys = [item.key for s in segments if isinstance(s, list) for item in s]
-            assert keys and set(keys) <= set(bib.entries), role
+            unresolved = any(u.document == doc.path and u.line == note.line for u in bib.unresolved)
+            assert (keys or unresolved) and set(keys) <= set(bib.entries), role
             for text in (s for s in segments if isinstance(s, str)):
                 assert escape_note_text(text) in inner  # the text reads back as written
             notes += 1
