@@ -21,6 +21,7 @@ Note markup (MyST roles in Pandoc citation syntax, for the citation extension):
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 import warnings
@@ -33,9 +34,18 @@ from bibtexparser import model
 from .bibfiles import HAND_FILE, bib_paths, check_not_edited, ensure_hand_file, read_entries, write_generated
 from .bibkeys import first_name_part, norm_title, resolve_collisions, split_names, words
 from .citations.syntax import cite_role, format_item, note_role
-from .errors import BookError, read_text
+from .errors import BookError, check_text, read_text
+from .limits import MAX_FIELD_CHARS
 from .model import Document
-from .refparse import Reference, is_commentary, normalise_pages, ordered_fields, parse_note, parse_reference
+from .refparse import (
+    FIELD_ORDER,
+    Reference,
+    is_commentary,
+    normalise_pages,
+    ordered_fields,
+    parse_note,
+    parse_reference,
+)
 
 REFERENCE_LISTS = ("Further reading", "Primary sources")
 
@@ -460,21 +470,84 @@ def _apply_corrections(works: list[_Work], path: Path | None) -> dict[str, set[s
             )
         if not isinstance(changes, dict):
             raise BookError(f"{key!r} must be a table of fields", path, line)
+        _check_correction(path, text, key, changes)
         w = by_key[key]
         for fld in changes.get("remove", []):
-            w.fields.pop(str(fld), None)
-            touched.setdefault(key, set()).add(str(fld))
+            w.fields.pop(fld, None)
+            touched.setdefault(key, set()).add(fld)
         for fld, value in changes.items():
             if fld == "remove":
                 continue
-            if not isinstance(value, str):
-                raise BookError(f"{key}.{fld} must be a string", path, line)
             if fld == "ENTRYTYPE":
                 w.entry_type = value
             else:
                 w.fields[fld] = value
             touched.setdefault(key, set()).add(fld)
     return touched
+
+
+def known_fields() -> frozenset[str]:
+    """The BibTeX fields the citation extension reads, and those the reference parser writes."""
+    from .citations import bibtex
+
+    read = {*bibtex.TEXT_FIELDS, *bibtex.RAW_FIELDS, *bibtex.NAME_FIELDS}
+    read |= {"booktitle", "number", "school", "institution", "organization", "langid", "entrysubtype"}
+    read |= {"year", "month", "day", "date", "urldate"}
+    return frozenset(read | set(FIELD_ORDER))
+
+
+def _check_correction(path: Path, text: str, key: str, changes: dict) -> None:
+    """Every field of a correction known and a text (a typo is an error, not a new field)."""
+    from .citations.bibtex import TYPE_MAP
+
+    fields = known_fields()
+    for fld, value in changes.items():
+        line = _field_line(text, key, fld)
+        if fld == "remove":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise BookError(f'{key}.remove must be a list of field names: ["note", ...]', path, line)
+            names = value
+        elif fld == "ENTRYTYPE":
+            if not isinstance(value, str) or value.lower() not in {*TYPE_MAP, "misc"}:
+                raise BookError(
+                    f"{key}.ENTRYTYPE: unknown entry type {value!r}",
+                    path,
+                    line,
+                    hint="use one of: " + ", ".join(sorted({*TYPE_MAP, "misc"})),
+                )
+            continue
+        else:
+            if not isinstance(value, str):
+                raise BookError(f"{key}.{fld} must be a string", path, line)
+            check_text(value, path, line, f"{key}.{fld}")
+            if len(value) > MAX_FIELD_CHARS:
+                raise BookError(f"{key}.{fld} is longer than the limit of {MAX_FIELD_CHARS:,} characters",
+                                path, line)  # fmt: skip
+            names = [fld]
+        for name in names:
+            if name not in fields:
+                close = difflib.get_close_matches(name, sorted(fields), n=1)
+                raise BookError(
+                    f"{key}: unknown BibTeX field {name!r}",
+                    path,
+                    line,
+                    hint=f"did you mean {close[0]!r}?" if close else "known fields: " + ", ".join(sorted(fields)),
+                )
+
+
+def _field_line(text: str, key: str, field: str) -> int | None:
+    """The line of ``field`` in the table ``[key]`` (else the table's line)."""
+    start = _table_line(text, key)
+    if start is None:
+        return None
+    lines = text.splitlines()
+    for number in range(start + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if re.match(r"^\s*\[", line):
+            break
+        if re.match(r'^\s*"?' + re.escape(field) + r'"?\s*=', line):
+            return number
+    return start
 
 
 def _table_line(text: str, key: str) -> int | None:
@@ -485,13 +558,63 @@ def _table_line(text: str, key: str) -> int | None:
     return None
 
 
-def _bib_value(value: str) -> str:
-    depth = 0
-    for ch in value:
-        depth += (ch == "{") - (ch == "}")
-        if depth < 0:
-            break
-    return value if depth == 0 else value.replace("{", "").replace("}", "")
+# Fields the citation extension reads verbatim (no LaTeX decoding): kept as they are, with
+# the three characters BibTeX's syntax cannot hold percent-encoded.
+RAW_FIELDS = frozenset({"url", "doi", "isbn", "issn", "urldate", "eprint", "file"})
+NAME_FIELDS = frozenset({"author", "editor", "translator"})
+_TEX_SPECIAL = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\{",
+        "}": r"\}",
+        "%": r"\%",
+        "&": r"\&",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+    }
+)
+
+
+def bib_text(field: str, value: str) -> str:
+    """A field's plain text as a BibTeX value the citation extension reads back unchanged.
+
+    Field values are text (from the documents or bib-corrections.toml), never LaTeX: ``%``
+    would start a comment, ``--`` become a dash, a trailing ``\\`` or a lone brace break the
+    entry. Two forms the reference parser writes on purpose stay: ``--`` in ``pages`` and a
+    corporate name wholly in braces in a name list.
+    """
+    if field in RAW_FIELDS:
+        return value.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+    if field in NAME_FIELDS:
+        return " and ".join(_bib_name(name) for name in _split_names(value))
+    text = value.translate(_TEX_SPECIAL)
+    if field == "pages":
+        return text
+    while "--" in text:  # "1912--1914" stays two hyphens (TeX would make an en dash)
+        text = text.replace("--", "-{}-")
+    return text
+
+
+def _bib_name(name: str) -> str:
+    if name.startswith("{") and name.endswith("}") and "{" not in name[1:-1] and "}" not in name[1:-1]:
+        return "{" + bib_text("name", name[1:-1]) + "}"  # a corporate name
+    return bib_text("name", name)
+
+
+def _split_names(value: str) -> list[str]:
+    """Split a name list on " and " outside braces."""
+    names, depth, start = [], 0, 0
+    for match in re.finditer(r"[{}]|\s+and\s+", value):
+        token = match.group()
+        if token in "{}":
+            depth += 1 if token == "{" else -1
+        elif depth == 0:
+            names.append(value[start : match.start()])
+            start = match.end()
+    names.append(value[start:])
+    return names
 
 
 def bibtex_format() -> bibtexparser.BibtexFormat:
@@ -513,7 +636,7 @@ def entries_to_bibtex(entries: dict[str, dict[str, str]], header: str | None = N
             model.Entry(
                 fields["ENTRYTYPE"],
                 key,
-                [model.Field(k, _bib_value(v)) for k, v in fields.items() if k not in ("ENTRYTYPE", "ID")],
+                [model.Field(k, bib_text(k, v)) for k, v in fields.items() if k not in ("ENTRYTYPE", "ID")],
             )
         )
     return bibtexparser.write_string(library, bibtex_format=bibtex_format())
