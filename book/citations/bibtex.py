@@ -354,6 +354,20 @@ def _failed_key(raw: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+_MERGED = re.compile(r"\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
+
+
+def _merged_field(entry: Entry) -> tuple[int, str] | None:
+    """(lines after the entry's first, field name) where a missing comma merged two fields."""
+    for fld in entry.fields:
+        value = fld.value if isinstance(fld.value, str) else ""
+        match = _MERGED.search(value)
+        if match:
+            offset = (fld.start_line or entry.start_line or 0) - (entry.start_line or 0)
+            return offset + value.count("\n", 0, match.start()) + 1, match.group(1)
+    return None
+
+
 def parse_bibtex(text: str, path: str, database: BibDatabase | None = None) -> BibDatabase:
     """Add the entries of one .bib file's text to ``database`` (a new one if None)."""
     database = database if database is not None else BibDatabase()
@@ -380,6 +394,15 @@ def parse_bibtex(text: str, path: str, database: BibDatabase | None = None) -> B
             database.broken_keys.add(key)
     for entry in library.entries:
         line = (entry.start_line or 0) + 1
+        merged = _merged_field(entry)
+        if merged is not None:
+            field_line, name = merged
+            database.problems.append(
+                BibProblem(path, line + field_line, f"missing comma before field {name!r} in entry {entry.key!r}",
+                           entry.key)  # fmt: skip
+            )
+            database.broken_keys.add(entry.key)
+            continue
         if entry.key in database.items:
             first_path, first_line = database.where[entry.key]
             database.problems.append(

@@ -3,9 +3,11 @@ transforms and event handlers (``setup``)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -16,6 +18,7 @@ from .domain import CitationDomain, citation_domain
 from .epub import install_epub_translator
 from .nodes import bibliography_placeholder, pending_citation, pending_note
 from .render import render_book
+from .report import report_error
 from .roles import CiteRole, CiteTextRole, NoteRole
 from .transforms import BibliographyTransform, CitationFootnotes, FillCitations
 
@@ -90,6 +93,27 @@ def _check_unused(app: Sphinx, env: BuildEnvironment) -> None:
             )
 
 
+_UNCLOSED = re.compile(r"\{(cite|note|cite:t)\}`")
+_LITERAL = (nodes.literal, nodes.literal_block, nodes.raw, nodes.comment)
+
+
+def _check_unclosed(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read: a ``{cite}`` or ``{note}`` left as text (no closing backtick) is an error."""
+    for text in doctree.findall(nodes.Text):
+        match = _UNCLOSED.search(text.astext())
+        if match is None or isinstance(text.parent, _LITERAL):
+            continue
+        where = text.parent
+        while where is not None and where.line is None:
+            where = where.parent
+        report_error(
+            app.env,
+            f"unterminated {{{match.group(1)}}} role: no closing backtick in "
+            f"{text.astext()[match.start() : match.start() + 40]!r}",
+            where or text.parent,
+        )
+
+
 def _finished(app: Sphinx, exception: BaseException | None) -> None:
     """build-finished: bad citation input fails the build (exit status 1), -W or not."""
     if exception is not None or app.builder is None:
@@ -118,6 +142,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", _outdated)
     app.connect("env-updated", _updated)
     app.connect("env-check-consistency", _check_unused)
+    app.connect("doctree-read", _check_unclosed)
     app.connect("build-finished", _finished)
     return {
         "version": __version__,
