@@ -25,6 +25,7 @@ from pathlib import Path
 import bibtexparser
 
 from .errors import BookError, read_text
+from .limits import MAX_BIB_BYTES
 
 HAND_FILE = "references.bib"
 GENERATED_FILE = "references-generated.bib"
@@ -66,7 +67,7 @@ def read_entries(path: Path) -> dict[str, dict[str, str]]:
     path = Path(path)
     if not path.exists():
         return {}
-    text = read_text(path)
+    text = read_text(path, MAX_BIB_BYTES)
     quiet = logging.getLogger("bibtexparser")
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)
@@ -101,7 +102,7 @@ def check_not_edited(path: Path) -> None:
     path = Path(path)
     if not path.exists():
         return
-    text = read_text(path)
+    text = read_text(path, MAX_BIB_BYTES)
     match = _CHECKSUM.search(text)
     body = text[match.end() + 2 :] if match else ""
     if match is None or _checksum(body) != match.group(1):

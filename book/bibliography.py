@@ -34,9 +34,10 @@ from bibtexparser import model
 from .bibfiles import HAND_FILE, bib_paths, check_not_edited, ensure_hand_file, read_entries, write_generated
 from .bibkeys import first_name_part, norm_title, resolve_collisions, split_names, words
 from .citations.syntax import cite_role, format_item, note_role
-from .errors import BookError, check_text, read_text
+from .errors import BookError, check_text, read_text, toml_error
 from .limits import MAX_FIELD_CHARS
 from .model import Document
+from .progress import Progress
 from .refparse import (
     FIELD_ORDER,
     Reference,
@@ -193,8 +194,10 @@ def build_bibliography(
                 return
         works.append(_Work([ref], docs={doc}))
 
+    progress = Progress("parsing the notes and reading lists", sum(len(d.notes) for d in documents))
     for doc in documents:
         for note in doc.notes:
+            progress.step()
             where[(doc.name, note.number)] = (doc.path, note.line)
             if len(note.text) > MAX_REFERENCE:
                 unresolved.append(
@@ -455,9 +458,7 @@ def _apply_corrections(works: list[_Work], path: Path | None) -> dict[str, set[s
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BookError(
-            f"not valid TOML: {exc}", path, hint="fix the syntax (see the comments at the top)"
-        ) from None
+        raise toml_error(exc, path, hint="fix the syntax (see the comments at the top)") from None
     by_key = {w.key: w for w in works}
     for key, changes in data.items():
         line = _table_line(text, key)
@@ -531,7 +532,9 @@ def _check_correction(path: Path, text: str, key: str, changes: dict) -> None:
                     f"{key}: unknown BibTeX field {name!r}",
                     path,
                     line,
-                    hint=f"did you mean {close[0]!r}?" if close else "known fields: " + ", ".join(sorted(fields)),
+                    hint=f"did you mean {close[0]!r}?"
+                    if close
+                    else "known fields: " + ", ".join(sorted(fields)),
                 )
 
 

@@ -41,7 +41,7 @@ class BookError(Exception):
 
 # C0 control characters other than tab, line feed and carriage return, and the Unicode
 # non-characters XML forbids: no edition can carry them (EPUB's XHTML, LaTeX).
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 BOM = "\ufeff"
 
 
@@ -60,11 +60,12 @@ def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
         raise BookError("is a folder, not a file", path) from None
     except OSError as exc:
         raise BookError(f"cannot read file: {exc.strerror}", path) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a device, pipe or socket"
+        raise BookError(f"is {kind}, not a regular file", path, hint="give a text file")
     with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = "a folder" if stat.S_ISDIR(mode) else "a device, pipe or socket"
-            raise BookError(f"is {kind}, not a regular file", path, hint="give a text file")
         try:
             data = fh.read(limit + 1)
         except OSError as exc:
@@ -105,6 +106,17 @@ def read_text(path: str | Path, limit: int = MAX_FILE_BYTES) -> str:
             hint="remove it (a text file holds no NUL or other control characters)",
         )
     return text
+
+
+def toml_error(exc: Exception, path: str | Path, hint: str | None = None) -> BookError:
+    """A BookError for a TOML syntax error, naming its line."""
+    message = getattr(exc, "msg", str(exc))
+    line = getattr(exc, "lineno", None)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    if match:
+        line = line or int(match.group(1))
+        message = f"{message} (column {match.group(2)})" if message != str(exc) else message
+    return BookError(f"not valid TOML: {message}", path, line, hint)
 
 
 def check_text(value: str, file: str | Path | None, line: int | None, what: str) -> str:

@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BookError, check_text, read_text
+from .errors import BookError, check_text, read_text, toml_error
 from .limits import MAX_FIELD_CHARS
 
 LEVELS = {"part": 1, "chapter": 2, "section": 3, "subsection": 4}
@@ -108,8 +108,7 @@ def load_outline(path: str | Path) -> Outline:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise BookError(f"not valid TOML: {exc.msg if hasattr(exc, 'msg') else exc}", path, line) from None
+        raise toml_error(exc, path) from None
     _check_schema(path, text, data)
 
     base = path.parent

@@ -66,6 +66,8 @@ def read_document(
     path = Path(path)
     lines = read_text(path).split("\n")  # line numbers as editors count them (not splitlines)
     _check_lengths(path, lines)
+    if not any(line.strip() for line in lines):
+        raise BookError("the document is empty", path, hint="give a document with text")
     lines = _strip_web_cruft(lines)
     start, doc_title = _find_title(lines)
     doc = Document(path=path, title=title or doc_title or "")

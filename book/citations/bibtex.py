@@ -42,6 +42,9 @@ from bibtexparser.middlewares.names import (
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
+from ..errors import BookError, read_bytes
+from ..limits import MAX_BIB_BYTES
+
 __all__ = ["MONTHS", "BibDatabase", "BibProblem", "entry_to_csl", "load_bibfiles", "parse_bibtex"]
 
 # citeproc formatting markers live in this Unicode private-use range (see csl.py): never in data
@@ -398,8 +401,12 @@ def parse_bibtex(text: str, path: str, database: BibDatabase | None = None) -> B
         if merged is not None:
             field_line, name = merged
             database.problems.append(
-                BibProblem(path, line + field_line, f"missing comma before field {name!r} in entry {entry.key!r}",
-                           entry.key)  # fmt: skip
+                BibProblem(
+                    path,
+                    line + field_line,
+                    f"missing comma before field {name!r} in entry {entry.key!r}",
+                    entry.key,
+                )  # fmt: skip
             )
             database.broken_keys.add(entry.key)
             continue
@@ -437,13 +444,17 @@ def load_bibfiles(paths: list[Path]) -> BibDatabase:
     """Read all .bib files (UTF-8) into one database; problems are collected, not raised."""
     database = BibDatabase()
     for path in paths:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
+        if not Path(path).exists():
             database.problems.append(BibProblem(str(path), 0, "bibliography file not found"))
             continue
+        try:  # a regular file within the size limit (never a folder, device or FIFO)
+            data = read_bytes(path, MAX_BIB_BYTES)
+        except BookError as exc:
+            database.problems.append(BibProblem(str(path), 0, exc.message))
+            continue
+        try:
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            data = Path(path).read_bytes()
             line = data[: exc.start].count(b"\n") + 1
             database.problems.append(BibProblem(str(path), line, "not UTF-8 text"))
             continue
