@@ -94,6 +94,10 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder for the editions")
     p.add_argument("--title", help="the book's title (default: the first document's title line)")
     p.add_argument("--author", help="the book's author (default: Anonymous)")
+    p.add_argument(
+        "--force", action="store_true",
+        help="replace the editions in a non-empty DIR that an earlier draft did not make",
+    )  # fmt: skip
 
     p = command(
         "serve",
@@ -156,7 +160,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "draft":
         from .draft import draft
 
-        return draft(args.documents, args.out, title=args.title, author=args.author)
+        return draft(args.documents, args.out, title=args.title, author=args.author, force=args.force)
     if args.command == "serve":
         from .serve import serve
 

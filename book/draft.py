@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .bibfiles import GENERATED_FILE
 from .bibliography import Unresolved
-from .errors import BookError
+from .errors import BookError, check_text
 from .importer import write_chapters
 from .model import Document, Heading
 from .myst import slug
@@ -66,11 +66,25 @@ python -m book publish    # build dist/{name}.pdf, dist/{name}.epub and dist/htm
 """
 
 
-def draft(documents: list[Path], out: Path, title: str | None = None, author: str | None = None) -> int:
+OUTLINE_MARK = "# Written by python -m book draft"
+
+
+def draft(
+    documents: list[Path],
+    out: Path,
+    title: str | None = None,
+    author: str | None = None,
+    force: bool = False,
+) -> int:
     """Draft and publish a book from ``documents``; returns 0 (bad input raises BookError)."""
     if not documents:
         raise BookError("no document given", hint="python -m book draft DOCUMENT... --out DIR")
+    for option, value in (("--title", title), ("--author", author)):
+        if value is not None and (not value.strip() or "\n" in value):
+            raise BookError(f"{option} must be one line of text")
+        check_text(value or "", None, None, option)
     out = Path(out).resolve()  # publish resolves a relative path against the book's (temporary) root
+    check_out_folder(out, [Path(p) for p in documents], force)
     # Guessed headings; checks every note mark and warns (once, naming the user's file) about
     # notes no mark cites. Bad input stops here, before DIR is touched.
     docs = [read_document(p, strict=False) for p in documents]
@@ -154,6 +168,44 @@ def _shorten(text: str, limit: int = 70) -> str:
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
+def check_out_folder(out: Path, documents: list[Path], force: bool) -> None:
+    """Refuse an ``--out`` that would replace what draft did not make.
+
+    A file, a book's own ``dist/`` (its folder has an ``outline.toml``), a folder holding the
+    documents or the current folder are refused always; a non-empty folder that an earlier
+    draft did not make is refused unless ``force``.
+    """
+    if out.exists() and not out.is_dir():
+        raise BookError("--out names a file, not a folder", out, hint="choose a new or empty folder")
+    if (out.parent / "outline.toml").is_file() and out.name == "dist":
+        raise BookError(
+            "--out is the book's own dist/ folder; a draft never replaces the book's site",
+            out,
+            hint="choose another folder, for example --out drafts/NAME",
+        )
+    if Path.cwd().resolve().is_relative_to(out):
+        raise BookError("--out holds the current folder; the draft would replace it", out,
+                        hint="choose a new folder")  # fmt: skip
+    inside = [p for p in documents if p.resolve().is_relative_to(out)]
+    if inside:
+        raise BookError(f"--out holds the document {inside[0]}; the draft would replace it", out,
+                        hint="choose a new folder")  # fmt: skip
+    if not out.is_dir() or force or not any(out.iterdir()):
+        return
+    outline = out / "source" / "outline.toml"
+    try:
+        made_by_draft = outline.is_file() and outline.read_text(encoding="utf-8").startswith(OUTLINE_MARK)
+    except (OSError, UnicodeDecodeError):
+        made_by_draft = False
+    if not made_by_draft:
+        raise BookError(
+            "--out is a folder that is not empty and was not made by draft; its html/, source/ and "
+            "editions would be replaced",
+            out,
+            hint="choose a new or empty folder, or add --force to replace them",
+        )
+
+
 def _write_outline(
     path: Path,
     title: str,
@@ -167,7 +219,7 @@ def _write_outline(
         return json.dumps(text, ensure_ascii=False)  # a TOML basic string
 
     lines = [
-        "# Written by python -m book draft: the headings and levels it guessed.",
+        f"{OUTLINE_MARK}: the headings and levels it guessed.",
         "[book]",
         f"title = {q(title)}",
         f"author = {q(author)}",
