@@ -28,8 +28,8 @@ pdf: setup ## the PDF into dist/
 setup: system venv
 
 system: ## install missing Debian packages (once)
-	@missing=$$(for p in $(APT_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	@installed=" $$(dpkg-query -W -f='$${db:Status-Abbrev}$${Package} ' $(APT_PACKAGES) 2>/dev/null) "; \
+	missing=$$(for p in $(APT_PACKAGES); do case "$$installed" in *" ii $$p "*) ;; *) echo $$p;; esac; done); \
 	if [ -n "$$missing" ]; then \
 		if ! command -v apt-get >/dev/null; then \
 			echo "error: these packages are missing and apt-get is not available:" $$missing; \

@@ -1,167 +1,305 @@
 """Build the editions under ``_build/`` and only then swap them into ``dist/``.
 
-The three builders share one doctree cache: the HTML build reads the sources once, then the
-EPUB and LaTeX builders (which only write) run side by side, then xelatex makes the PDF. A
-failed step leaves ``dist/`` as it was, and says what failed, where, and what to do next.
+One process, one environment: Sphinx reads the sources once into the doctree cache, then each
+builder writes from it. The LaTeX is written first, so that xelatex (:mod:`.typeset`) runs in
+a thread of its own while the HTML and the EPUB are written. An edition whose inputs have the
+same content hash as at its last build is not rebuilt, and a ``dist/`` that already holds it
+is not touched (:mod:`.buildstate`); the build cache is checked against its recorded hashes
+before it is used, and thrown away if anything in it differs. Publishing is one build at a
+time and crash-safe (:mod:`.distdir`). Sphinx's messages are read from its logging, in this
+process; any error fails the build, names file and line, and leaves ``dist/`` as it was.
 """
 
 from __future__ import annotations
 
+import io
+import logging
 import os
-import re
 import shutil
-import subprocess
 import sys
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+import zipfile
 from pathlib import Path
+from typing import Any
 
+from . import buildstate, distdir
+from .buildstate import BuildState
 from .errors import BookError
 from .outline import load_outline
 
 EDITIONS = ("html", "epub", "pdf")
-# Sphinx message lines worth showing when a build fails (it prints its own location prefix).
-_PROBLEM = re.compile(r"(ERROR|CRITICAL|SEVERE|WARNING|[Ee]rror:|Exception occurred|unknown citation)")
+_BUILDER = {"html": "html", "epub": "epub", "pdf": "latex"}
+_CACHE_KEEP = {buildstate.STATE_FILE, distdir.LOCK_NAME}
 
 
 def publish(editions: list[str], dist: Path, root: Path | None = None, build: Path | None = None) -> int:
     """Build ``editions`` (of html, epub, pdf) and publish them into ``dist``."""
     root = (root or Path.cwd()).resolve()
-    build = build or root / "_build"
+    build = Path(build).resolve() if build else root / "_build"
     unknown = sorted(set(editions) - set(EDITIONS))
     if unknown:
         raise BookError(f"unknown edition {', '.join(unknown)}", hint="choose from html, epub, pdf")
-    outline = load_outline(root / "outline.toml")
-    name = outline.filename
+    editions = [e for e in EDITIONS if e in editions] or list(EDITIONS)
+    name = load_outline(root / "outline.toml").filename
+    dist = Path(dist)
+    dist_path = dist if dist.is_absolute() else root / dist
     started = time.monotonic()
+    with distdir.build_lock(build, _say):
+        target = distdir.resolve_target(dist_path)
+        try:
+            distdir.recover(target, _say)
+            built = _publish_locked(editions, target, root, build, name, dist_path)
+        except OSError as exc:
+            raise distdir.describe_os_error(exc, f"{dist}/") from None
+    if built is None:
+        _say(f"{dist}/ is up to date ({', '.join(editions)}): nothing to do")
+    else:
+        what = f"built {', '.join(built)}; " if built else ""
+        _say(f"{what}published {', '.join(editions)} into {dist}/ in {time.monotonic() - started:.1f} s")
+    return 0
 
-    builders = ["latex" if e == "pdf" else e for e in EDITIONS if e in editions]
-    first, rest = builders[0], builders[1:]
-    shown: set[str] = set()  # each builder repeats the same warnings: show them once
-    _sphinx(first, root, build, shown)  # reads every source once into the shared doctree cache
-    if rest:
-        _say(f"building the {' and '.join(rest)} editions side by side")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for future in [pool.submit(_sphinx, b, root, build, shown, False) for b in rest]:
-            future.result()
-    if "pdf" in editions:
-        _latexmk(build / "latex", name)
 
-    products: dict[str, Path] = {}
+def _publish_locked(
+    editions: list[str], target: Path, root: Path, build: Path, name: str, dist_path: Path
+) -> list[str] | None:
+    """Build what changed and publish; None if ``dist/`` was already up to date."""
+    toolchain = buildstate.toolchain_hash()
+    hashes = buildstate.input_hashes(root, editions, skip=[build, target, dist_path], toolchain=toolchain)
+    state = BuildState.load(build)
+    current = [e for e in editions if state.editions.get(e, {}).get("inputs") == hashes[e]]
+    published = state.editions.get("_dist", {})
+    if (
+        current == editions
+        and published.get("target") == str(target)
+        and buildstate.stat_snapshot(target, published.get("files", {})) == published.get("files")
+    ):
+        return None
+    if state.toolchain != toolchain or _cache_files(build) != state.cache:
+        if state.cache or any(p.name not in _CACHE_KEEP for p in build.iterdir()):
+            _say("the build cache does not match its record; starting from a clean cache")
+        _wipe(build)
+        state = BuildState()
+        current = []
+    todo = [e for e in editions if e not in current]
+    BuildState.forget(build)  # a build killed from here on leaves no trusted cache
+    if todo:
+        _build(todo, root, build, name)
+    products = {}
     if "html" in editions:
         products["html"] = build / "html"
     if "epub" in editions:
         products[f"{name}.epub"] = build / "epub" / f"{name}.epub"
     if "pdf" in editions:
         products[f"{name}.pdf"] = build / "latex" / f"{name}.pdf"
-    _swap_into(dist.resolve() if dist.is_absolute() else root / dist, products, name)
-    _say(f"published {', '.join(editions)} into {dist}/ in {time.monotonic() - started:.0f} s")
-    return 0
+    distdir.swap_in(target, products, name)
+    recorded = {e: v for e, v in state.editions.items() if e in EDITIONS}
+    recorded.update({e: {"inputs": hashes[e]} for e in editions})
+    files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    recorded["_dist"] = {"target": str(target), "files": buildstate.stat_snapshot(target, files)}
+    BuildState(toolchain, _cache_files(build), recorded).save(build)
+    return todo
+
+
+def _cache_files(build: Path) -> dict[str, str]:
+    return {
+        k: v for k, v in buildstate.snapshot(build).items() if k not in _CACHE_KEEP and not k.endswith(".tmp")
+    }
+
+
+def _wipe(build: Path) -> None:
+    for entry in build.iterdir():
+        if entry.name in _CACHE_KEEP:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def _say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def _sphinx(builder: str, root: Path, build: Path, shown: set[str], announce: bool = True) -> None:
-    """Run one Sphinx builder; the first one (which reads the sources) shows its progress."""
-    if announce:
-        _say(f"building the {builder} edition")
-    out = build / builder
-    cmd = [
-        sys.executable, "-m", "sphinx", "-b", builder, "-d", str(build / "doctrees"),
-        "-j", "auto", "--keep-going", str(root), str(out),
-    ]  # fmt: skip
-    if not announce:
-        cmd.insert(3, "-q")
-    # The book's conf.py imports this package, wherever the book is.
-    package_parent = str(Path(__file__).resolve().parent.parent)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])),
-    }
-    env["NO_COLOR"] = "1"  # plain lines to read, also where CI=true would turn colour on
-    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        stderr = pool.submit(proc.stderr.read)  # type: ignore[union-attr]
-        for line in proc.stdout:  # type: ignore[union-attr]
-            if announce and "%]" in line:  # "reading sources... [ 40%] chapters/ch-03-turkestan"
+def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
+    """Run the builders of ``editions`` over one environment; xelatex beside HTML and EPUB."""
+    from .typeset import Typesetter
+
+    log = _SphinxLog(root)
+    order = [e for e in ("pdf", "html", "epub") if e in editions]
+    typesetter: Typesetter | None = None
+    failure: list[BaseException] = []
+    thread: threading.Thread | None = None
+    try:
+        for number, edition in enumerate(order):
+            builder = _BUILDER[edition]
+            _say(
+                f"writing the {edition} edition"
+                if number
+                else f"reading the sources; writing the {edition} edition"
+            )
+            _sphinx(builder, root, build, log, progress=number == 0)
+            if edition == "pdf":
+                typesetter = Typesetter(build / "latex", name, root)
+                thread = threading.Thread(target=_typeset, args=(typesetter, failure), daemon=True)
+                thread.start()
+        if thread is not None:
+            thread.join()
+            if failure:
+                raise failure[0]
+    except BaseException:
+        if typesetter is not None:
+            typesetter.stop()
+        raise
+    if "epub" in editions:
+        _normalise_epub(build / "epub" / f"{name}.epub")
+
+
+def _typeset(typesetter: Any, failure: list[BaseException]) -> None:
+    try:
+        typesetter.run(lambda message: _say(f"PDF: {message}"))
+        _report_missing_glyphs(typesetter.latex_dir / f"{typesetter.name}.log")
+    except BaseException as exc:
+        failure.append(exc)
+
+
+def _report_missing_glyphs(log: Path) -> None:
+    import re
+
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    missing = sorted(set(re.findall(r"Missing character: There is no (.) ", text)))
+    if missing:
+        print(f"warning: the PDF's fonts lack these characters: {' '.join(missing)}", file=sys.stderr)
+
+
+class _SphinxLog(logging.Handler):
+    """Sphinx's warnings and errors as log records: each warning shown once, errors kept."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(logging.WARNING)
+        self.root = str(root) + os.sep
+        self.shown: set[str] = set()
+        self.errors: list[str] = []
+
+    def attach(self, app: Any) -> None:
+        from sphinx.util import logging as sphinx_logging
+
+        self.filters = []
+        self.addFilter(sphinx_logging.WarningSuppressor(app))
+        self.addFilter(sphinx_logging.WarningLogRecordTranslator(app))
+        logging.getLogger(sphinx_logging.NAMESPACE).addHandler(self)
+
+    def detach(self) -> None:
+        from sphinx.util import logging as sphinx_logging
+
+        logging.getLogger(sphinx_logging.NAMESPACE).removeHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = logging.LogRecord.getMessage(record)
+        location = getattr(record, "location", None)
+        level = "ERROR" if record.levelno >= logging.ERROR else "WARNING"
+        line = f"{location}: {level}: {message}" if location else f"{level}: {message}"
+        line = line.replace(self.root, "")
+        if record.levelno >= logging.ERROR:
+            self.errors.append(line)
+        elif line not in self.shown:
+            self.shown.add(line)
+            print(line, file=sys.stderr, flush=True)
+
+
+class _Progress(io.TextIOBase):
+    """Sphinx's status stream: its progress lines ("reading sources... [ 40%] ...") shown."""
+
+    def __init__(self) -> None:
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        *lines, self.pending = self.pending.replace("\r", "\n").split("\n")
+        for line in lines:
+            if "%]" in line:
                 print(f"    {line.strip()}", flush=True)
-        returncode = proc.wait()
-        stderr_text = stderr.result()
-    problems = [line for line in stderr_text.splitlines() if _PROBLEM.search(line)]
-    errors = [line for line in problems if "WARNING" not in line]
-    for line in problems:
-        if line not in errors and line not in shown:
-            shown.add(line)
-            print(line.replace(str(root) + os.sep, ""), file=sys.stderr)
-    if returncode != 0 or errors:
-        detail = (
-            "\n".join(line.replace(str(root) + os.sep, "") for line in errors) or stderr_text.strip()[-2000:]
-        )
+        return len(text)
+
+
+def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bool) -> None:
+    """One Sphinx builder, in this process, over the shared doctree cache."""
+    from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
+    from sphinx.util import console
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    console.nocolor()
+
+    class App(Sphinx):
+        def preload_builder(self, name: str) -> None:  # after extensions, before the builder's setup
+            log.attach(self)
+            super().preload_builder(name)
+
+    log.errors = []
+    early = io.StringIO()  # messages before the log is attached (reading conf.py)
+    app = None
+    try:
+        with patch_docutils(root), docutils_namespace():  # each app its own docutils registry
+            app = App(
+                root, root, build / builder, build / "doctrees", builder,
+                status=_Progress() if progress else None, warning=early,
+                parallel=_jobs(),
+            )  # fmt: skip
+            app.build()
+    except BookError:
+        raise
+    except (SphinxError, Exception) as exc:
+        cause = _book_error(exc)
+        if cause is not None:
+            raise cause from None
+        if isinstance(exc, OSError):
+            raise
+        detail = getattr(exc, "message", None) or str(exc)
+        raise BookError(
+            f"the {builder} build failed; dist/ was left as it was\n{detail.strip()[-2000:]}",
+            hint="fix the file and line named above, then run make again",
+        ) from None
+    finally:
+        log.detach()
+        if early.getvalue().strip():
+            print(early.getvalue().rstrip().replace(str(root) + os.sep, ""), file=sys.stderr)
+    if log.errors or app.statuscode:
+        detail = "\n".join(dict.fromkeys(log.errors)) or "Sphinx reported a failure"
         raise BookError(
             f"the {builder} build failed; dist/ was left as it was\n{detail}",
             hint="fix the file and line named above, then run make again",
         )
 
 
-def _latexmk(latex_dir: Path, name: str) -> None:
-    _say("typesetting the PDF with xelatex (latexmk)")
-    cmd = [
-        "latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
-        "-no-shell-escape", f"{name}.tex",
-    ]  # fmt: skip
-    if not shutil.which("latexmk"):
-        raise BookError("latexmk is not installed", hint="run make (it installs texlive-xetex and latexmk)")
-    proc = subprocess.run(cmd, cwd=latex_dir, capture_output=True, text=True)
-    log = latex_dir / f"{name}.log"
-    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else proc.stdout
-    if proc.returncode != 0:
-        errors = [line for line in text.splitlines() if line.startswith("!") or re.match(r"^\S+:\d+: ", line)]
-        raise BookError(
-            "xelatex failed; dist/ was left as it was\n" + "\n".join(errors[:5]),
-            latex_dir / f"{name}.log",
-            hint="the line above names the problem in the generated .tex; see the log for context",
-        )
-    missing = sorted(set(re.findall(r"Missing character: There is no (.) ", text)))
-    if missing:
-        print(f"warning: the PDF's fonts lack these characters: {' '.join(missing)}", file=sys.stderr)
+def _jobs() -> int:
+    return int(os.environ.get("BOOK_JOBS", "0"))
 
 
-def _swap_into(dist: Path, products: dict[str, Path], name: str) -> None:
-    """Stage the new dist/ beside the old one, then swap them with two renames."""
-    stage = dist.with_name(dist.name + ".new")
-    old = dist.with_name(dist.name + ".old")
-    for leftover in (stage, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    if dist.exists():  # keep the editions not rebuilt now (hard links: no copying)
-        replaced = set(products)
-        shutil.copytree(
-            dist, stage, copy_function=os.link,
-            ignore=lambda folder, names: [n for n in names if Path(folder) == dist and n in replaced],
-        )  # fmt: skip
-    else:
-        stage.mkdir(parents=True)
-    for target, source in products.items():
-        dest = stage / target
-        if source.is_dir():
-            shutil.copytree(source, dest, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
-        else:
-            shutil.copy2(source, dest)
-    html = stage / "html"
-    if html.is_dir():  # the landing page links to the PDF and EPUB in html/downloads/
-        downloads = html / "downloads"
-        downloads.mkdir(exist_ok=True)
-        for ext in ("pdf", "epub"):
-            edition = stage / f"{name}.{ext}"
-            if edition.exists():
-                target = downloads / edition.name
-                if target.exists():
-                    target.unlink()
-                os.link(edition, target)
-    if dist.exists():
-        dist.rename(old)
-    stage.rename(dist)
-    if old.exists():
-        shutil.rmtree(old)
+def _book_error(exc: BaseException) -> BookError | None:
+    """A BookError that Sphinx wrapped (raised in conf.py or an extension), if any."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, BookError):
+            return exc
+        exc = exc.__cause__ or exc.__context__ or getattr(exc, "orig_exc", None)
+    return None
+
+
+def _normalise_epub(path: Path) -> None:
+    """Rewrite the EPUB reproducibly: ``mimetype`` first and stored, the rest in name order,
+    every entry dated ``SOURCE_DATE_EPOCH`` (or 1980-01-01), no file modes."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800") or 315532800)
+    stamp = time.gmtime(max(epoch, 315532800))[:6]
+    with zipfile.ZipFile(path) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w") as out:
+        for filename in sorted(entries, key=lambda n: (n != "mimetype", n)):
+            info = zipfile.ZipInfo(filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if filename == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            out.writestr(info, entries[filename])
+    os.replace(tmp, path)

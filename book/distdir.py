@@ -1,0 +1,164 @@
+"""Publish into ``dist/`` safely: one build at a time, and a swap that survives being killed.
+
+The new ``dist/`` is staged beside the old one (``.dist.new``), then swapped in with two
+renames (old → ``.dist.old``, new → ``dist``). A journal file (``.dist.swap``) exists from just
+before the first rename until just after the second, and says the staged copy is complete: the
+next run finishes an interrupted swap (:func:`recover`), or drops an incomplete staging, so
+the last complete ``dist/`` is always there or recoverable. A ``dist`` that is a symbolic link
+(a web root) is updated where it points; the link stays. Any failure to write is one message
+naming the folder, and leaves ``dist/`` as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import BookError
+
+LOCK_NAME = ".lock"
+
+
+def describe_os_error(exc: OSError, what: str) -> BookError:
+    """One clear message for a failure to write: the folder, the reason, what to do."""
+    path = exc.filename or what
+    if exc.errno == errno.ENOSPC:
+        message, hint = "no space left on the disk", "free some space, then run make again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        message, hint = "permission denied", "make the folder writable, or choose another with --dist"
+    elif exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        message, hint = "a file stands where a folder is needed", "move that file away"
+    else:
+        message, hint = exc.strerror or str(exc), None
+    return BookError(f"cannot write {what}: {message}; dist/ was left as it was", path, hint=hint)
+
+
+@contextmanager
+def build_lock(build: Path, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold ``<build>/.lock`` for the whole build; a second build waits for the first."""
+    try:
+        build.mkdir(parents=True, exist_ok=True)
+        handle = open(build / LOCK_NAME, "a+", encoding="utf-8")  # noqa: SIM115 (held until the end)
+    except OSError as exc:
+        raise describe_os_error(exc, f"the build folder {build}") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            say(f"another build of this book is running (process {holder}); waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # releases the lock
+
+
+def _siblings(target: Path) -> tuple[Path, Path, Path]:
+    stem = f".{target.name}"
+    return (
+        target.with_name(stem + ".new"),
+        target.with_name(stem + ".old"),
+        target.with_name(stem + ".swap"),
+    )
+
+
+def resolve_target(dist: Path) -> Path:
+    """The folder to publish into: ``dist`` itself, or where it points if it is a link."""
+    target = Path(os.path.realpath(dist))
+    if target.exists() and not target.is_dir():
+        raise BookError(
+            "the output folder is a file, not a folder; it was left as it was",
+            dist,
+            hint="move the file away, or choose another output folder with --dist",
+        )
+    if dist.is_symlink() and not target.exists():
+        raise BookError(
+            f"the output folder is a link to {target}, which does not exist",
+            dist,
+            hint="create that folder, or remove the link",
+        )
+    return target
+
+
+def recover(target: Path, say: Callable[[str], None]) -> None:
+    """Finish or undo a swap that a killed build left half-done; drop leftovers."""
+    stage, old, journal = _siblings(target)
+    if journal.exists():
+        if not target.exists() and stage.is_dir():
+            say(f"finishing the publication into {target.name}/ that an interrupted build left")
+            stage.rename(target)
+        journal.unlink()
+    if not target.exists() and old.is_dir() and not stage.exists():
+        old.rename(target)  # the swap's first rename happened, the staging is gone: roll back
+    for leftover in (stage, old):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def swap_in(target: Path, products: dict[str, Path], name: str) -> None:
+    """Stage ``products`` (dist-relative name → built file or folder), then swap them in.
+
+    What ``target`` holds besides the products stays (hard-linked, not copied): the editions
+    not rebuilt now, and any file of the user's. ``OSError`` propagates to the caller.
+    """
+    stage, old, journal = _siblings(target)
+    try:
+        _stage(target, stage, products, name)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    journal.touch()
+    if target.exists():
+        target.rename(old)
+    stage.rename(target)
+    journal.unlink()
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _stage(target: Path, stage: Path, products: dict[str, Path], name: str) -> None:
+    if stage.exists():
+        shutil.rmtree(stage)
+    if target.is_dir():
+        kept = set(products)
+        shutil.copytree(
+            target, stage, symlinks=True, copy_function=_link_or_copy,
+            ignore=lambda folder, names: [
+                n for n in names if Path(folder) == target and n in kept
+            ],
+        )  # fmt: skip
+    else:
+        stage.mkdir(parents=True)
+    for entry, source in products.items():
+        dest = stage / entry
+        if source.is_dir():
+            shutil.copytree(source, dest, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+        else:
+            shutil.copy2(source, dest)
+    html = stage / "html"
+    if html.is_dir():  # the landing page links to the PDF and EPUB in html/downloads/
+        downloads = html / "downloads"
+        downloads.mkdir(exist_ok=True)
+        for ext in ("pdf", "epub"):
+            edition = stage / f"{name}.{ext}"
+            link = downloads / edition.name
+            if link.exists():
+                link.unlink()
+            if edition.exists():
+                _link_or_copy(edition, link)
+
+
+def _link_or_copy(source: str | Path, dest: str | Path) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copy2(source, dest)

@@ -1,0 +1,228 @@
+"""Typeset the LaTeX that Sphinx wrote into a PDF: xelatex as many times as the book needs.
+
+The passes are decided the way latexmk decides them, without its saved state: xelatex runs
+again only while a file it reads back (``.aux``, ``.toc``, ``.out``, the index) changed in the
+last pass, so an edit that moves no page reference costs one pass, a clean build three. The
+index is made with the program Sphinx configured (makeindex, or xindy with Sphinx's options).
+A failure is reported with TeX's own first error line, the chapter and line it comes from,
+and the generated ``.tex`` line; the files a failed pass may have left half-written are
+removed, so the next build starts from a clean slate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import BookError
+
+MAX_PASSES = 5
+_READ_BACK = (".aux", ".toc", ".out", ".lof", ".lot", ".ind")
+_AUXILIARY = (*_READ_BACK, ".idx", ".ilg", ".xdv", ".log", ".fls", ".fdb_latexmk")
+_FILE_LINE = re.compile(r"^(?:\./)?(\S+\.tex):(\d+): (.*)$")
+_DOC_LABEL = re.compile(r"\\label\{\\detokenize\{([^}:]+):")
+
+
+class Typesetter:
+    """Runs xelatex (in a thread of its own, beside the HTML and EPUB builds) and can stop it."""
+
+    def __init__(self, latex_dir: Path, name: str, root: Path) -> None:
+        self.latex_dir = latex_dir
+        self.name = name
+        self.root = root
+        self.passes = 0
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stopped = threading.Event()
+
+    @property
+    def pdf(self) -> Path:
+        return self.latex_dir / f"{self.name}.pdf"
+
+    def stop(self) -> None:
+        """Stop a running xelatex (the build failed elsewhere, or was interrupted)."""
+        self._stopped.set()
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    def run(self, say: Callable[[str], None] = print) -> None:
+        """Typeset ``<name>.tex`` into ``<name>.pdf``; a BookError says why it could not."""
+        for program in ("xelatex", "xdvipdfmx"):
+            if not shutil.which(program):
+                raise BookError(
+                    f"{program} is not installed, so the PDF cannot be made; dist/ was left as it was",
+                    hint="run make setup (it installs texlive-xetex), or build html and epub alone",
+                )
+        try:
+            self._passes(say)
+            self._run(["xdvipdfmx", "-q", "-E", "-o", f"{self.name}.pdf", f"{self.name}.xdv"], "xdvipdfmx")
+        except BaseException:
+            self.clear_auxiliary()
+            raise
+
+    def clear_auxiliary(self) -> None:
+        """Remove what a failed or killed pass may have left half-written."""
+        for suffix in _AUXILIARY:
+            (self.latex_dir / f"{self.name}{suffix}").unlink(missing_ok=True)
+        self.pdf.unlink(missing_ok=True)
+
+    def _passes(self, say: Callable[[str], None]) -> None:
+        index_done: str | None = None
+        while True:
+            before = self._read_back()
+            self.passes += 1
+            say(f"xelatex pass {self.passes}")
+            self._xelatex()
+            idx = self.latex_dir / f"{self.name}.idx"
+            if idx.exists() and _digest(idx) != index_done:
+                self._make_index()
+                index_done = _digest(idx)
+            if self._read_back() == before:
+                return
+            if self.passes >= MAX_PASSES:
+                say(f"warning: cross-references still change after {MAX_PASSES} xelatex passes")
+                return
+
+    def _read_back(self) -> dict[str, str | None]:
+        return {s: _digest(self.latex_dir / f"{self.name}{s}") for s in _READ_BACK}
+
+    def _xelatex(self) -> None:
+        cmd = [
+            "xelatex", "-no-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+            "-no-shell-escape", f"{self.name}.tex",
+        ]  # fmt: skip
+        returncode = self._run(cmd, "xelatex", check=False)
+        if returncode != 0:
+            raise self._tex_error()
+
+    def _make_index(self) -> None:
+        idx, ind = f"{self.name}.idx", f"{self.name}.ind"
+        rc = (self.latex_dir / "latexmkrc").read_text(encoding="utf-8", errors="replace")
+        if "xindy" not in rc:
+            self._run(["makeindex", "-q", "-s", "python.ist", "-o", ind, idx], "makeindex")
+        elif (self.latex_dir / idx).stat().st_size == 0:
+            (self.latex_dir / ind).write_text("", encoding="utf-8")
+        else:
+            self._run(["xindy", *self._xindy_options(), "-o", ind, idx], "xindy")
+
+    def _xindy_options(self) -> list[str]:
+        """XINDYOPTS as Sphinx's generated Makefile sets them."""
+        options: list[str] = []
+        makefile = self.latex_dir / "Makefile"
+        text = makefile.read_text(encoding="utf-8", errors="replace") if makefile.exists() else ""
+        for line in text.splitlines():
+            match = re.match(r"^(?:export\s+)?XINDYOPTS\s*(\+?=)\s*(.*)$", line)
+            if match:
+                options = (
+                    options + shlex.split(match.group(2))
+                    if match.group(1) == "+="
+                    else shlex.split(match.group(2))
+                )
+        return options
+
+    def _run(self, cmd: list[str], label: str, check: bool = True) -> int:
+        if self._stopped.is_set():
+            raise BookError("the PDF build was stopped")
+        env = {**os.environ, "max_print_line": "10000"}  # error lines unwrapped in the log
+        self._proc = proc = subprocess.Popen(
+            cmd,
+            cwd=self.latex_dir,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        output, _ = proc.communicate()
+        self._proc = None
+        if self._stopped.is_set():
+            raise BookError("the PDF build was stopped")
+        if check and proc.returncode != 0:
+            text = output.decode("utf-8", "replace").strip().splitlines()
+            raise BookError(
+                f"{label} failed (exit status {proc.returncode}); dist/ was left as it was"
+                + (f"\n{text[-1]}" if text else ""),
+                self.latex_dir / f"{self.name}.tex",
+            )
+        return proc.returncode
+
+    def _tex_error(self) -> BookError:
+        """TeX's first error line, and the chapter and line of the book it comes from."""
+        log_path = self.latex_dir / f"{self.name}.log"
+        log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+        lines = log.splitlines()
+        first, tex_line, context = "", None, ""
+        for i, line in enumerate(lines):
+            match = _FILE_LINE.match(line)
+            if match or line.startswith("! "):
+                first = match.group(3) if match else line[2:]
+                tex_line = int(match.group(2)) if match else None
+                for following in lines[i + 1 : i + 12]:
+                    found = re.match(r"^l\.(\d+) ?(.*)$", following)
+                    if found:
+                        tex_line = tex_line or int(found.group(1))
+                        context = found.group(2)
+                        break
+                break
+        if not first:
+            tail = [line for line in lines[-5:] if line.strip()]
+            first = tail[-1] if tail else "xelatex stopped without a message"
+        tex = self.latex_dir / f"{self.name}.tex"
+        source, source_line = self._source_of(tex, tex_line, context)
+        where = f"{tex.name}:{tex_line}" if tex_line else tex.name
+        return BookError(
+            f"xelatex stopped: {first.strip()}\n  in the generated LaTeX {where}"
+            + (f": {context.strip()[:120]}" if context.strip() else "")
+            + "; dist/ was left as it was",
+            source or tex,
+            source_line,
+            hint=f"fix the text at that place; TeX's full log is {log_path}",
+        )
+
+    def _source_of(self, tex: Path, tex_line: int | None, context: str) -> tuple[Path | None, int | None]:
+        """The source document (and line) that the given line of the generated LaTeX came from."""
+        if tex_line is None or not tex.exists():
+            return None, None
+        tex_lines = tex.read_text(encoding="utf-8", errors="replace").splitlines()
+        docname = None
+        for line in reversed(tex_lines[:tex_line]):
+            match = _DOC_LABEL.search(line)
+            if match:
+                docname = match.group(1)
+                break
+        if docname is None:
+            return None, None
+        source = next((p for p in sorted(self.root.glob(f"{docname}.*")) if p.is_file()), None)
+        if source is None:
+            return None, None
+        text_line = tex_lines[tex_line - 1] if tex_line <= len(tex_lines) else context
+        return source, _find_line(source, context or text_line)
+
+
+def _find_line(source: Path, tex_text: str) -> int | None:
+    """The line of ``source`` holding the longest run of plain words of ``tex_text``."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", re.sub(r"\\[A-Za-z@]+|[{}]", " ", tex_text))
+    lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
+    for size in range(min(len(words), 6), 0, -1):
+        for start in range(len(words) - size + 1):
+            phrase = " ".join(words[start : start + size])
+            if size == 1 and len(phrase) < 5:
+                continue
+            hits = [n for n, line in enumerate(lines, 1) if phrase in " ".join(line.split())]
+            if len(hits) == 1 or (hits and size > 1):
+                return hits[0]
+    return None
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
