@@ -49,7 +49,12 @@ def _files(folder: Path, skip: set[Path]) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(folder):
         here = Path(dirpath)
         dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS and here / d not in skip
+            d
+            for d in dirnames
+            if not d.startswith(".")
+            and d not in _SKIP_DIRS
+            and not d.endswith(".egg-info")
+            and here / d not in skip
         )
         for name in sorted(filenames):
             if not name.startswith(".") and not name.endswith((".pyc", "~")):

@@ -30,7 +30,6 @@ from .outline import load_outline
 
 EDITIONS = ("html", "epub", "pdf")
 _BUILDER = {"html": "html", "epub": "epub", "pdf": "latex"}
-_CACHE_KEEP = {buildstate.STATE_FILE, distdir.LOCK_NAME}
 
 
 def publish(editions: list[str], dist: Path, root: Path | None = None, build: Path | None = None) -> int:
@@ -76,7 +75,7 @@ def _publish_locked(
     ):
         return None
     if state.toolchain != toolchain or _cache_files(build) != state.cache:
-        if state.cache or any(p.name not in _CACHE_KEEP for p in build.iterdir()):
+        if state.cache or any((build / folder).exists() for folder in _CACHE_DIRS):
             _say("the build cache does not match its record; starting from a clean cache")
         _wipe(build)
         state = BuildState()
@@ -101,19 +100,25 @@ def _publish_locked(
     return todo
 
 
+_CACHE_DIRS = ("doctrees", "html", "epub", "latex")  # what the builders read back or publish
+
+
 def _cache_files(build: Path) -> dict[str, str]:
+    """sha256 of every file of the build cache, by its path under ``build``."""
     return {
-        k: v for k, v in buildstate.snapshot(build).items() if k not in _CACHE_KEEP and not k.endswith(".tmp")
+        f"{folder}/{name}": digest
+        for folder in _CACHE_DIRS
+        for name, digest in buildstate.snapshot(build / folder).items()
+        if not name.endswith(".tmp")
     }
 
 
 def _wipe(build: Path) -> None:
-    for entry in build.iterdir():
-        if entry.name in _CACHE_KEEP:
-            continue
+    for folder in _CACHE_DIRS:
+        entry = build / folder
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)
-        else:
+        elif entry.exists() or entry.is_symlink():
             entry.unlink()
 
 

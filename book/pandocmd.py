@@ -1,0 +1,119 @@
+"""Turn the book's MyST sources into one Pandoc Markdown file, for the Pandoc comparison.
+
+``make bench`` builds the same book with Pandoc (HTML, EPUB and a PDF through xelatex, with the
+same ``references.bib`` and CSL style) to compare build times. The conversion follows the
+toctree from ``index.md``, shifts headings by their depth in it, and maps the MyST markup the
+chapters use onto Pandoc's: ``{cite}`` → ``[@key, p. 1]`` (a note
+style makes it a footnote), ``{note}`` → an inline note,
+``(label)=`` → a heading identifier, ``{glossary}`` → a definition list, ``{bibliography}`` →
+the ``#refs`` division (reading lists become ``nocite`` entries); index entries, ``{only}``
+blocks and comments are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_FENCE = re.compile(r"^(:{3,})\{(\w+)\}\s*(.*)$")
+_LABEL = re.compile(r"^\(([^)]+)\)=\s*$")
+_HEADING = re.compile(r"^(#+)\s")
+_CITE = re.compile(r"\{cite\}`([^`]*)`")
+_NOTE = re.compile(r"\{note\}`([^`]*)`")
+
+
+@dataclass
+class PandocBook:
+    """The converted book: Markdown text, its title, and the keys listed without citation."""
+
+    title: str
+    markdown: str
+    nocite: list[str] = field(default_factory=list)
+
+
+def convert(root: Path) -> PandocBook:
+    """The book under ``root`` (its ``index.md`` and toctree) as Pandoc Markdown."""
+    state = _State(root)
+    lines = (root / "index.md").read_text(encoding="utf-8").splitlines()
+    title = next(line[2:].strip() for line in lines if line.startswith("# "))
+    body = _document(state, root / "index.md", depth=-1)
+    return PandocBook(title, "\n".join(body) + "\n", state.nocite)
+
+
+class _State:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.nocite: list[str] = []
+
+
+def _document(state: _State, path: Path, depth: int) -> list[str]:
+    """One source file, its toctree children inlined; headings shifted by ``depth``."""
+    out: list[str] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    label = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if line.startswith("<!--"):
+            continue
+        if match := _LABEL.match(line):
+            label = match.group(1)
+            continue
+        if match := _FENCE.match(line):
+            fence, name, argument = match.groups()
+            block: list[str] = []
+            while i < len(lines) and lines[i].strip() != fence:
+                block.append(lines[i])
+                i += 1
+            i += 1
+            out += _directive(state, path, depth, name, argument, block)
+            continue
+        if match := _HEADING.match(line):
+            level = len(match.group(1)) + depth
+            if level < 1:  # the book's title: it goes into the metadata
+                continue
+            line = "#" * level + line[len(match.group(1)) :]
+            if label:
+                line += f" {{#{label}}}"
+            label = None
+        out.append(_inline(line))
+    return out
+
+
+def _directive(
+    state: _State, path: Path, depth: int, name: str, argument: str, block: list[str]
+) -> list[str]:
+    options = [line for line in block if line.startswith(":")]
+    content = [line for line in block if not line.startswith(":")]
+    if name == "toctree":
+        out: list[str] = []
+        for entry in (line.strip() for line in content):
+            if entry:
+                out += ["", *_document(state, path.parent / f"{entry}.md", depth + 1), ""]
+        return out
+    if name == "bibliography":
+        for option in options:
+            if option.startswith(":keys:"):
+                state.nocite += option.split()[1:]
+        return ["", "::: {#refs}", ":::", ""] if any(o.startswith(":cited:") for o in options) else []
+    if name == "glossary":
+        out = []
+        for line in content:
+            if line.startswith("  "):
+                out += [f":   {_inline(line.strip())}", ""]
+            elif line.strip():
+                out.append(line.strip())
+        return out
+    return []  # index entries, {only} blocks and raw HTML stay out
+
+
+def _inline(line: str) -> str:
+    line = _CITE.sub(lambda m: _cites(m.group(1)), line)
+    return _NOTE.sub(lambda m: f"^[{m.group(1)}]", line)
+
+
+def _cites(text: str) -> str:
+    """``see @a, p. 5; @b`` → ``[see @a, p. 5; @b]``: Pandoc's grammar, brackets added."""
+    return f"[{text.strip()}]"
