@@ -123,7 +123,16 @@ def _pandoc_commands(book: Path, out: Path) -> list[list[str]]:
         encoding="utf-8",
     )
     bibs = [str(book / b) for b in conf.get("book_bibfiles", ["references.bib"])]
-    common = [pypandoc.get_pandoc_path(), str(source), str(meta), "--toc", "--citeproc", "--csl", csl]
+    common = [
+        pypandoc.get_pandoc_path(),
+        str(source),
+        "--metadata-file",
+        str(meta),
+        "--toc",
+        "--citeproc",
+        "--csl",
+        csl,
+    ]
     for bib in bibs:
         common += ["--bibliography", bib]
     name = outline.filename

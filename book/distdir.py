@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,18 +25,25 @@ from .errors import BookError
 LOCK_NAME = ".lock"
 
 
-def describe_os_error(exc: OSError, what: str) -> BookError:
-    """One clear message for a failure to write: the folder, the reason, what to do."""
-    path = exc.filename or what
-    if exc.errno == errno.ENOSPC:
-        message, hint = "no space left on the disk", "free some space, then run make again"
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        message, hint = "permission denied", "make the folder writable, or choose another with --dist"
-    elif exc.errno in (errno.ENOTDIR, errno.EEXIST):
-        message, hint = "a file stands where a folder is needed", "move that file away"
-    else:
-        message, hint = exc.strerror or str(exc), None
-    return BookError(f"cannot write {what}: {message}; dist/ was left as it was", path, hint=hint)
+_REASONS = {
+    errno.ENOSPC: ("no space left on the disk", "free some space, then run make again"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space, then run make again"),
+    errno.EROFS: ("the file system is read-only", "choose a writable folder with --dist"),
+    errno.EACCES: ("permission denied", "make the folder writable, or choose another with --dist"),
+    errno.EPERM: ("permission denied", "make the folder writable, or choose another with --dist"),
+    errno.ENOTDIR: ("a file stands where a folder is needed", "move that file away"),
+}
+
+
+def describe_os_error(exc: OSError, where: str | Path) -> BookError:
+    """One clear message for a failure to write: which file, the reason, what to do."""
+    code, path = exc.errno, exc.filename
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        _source, path, why = exc.args[0][0]  # copytree gathers one error per file: the first says it
+        found = re.search(r"\[Errno (\d+)\]", str(why))
+        code = int(found.group(1)) if found else None
+    message, hint = _REASONS.get(code or 0, (exc.strerror or "the system refused", None))
+    return BookError(f"cannot write {path or where}: {message}; dist/ was left as it was", where, hint=hint)
 
 
 @contextmanager
@@ -93,13 +101,14 @@ def resolve_target(dist: Path) -> Path:
 def recover(target: Path, say: Callable[[str], None]) -> None:
     """Finish or undo a swap that a killed build left half-done; drop leftovers."""
     stage, old, journal = _siblings(target)
-    if journal.exists():
+    if journal.exists():  # the staging was complete: finish the swap
         if not target.exists() and stage.is_dir():
             say(f"finishing the publication into {target.name}/ that an interrupted build left")
             stage.rename(target)
         journal.unlink()
-    if not target.exists() and old.is_dir() and not stage.exists():
-        old.rename(target)  # the swap's first rename happened, the staging is gone: roll back
+    if not target.exists() and old.is_dir():  # no complete staging: undo the first rename
+        say(f"restoring {target.name}/ as the last complete build left it")
+        old.rename(target)
     for leftover in (stage, old):
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)

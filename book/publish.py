@@ -50,7 +50,7 @@ def publish(editions: list[str], dist: Path, root: Path | None = None, build: Pa
             distdir.recover(target, _say)
             built = _publish_locked(editions, target, root, build, name, dist_path)
         except OSError as exc:
-            raise distdir.describe_os_error(exc, f"{dist}/") from None
+            raise distdir.describe_os_error(exc, dist) from None
     if built is None:
         _say(f"{dist}/ is up to date ({', '.join(editions)}): nothing to do")
     else:
@@ -70,7 +70,7 @@ def _publish_locked(
     published = state.editions.get("_dist", {})
     if (
         current == editions
-        and published.get("target") == str(target)
+        and published.get("target") == _where(target, root)
         and buildstate.stat_snapshot(target, published.get("files", {})) == published.get("files")
     ):
         return None
@@ -95,9 +95,14 @@ def _publish_locked(
     recorded = {e: v for e, v in state.editions.items() if e in EDITIONS}
     recorded.update({e: {"inputs": hashes[e]} for e in editions})
     files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
-    recorded["_dist"] = {"target": str(target), "files": buildstate.stat_snapshot(target, files)}
+    recorded["_dist"] = {"target": _where(target, root), "files": buildstate.stat_snapshot(target, files)}
     BuildState(toolchain, _cache_files(build), recorded).save(build)
     return todo
+
+
+def _where(target: Path, root: Path) -> str:
+    """The published folder as recorded: relative to the book if inside it (the book may move)."""
+    return str(target.relative_to(root)) if target.is_relative_to(root) else str(target)
 
 
 _CACHE_DIRS = ("doctrees", "html", "epub", "latex")  # what the builders read back or publish

@@ -177,6 +177,8 @@ class Typesetter:
         tex = self.latex_dir / f"{self.name}.tex"
         source, source_line = self._source_of(tex, tex_line, context)
         where = f"{tex.name}:{tex_line}" if tex_line else tex.name
+        if source is not None and source.is_relative_to(Path.cwd()):
+            source = source.relative_to(Path.cwd())
         return BookError(
             f"xelatex stopped: {first.strip()}\n  in the generated LaTeX {where}"
             + (f": {context.strip()[:120]}" if context.strip() else "")
@@ -208,8 +210,13 @@ class Typesetter:
 
 def _find_line(source: Path, tex_text: str) -> int | None:
     """The line of ``source`` holding the longest run of plain words of ``tex_text``."""
-    words = re.findall(r"[^\W\d_][\w'’-]*", re.sub(r"\\[A-Za-z@]+|[{}]", " ", tex_text))
     lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
+    verbatim = tex_text.strip()
+    if verbatim:  # raw LaTeX in the source is copied as it is
+        hits = [n for n, line in enumerate(lines, 1) if line.strip() == verbatim]
+        if hits:
+            return hits[0]
+    words = re.findall(r"[^\W\d_][\w'’-]*", re.sub(r"\\[A-Za-z@]+|[{}]", " ", tex_text))
     for size in range(min(len(words), 6), 0, -1):
         for start in range(len(words) - size + 1):
             phrase = " ".join(words[start : start + size])

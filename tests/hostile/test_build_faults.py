@@ -1,0 +1,290 @@
+"""Faults during a build, on the tiny book: nothing lost, every failure one message, and a build
+that recovers. Also: the same sources give the same bytes, and a rebuild with nothing changed
+touches nothing.
+
+One published copy of the tiny book (three editions, ``SOURCE_DATE_EPOCH`` set) is shared;
+each test copies it (hard links for the big files are not needed: the book is tiny) and breaks
+one thing: a swap killed between its two renames, a symlinked, read-only or full ``dist/``,
+``dist`` a file, two builds at once, a build killed during xelatex, xelatex missing, a
+truncated doctree and an edited output in ``_build/``, a TeX error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ROOT
+
+TINY = ROOT / "tests" / "roots" / "tiny-book"
+EPOCH = "1700000000"
+NAME = "tiny"
+pytestmark = pytest.mark.sphinx
+
+
+def book_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "book", *args]
+
+
+def env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": EPOCH, "NO_COLOR": "1", **extra}
+
+
+def run(book: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        book_cmd(*args), cwd=book, capture_output=True, text=True, env=env(**extra), timeout=600
+    )
+
+
+def ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+def one_clear_error(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    first = next(line for line in proc.stderr.splitlines() if "error" in line)
+    for needle in needles:
+        assert needle in proc.stderr, f"{needle!r} not in:\n{proc.stderr}"
+    assert first.count("error:") == 1
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def pdf_text(pdf: Path) -> str:
+    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+def chapter(book: Path) -> Path:
+    return next((book / "chapters").glob("ch-01-*.md"))
+
+
+def edit(book: Path, sentence: str) -> None:
+    with chapter(book).open("a", encoding="utf-8") as handle:
+        handle.write(f"\n{sentence}\n")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    book = tmp_path_factory.mktemp("faults") / "tiny"
+    shutil.copytree(TINY, book)
+    shutil.copy(ROOT / "conf.py", book / "conf.py")
+    ok(run(book, "bib"))
+    ok(run(book, "import"))
+    ok(run(book, "publish", "html", "epub", "pdf"))
+    return book
+
+
+@pytest.fixture
+def book(published: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "tiny"
+    shutil.copytree(published, copy, symlinks=True)
+    return copy
+
+
+# --- the same sources, the same bytes; nothing changed, nothing done ---------------------------
+
+
+def test_two_clean_builds_give_identical_bytes(published: Path, tmp_path: Path):
+    again = tmp_path / "again"
+    shutil.copytree(published, again, ignore=shutil.ignore_patterns("_build", "dist"))
+    ok(run(again, "publish", "html", "epub", "pdf"))
+    first, second = snapshot(published / "dist"), snapshot(again / "dist")
+    assert {f"{NAME}.pdf", f"{NAME}.epub", "html/index.html"} <= set(first)
+    assert first == second
+
+
+def test_nothing_changed_rewrites_nothing(book: Path):
+    files = [p for p in (book / "dist").rglob("*") if p.is_file()]
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files}
+    proc = ok(run(book, "publish", "html", "epub", "pdf"))
+    assert "up to date" in proc.stdout and "xelatex" not in proc.stdout
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files} == before
+
+
+# --- dist/: killed swaps, links, files, read-only, full ----------------------------------------
+
+
+def test_swap_killed_between_its_renames_is_finished_by_the_next_run(book: Path):
+    before = snapshot(book / "dist")
+    # The state a kill between the two renames leaves: the journal, the old dist/ moved
+    # aside, the complete new one staged, no dist/.
+    shutil.copytree(book / "dist", book / ".dist.new")
+    (book / "dist").rename(book / ".dist.old")
+    (book / ".dist.swap").touch()
+    ok(run(book, "publish", "html"))  # a later `make html` must not lose the PDF and EPUB
+    assert snapshot(book / "dist") == before
+    assert not [p.name for p in book.iterdir() if p.name.startswith(".dist")]
+
+
+def test_swap_killed_before_the_journal_keeps_the_old_dist(book: Path):
+    before = snapshot(book / "dist")
+    (book / "dist").rename(book / ".dist.old")  # no journal: the staging was not complete
+    (book / ".dist.new").mkdir()
+    ok(run(book, "publish", "html"))
+    assert snapshot(book / "dist") == before
+    assert not [p.name for p in book.iterdir() if p.name.startswith(".dist")]
+
+
+def test_symlinked_dist_is_updated_through_its_link(book: Path, tmp_path: Path):
+    webroot = tmp_path / "www" / "book"
+    webroot.parent.mkdir()
+    shutil.move(book / "dist", webroot)
+    (book / "dist").symlink_to(webroot)
+    edit(book, "A sentence for the web root.")
+    ok(run(book, "publish", "html"))
+    assert (book / "dist").is_symlink() and (book / "dist").resolve() == webroot
+    page = next((webroot / "html" / "chapters").glob("ch-01-*.html")).read_text(encoding="utf-8")
+    assert "A sentence for the web root." in page
+    assert (webroot / f"{NAME}.pdf").exists()  # the editions not rebuilt stay
+    ok(run(book, "publish", "html"))  # and later runs keep working
+
+
+def test_dist_that_is_a_file_is_one_clear_error(book: Path):
+    (book / "out").write_text("not a folder\n", encoding="utf-8")
+    proc = run(book, "publish", "html", "--dist", "out")
+    one_clear_error(proc, "out: error:", "is a file")
+    assert (book / "out").read_text(encoding="utf-8") == "not a folder\n"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB file system of its own (skipped where mounting is not allowed)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+    )
+    if proc.returncode != 0:
+        pytest.skip("mounting a small file system needs privileges this machine does not give")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_full_disk_is_one_clear_error_and_keeps_dist(book: Path, small_disk: Path):
+    (small_disk / "dist").mkdir()
+    (small_disk / "dist" / "keep.txt").write_text("the last good edition\n", encoding="utf-8")
+    edit(book, "A sentence for a full disk.")
+    proc = run(book, "publish", "html", "--dist", str(small_disk / "dist"))
+    one_clear_error(proc, "no space left")
+    assert [p.name for p in small_disk.iterdir()] == ["dist"]
+    assert snapshot(small_disk / "dist") == {
+        "keep.txt": hashlib.sha256(b"the last good edition\n").hexdigest()
+    }
+
+
+def test_read_only_dist_is_one_clear_error(book: Path, small_disk: Path):
+    (small_disk / "dist").mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    proc = run(book, "publish", "html", "--dist", str(small_disk / "dist"))
+    one_clear_error(proc, "cannot write", "read-only")
+    assert not (small_disk / ".dist.new").exists()
+
+
+# --- builds that must recover ----------------------------------------------------------------
+
+
+def test_two_builds_at_once_wait_for_each_other(book: Path):
+    edit(book, "A sentence for two builds.")
+    first = subprocess.Popen(
+        book_cmd("publish", "html"), cwd=book, env=env(), stdout=subprocess.PIPE, text=True
+    )
+    assert first.stdout is not None
+    for line in first.stdout:  # the first build holds the lock once it reads the sources
+        if "reading the sources" in line:
+            break
+    second = run(book, "publish", "html")
+    rest = first.communicate()[0]
+    assert first.returncode == 0, rest
+    ok(second)
+    assert "another build of this book is running" in second.stdout
+    page = next((book / "dist" / "html" / "chapters").glob("ch-01-*.html")).read_text(encoding="utf-8")
+    assert "A sentence for two builds." in page
+
+
+def test_build_killed_during_xelatex_does_not_break_later_builds(book: Path):
+    before = snapshot(book / "dist")
+    edit(book, "A sentence typeset twice.")
+    proc = subprocess.Popen(
+        book_cmd("publish", "pdf"),
+        cwd=book,
+        env=env(),
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if "xelatex pass" in line:
+            time.sleep(0.3)
+            os.killpg(proc.pid, signal.SIGKILL)  # the build and its xelatex, as a kill -9 would
+            break
+    proc.wait()
+    assert snapshot(book / "dist") == before
+    ok(run(book, "publish", "pdf"))
+    assert "A sentence typeset twice." in pdf_text(book / "dist" / f"{NAME}.pdf")
+
+
+def test_missing_xelatex_is_one_clear_error_and_does_not_break_later_builds(book: Path, tmp_path: Path):
+    before = snapshot(book / "dist")
+    edit(book, "A sentence without TeX.")
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    proc = run(book, "publish", "pdf", PATH=str(bare))
+    one_clear_error(proc, "xelatex is not installed")
+    assert snapshot(book / "dist") == before
+    ok(run(book, "publish", "pdf"))
+    assert "A sentence without TeX." in pdf_text(book / "dist" / f"{NAME}.pdf")
+
+
+def test_damaged_cache_is_rebuilt_never_published(book: Path):
+    text = pdf_text(book / "dist" / f"{NAME}.pdf")
+    doctree = next((book / "_build" / "doctrees" / "chapters").glob("ch-01-*.doctree"))
+    doctree.write_bytes(doctree.read_bytes()[:100])  # truncated
+    page = next((book / "_build" / "html" / "chapters").glob("ch-02-*.html"))
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("<body", "<body data-x='TAMPERED'"), encoding="utf-8"
+    )
+    source = next((book / "chapters").glob("ch-02-*.md"))
+    source.write_text(source.read_text(encoding="utf-8") + "\nA sentence to rebuild.\n", encoding="utf-8")
+    proc = ok(run(book, "publish", "html", "pdf"))
+    assert "does not match its record" in proc.stdout
+    new_text = pdf_text(book / "dist" / f"{NAME}.pdf")
+    body = "the envoys travelled for months"  # chapter 1's text, read from the truncated doctree
+    assert body in text and body in new_text
+    published = next((book / "dist" / "html" / "chapters").glob("ch-02-*.html")).read_text(encoding="utf-8")
+    assert "TAMPERED" not in published and "A sentence to rebuild." in published
+
+
+def test_tex_error_names_the_chapter_line_and_tex_first_error(book: Path):
+    before = snapshot(book / "dist")
+    lines = chapter(book).read_text(encoding="utf-8").splitlines()
+    lines += ["", "```{raw} latex", r"\undefinedbookmacro", "```"]
+    chapter(book).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = run(book, "publish", "pdf")
+    one_clear_error(proc, "Undefined control sequence", "chapters/ch-01-")
+    first = next(line for line in proc.stderr.splitlines() if "error:" in line)
+    assert first.startswith(f"{chapter(book).relative_to(book)}:{len(lines) - 1}: error: xelatex stopped"), (
+        first
+    )
+    assert "xelatex failed" not in proc.stderr
+    assert snapshot(book / "dist") == before
+    chapter(book).write_text("\n".join(lines[:-4]) + "\n", encoding="utf-8")
+    ok(run(book, "publish", "pdf"))  # fixed: the next build works
