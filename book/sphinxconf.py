@@ -53,9 +53,21 @@ def _common(outline: Outline) -> dict[str, Any]:
         # Everything in the repository that is not the book stays out of it.
         "include_patterns": ["index.md", "chapters/**"],
         "exclude_patterns": ["_build", "dist", ".venv", "tests", "README.md"],
-        "extensions": ["myst_parser", "book.citations", "book.safetext", "book.toccheck"],
+        "extensions": ["myst_parser", "book.citations", "book.safetext", "book.toccheck", "book.mathml"],
         "suppress_warnings": ["toc.not_included"],  # book.toccheck makes it an error
-        "myst_enable_extensions": ["colon_fence"],
+        # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
+        "myst_enable_extensions": ["colon_fence", "dollarmath"],
+        "html_math_renderer": "mathml",
+        # Figures, tables and equations are numbered; {numref} cites them as "Figure 1", "Table 1".
+        "numfig": True,
+        "numfig_secnum_depth": 0,  # 1, 2, 3... through the book, the same in every edition
+        "numfig_format": {
+            "figure": "Figure %s",
+            "table": "Table %s",
+            "code-block": "Listing %s",
+            "section": "Section %s",
+        },  # fmt: skip
+        "math_numfig": True,
         "myst_heading_anchors": 3,
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
         # The author's own entries, then the generated ones (see book/bibfiles.py).
