@@ -8,14 +8,23 @@ it is a full reference, a short cite of a work given in full elsewhere, or not a
 all. ``parse_note(text)`` splits a note into commentary text and references;
 ``is_commentary(text)`` tells prose from a reference.
 
-How it works: ``debris`` strips what is not the reference and takes out the identifiers; the
-ordered ``recognizers.RECOGNIZERS`` (one per reference form) each try the rest; the field
-normalizers (``names``, ``titles``, ``dates``, ``pages``, ``identifiers``, ``publishers``) and
-the container parsers (``containers``) fill the fields.
+How it works: ``debris`` strips what is not the reference and takes out the identifiers;
+``roles`` takes out editors, translators ("ed. and trans.", "Translated by", "(X, Trans.)"),
+the edition ("2nd ed."), volumes ("3 vols.") and language notes ("(in German)"); the ordered
+``recognizers.RECOGNIZERS`` (one per reference form) each try the rest; the field normalizers
+(``names``, ``titles``, ``dates``, ``pages``, ``identifiers``, ``publishers``, ``languages``)
+and the container parsers (``containers``) fill the fields.
 
 Conventions (the gold file and the bibliography rely on them):
 
-* names are BibTeX names "Family, Given and Family, Given"; a corporate author is braced;
+* names are BibTeX names "Family, Given and Family, Given"; a suffix goes after the family name
+  ("Cohn, Jr., Samuel K."), particles before it ("von Ranke, Leopold", "de' Mussis, Gabriele");
+  a corporate author is braced;
+* ``editor`` and ``translator`` as names; ``edition`` as the ordinal written ("2nd") or "rev.";
+  ``volumes`` is the number of volumes of a multi-volume work, ``volume`` the one cited; a
+  volume-and-page locator stays as written ("1:73–85");
+* ``langid`` (BibLaTeX language name) for a title in German, French, Italian, Spanish,
+  Portuguese, Dutch or Latin, so the styles keep its capitalisation;
 * ``pages`` is the work's own range (an article or chapter), written with ``--``; abbreviated
   ranges are expanded (``105–82`` -> ``105--182``);
 * the locator keeps the source's form with the label normalised to ``p.``/``pp.`` and hyphens to

@@ -151,6 +151,8 @@ def _cs1_editors(rest: str, fields: dict[str, str]) -> bool:
 def _editors_then_book(rest: str, fields: dict[str, str]) -> bool:
     """ "Eds, eds. Book (1978)"."""
     m = re.fullmatch(r"(?P<eds>[^.\"]+?),\s*eds?\.\s+(?P<book>.+?)\.?\s*(?P<pub>\([^()]*\))?\s*", rest)
+    if m and re.match(r"(?:The|A|An)\s", m.group("eds")):
+        return False  # "The Black Death, ed. Rosemary Horrox": a book, then its editor
     editors = parse_names(m.group("eds")) if m else None
     if not m or not editors:
         return False

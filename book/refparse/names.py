@@ -26,9 +26,21 @@ def is_name_token(tok: str) -> bool:
     return bool(re.fullmatch(r"[^\W\d_][^\W\d_'’\-.]*(?:['’\-][^\W\d_]+)*\.?", tok)) and tok[0].isupper()
 
 
+SUFFIX = re.compile(r"(?:,\s*|\s+)(?P<suffix>Jr|Sr|II|III|IV)\.?$")
+
+
 def _person(text: str, family_first: bool | None = None) -> str | None:
-    """One person as "Family, Given" (None if ``text`` is not a plausible name)."""
+    """One person as "Family, Given", or "Family, Jr., Given" with a suffix (None if ``text`` is
+    not a plausible name). Particles go with the family name: "von Ranke, Leopold"."""
     text = text.strip().strip(",;").strip()
+    m = SUFFIX.search(text)
+    if m and m.start() > 0:
+        person = _person(text[: m.start()], family_first)
+        if person is None:
+            return None
+        family, _, given = person.partition(", ")
+        suffix = m.group("suffix") + ("." if m.group("suffix") in ("Jr", "Sr") else "")
+        return f"{family}, {suffix}, {given}" if given else f"{family}, {suffix}"
     if not text:
         return None
     if "," in text:
@@ -36,6 +48,10 @@ def _person(text: str, family_first: bool | None = None) -> str | None:
         toks = family.split() + given.split()
         if not family or not all(is_name_token(t) for t in toks) or len(family.split()) > 3:
             return None
+        given_toks = given.split()
+        while len(given_toks) > 1 and given_toks[-1].lower() in PARTICLES:  # "Ranke, Leopold von"
+            family = f"{given_toks.pop()} {family}"
+        given = " ".join(given_toks)
         return f"{family}, {given}" if given else family
     toks = text.split()
     if not all(is_name_token(t) for t in toks) or len(toks) > 5:
@@ -44,8 +60,13 @@ def _person(text: str, family_first: bool | None = None) -> str | None:
         return None
     if len(toks) == 1:
         return toks[0]
+    if toks[0].lower() in PARTICLES and toks[0][0].isupper() and len(toks) == 2:
+        return None  # "Le Goff": a family name alone, not a given name and a family name
     if family_first and len(toks) >= 2 and not is_initial(toks[0]):  # "Zhao Suisheng"-style only if asked
         return f"{toks[0]}, {' '.join(toks[1:])}"
+    particle = next((i for i in range(1, len(toks) - 1) if toks[i].lower() in PARTICLES), None)
+    if particle is not None:  # "Leopold von Ranke", "Emmanuel Le Roy Ladurie"
+        return f"{' '.join(toks[particle:])}, {' '.join(toks[:particle])}"
     i = len(toks) - 1
     while i > 1 and toks[i - 1].lower() in PARTICLES:
         i -= 1
@@ -55,6 +76,7 @@ def _person(text: str, family_first: bool | None = None) -> str | None:
 def _listed_names(s: str) -> list[str | None]:
     """The persons of a name list without ";": "A, B and C", "Smith, J. A., Jones, B."..."""
     names: list[str | None] = []
+    s = re.sub(r",\s*(Jr|Sr|II|III|IV)\b\.?", r" \1.", s)  # "Cohn, S. K., Jr." -> "Cohn, S. K. Jr."
     chunks = [c for c in re.split(r",?\s+(?:and|&)\s+|\s*&\s*", s) if c.strip()]
     pieces = [p.strip() for p in chunks[0].split(",") if p.strip()] if chunks else []
     if len(pieces) <= 1:
@@ -105,7 +127,13 @@ def _looks_corporate(text: str) -> bool:
 
 def _name_ends(token: str, following: str) -> str:
     """After given-name ``token``: "more" names follow, the names "end", the "editor" mark
-    follows, or the names end "with next" ("Fravel, M. Taylor. Title")."""
+    follows, or the names end "with next" ("Fravel, M. Taylor. Title", "Cohn, Samuel K., Jr.")."""
+    if re.fullmatch(r"(?:Jr|Sr|II|III|IV)\.?,?", following):
+        return "with next"
+    if token.endswith(".") and is_initial(token) and following == "A":
+        return "end"  # "Shrewsbury, J. F. D. A History of ...": the article starts the title
+    if token.rstrip(".").lower() in PARTICLES and token.endswith("."):
+        return "end"  # "Ranke, Leopold von. Title"
     if token.endswith(","):
         if following in ("and", "&"):
             return "more"
@@ -129,6 +157,8 @@ def _given_names(toks: list[str]) -> tuple[list[str], int, bool] | None:
             i += 1
             continue
         core = t.rstrip(",")
+        if given and core.rstrip(".").lower() in PARTICLES:
+            core = core.rstrip(".")
         if not core or not is_name_token(core) or (core.lower() in PARTICLES and not given):
             if t.startswith(('"', "“")):
                 break
@@ -145,6 +175,8 @@ def _given_names(toks: list[str]) -> tuple[list[str], int, bool] | None:
         elif end == "with next":
             given.append(following)
             i += 1
+            if following.endswith(",") and i < len(toks) and toks[i] in ("and", "&"):
+                continue  # "Cohn, Samuel K., Jr., and Guido Alfani"
         break
     return given, i, editor
 

@@ -30,6 +30,8 @@ def normalise_locator(text: str) -> str:
         return f"p. {m2.group(1)}"
     if re.fullmatch(r"\d+|[ivxlc]+", body):
         return f"p. {body}"
+    if re.fullmatch(r"\d+:\d+(?:–\d+)?", body):  # volume and pages: "1:73–85"
+        return body
     return f"pp. {body}" if (m and m.group(1).lower().startswith("pp")) or not m else f"p. {body}"
 
 
@@ -40,5 +42,5 @@ TRAIL_LOC = re.compile(
 
 
 BARE_LOC = re.compile(
-    r"(?<=[)\"])\s*,\s*(?P<loc>\d+(?:\s*[–-]\s*\d+)?(?:\s*,\s*\d+(?:\s*[–-]\s*\d+)?)*)\s*\.?$"
+    r"(?<=[)\"])\s*,\s*(?P<loc>(?:\d+:)?\d+(?:\s*[–-]\s*\d+)?(?:\s*,\s*\d+(?:\s*[–-]\s*\d+)?)*)\s*\.?$"
 )

@@ -9,7 +9,9 @@ import warnings
 from .debris import extract_extras
 from .model import Reference, ReferenceWarning, ordered_fields
 from .pages import normalise_locator, normalise_pages
+from .languages import title_language
 from .recognizers import RECOGNIZERS, Candidate
+from .roles import apply_roles, extract_roles
 from .segments import QUOTES
 from .vocab import CITE_PREFIX
 
@@ -39,13 +41,19 @@ def not_a_reference(raw: str, why: str) -> Reference:
 def parse_reference(text: str) -> Reference:
     """Parse one reference string. Never raises: a string that is not a reference comes back as
     ``kind == "none"`` (a @misc with the raw text in ``note``) and a ``ReferenceWarning``."""
-    candidate, prefix, problems, why = _prepare(text)
+    candidate, prefix, problems, why, roles = _prepare(text)
     if candidate is None:
         return not_a_reference(text, why)
     found = recognize(candidate)
     if found is None:
         return not_a_reference(text, "no recognisable reference")
     ref = found[1]
+    if ref.kind == "full":
+        apply_roles(ref.fields, roles)
+        language = roles.get("langid") or title_language(ref.fields.get("title", ""))
+        if language:
+            ref.fields["langid"] = language
+        ref.fields = ordered_fields(ref.fields)
     ref.raw, ref.prefix = text, prefix
     ref.problems = problems + ref.problems
     year = ref.fields.get("year", "")
@@ -63,21 +71,22 @@ def form_of(text: str) -> str:
     return found[0] if found else ""
 
 
-def _prepare(text: str) -> tuple[Candidate | None, str, list[str], str]:
-    """(candidate, citation prefix, problems, why not a reference)."""
+def _prepare(text: str) -> tuple[Candidate | None, str, list[str], str, dict[str, str]]:
+    """(candidate, citation prefix, problems, why not a reference, roles)."""
     if not text or not text.strip():
-        return None, "", [], "empty"
+        return None, "", [], "empty", {}
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        return None, "", [], "control characters"
+        return None, "", [], "control characters", {}
     s = re.sub(r"\s+", " ", text.translate(QUOTES)).strip()
     prefix = ""
     pm = CITE_PREFIX.match(s)
     if pm:
         prefix, s = pm.group(1).lower().rstrip(","), s[pm.end() :]
     s, extras, problems, thesis = extract_extras(s)
+    s, roles = extract_roles(s)
     if not s:
-        return None, prefix, problems, "nothing but identifiers or debris"
-    return Candidate.from_clean(s, extras, thesis), prefix, problems, ""
+        return None, prefix, problems, "nothing but identifiers or debris", roles
+    return Candidate.from_clean(s, extras, thesis), prefix, problems, "", roles
 
 
 def recognize(candidate: Candidate) -> tuple[str, Reference] | None:

@@ -72,7 +72,7 @@ class Recognizer(NamedTuple):
 # short forms: a work given in full elsewhere
 
 _NAMES = r"(?P<names>[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?)"
-_LOC = r"(?P<loc>\d+(?:\s*[–-]\s*\d+)?)"
+_LOC = r"(?P<loc>(?:\d+:)?\d+(?:\s*[–-]\s*\d+)?)"
 
 
 def _short(fields: dict[str, str], loc: str = "") -> Reference:
@@ -200,6 +200,10 @@ def harvard(c: Candidate) -> Reference | None:
     fields = c.fields()
     fields["editor" if editor else "author"] = names
     set_date(fields, m.group("date"))
+    qm = re.match(r"^'(?P<title>.+?)',\s+(?P<after>.+)$", m.group("rest"))
+    if qm:  # an article or chapter: "'Title', Journal, 1(1), pp. 27–61"
+        etype, loc = after_quoted_title(title_end(qm.group("title")), qm.group("after"), fields)
+        return Reference(etype, fields, loc)
     etype, loc = cs1_segments(split_segments(m.group("rest")), fields, c.thesis)
     return Reference(etype, fields, loc)
 

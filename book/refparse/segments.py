@@ -53,7 +53,8 @@ def split_semicolons(s: str) -> list[str]:
 
 
 def is_commentary(s: str) -> bool:
-    bare = re.sub(r'"[^"]*"|\([^()]*\)', " ", s)
+    bare = re.sub(r"(?:https?://|www\.)\S+", " ", s)  # "www.who.int" is not the word "who"
+    bare = re.sub(r'"[^"]*"|\([^()]*\)', " ", bare)
     bare = re.sub(r"(?<!\w)'[^']*'(?!\w)", " ", bare)
     return bool(COMMENTARY_WORD.search(bare)) and len(bare.split()) >= 5
 

@@ -46,6 +46,8 @@ CORPORATE_WORD = re.compile(
 PARTICLES = frozenset(
     [
         "de",
+        "de'",
+        "d'",
         "da",
         "del",
         "della",
