@@ -244,6 +244,7 @@ def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bo
     class App(Sphinx):
         def preload_builder(self, name: str) -> None:  # after extensions, before the builder's setup
             log.attach(self)
+            self.connect("builder-inited", lambda app: _template_cache(app, build / "templates"))
             super().preload_builder(name)
 
     log.errors = []
@@ -280,6 +281,16 @@ def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bo
             f"the {builder} build failed; dist/ was left as it was\n{detail}",
             hint="fix the file and line named above, then run make again",
         )
+
+
+def _template_cache(app: Any, folder: Path) -> None:
+    """Keep the theme's compiled templates between builds (checked against their source)."""
+    import jinja2
+
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if isinstance(environment, jinja2.Environment):
+        folder.mkdir(parents=True, exist_ok=True)
+        environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _jobs() -> int:
