@@ -25,8 +25,9 @@ from .text_measure import coverage, html_site_text, pdf_text
 
 pytestmark = pytest.mark.edition
 SMALL = ROOT / "tests" / "roots" / "draft"
-AMUR, TEA, QUIET, MISSING, NO_HEADINGS = (
-    SMALL / f"{n}.txt" for n in ("amur-frontier", "tea-road", "quiet-border", "missing-note", "no-headings")
+AMUR, TEA, QUIET, MISSING, NO_HEADINGS, PLAGUE = (
+    SMALL / f"{n}.txt"
+    for n in ("amur-frontier", "tea-road", "quiet-border", "missing-note", "no-headings", "plague-sources")
 )
 
 
@@ -406,9 +407,10 @@ def test_no_notes_book_has_title_author_and_no_notes(quiet: Draft):
 
 @pytest.fixture(scope="module")
 def flawed(tmp_path_factory: pytest.TempPathFactory) -> Draft:
-    """A document with more marks than notes, and one with no headings whose first note is only
-    "Ibid.", with a reference of 2,000 characters and short forms: warnings, and a whole draft."""
-    return draft(tmp_path_factory.mktemp("flawed"), MISSING, NO_HEADINGS, name="a-book-with-a-gap")
+    """A document with more marks than notes, one with no headings whose first note is only
+    "Ibid.", with a reference of 2,000 characters and short forms, and a historian's notes
+    (translators, editions, volumes, a German title, short forms): warnings, and a whole draft."""
+    return draft(tmp_path_factory.mktemp("flawed"), MISSING, NO_HEADINGS, PLAGUE, name="a-book-with-a-gap")
 
 
 def test_flawed_input_warns_naming_document_and_line(flawed: Draft):
@@ -430,6 +432,7 @@ def test_flawed_draft_is_complete(flawed: Draft):
     assert flawed.chapter_pages() == [
         "ch-01-a-book-with-a-gap",
         "ch-02-notes-without-headings",
+        "ch-03-the-plague-in-the-sources",
         "bibliography",
     ]
     gap = flawed.html_note_texts("ch-01-a-book-with-a-gap")
@@ -438,7 +441,26 @@ def test_flawed_draft_is_complete(flawed: Draft):
     notes = flawed.html_note_texts("ch-02-notes-without-headings")
     assert notes[0] == "Ibid., 12." and notes[4] == "Petrov 1975, p. 3."
     assert len(notes[1]) > 1900 and notes[3] == "Smith, Rivers of the North, 14."
-    assert flawed.epub_noterefs() == flawed.epub_footnotes() == 7
+    assert flawed.epub_noterefs() == flawed.epub_footnotes() == 7 + 9
+
+
+def test_historians_notes_resolve_and_keep_their_parts(flawed: Draft):
+    notes = flawed.html_note_texts("ch-03-the-plague-in-the-sources")
+    assert len(notes) == 9
+    assert notes[0].startswith("Ole J. Benedictow, The Black Death, 1346–1353: The Complete History")
+    # "Ibid., 383", "Benedictow, Black Death, 126–130" and "Benedictow 2004, p. 391" are the
+    # same work's short form, not works of their own
+    assert notes[1] == "Benedictow, The Black Death, 1346–1353, 383."
+    assert notes[6].startswith("Benedictow, The Black Death, 1346–1353, 126")
+    assert notes[7] == "Benedictow, The Black Death, 1346–1353, 391."
+    assert "ed. and trans. Rosemary Horrox" in notes[2]
+    assert "trans. E. Foster" in notes[4] and notes[4].endswith("1:73–85.")
+    # the German title keeps its own capitalisation (langid), the edition is not in the title
+    assert "Der Schwarze Tod in Europa: Die Große Pest und das Ende des Mittelalters" in notes[5]
+    assert "The Black Death, 2nd ed." in notes[8]
+    works = flawed.page("bibliography").select_one("article").get_text(" ")
+    assert works.count("Benedictow, Ole J.") == 1 and "n.d." not in works
+    assert "plague-sources.txt" not in flawed.proc.stdout.split("Unresolved")[1]
 
 
 def test_draft_prints_every_heading_with_its_level_and_why(small: Draft):

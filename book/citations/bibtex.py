@@ -94,6 +94,7 @@ TEXT_FIELDS = {
     "address": "publisher-place",
     "location": "publisher-place",
     "edition": "edition",
+    "volumes": "number-of-volumes",
     "note": "note",
     "series": "collection-title",
     "chapter": "chapter-number",

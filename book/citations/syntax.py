@@ -98,7 +98,7 @@ LOCATOR_LABELS: dict[str, str] = {
 KEY_CHARS = r"A-Za-z0-9_\-:."
 _KEY = re.compile(rf"@([A-Za-z0-9_](?:[{KEY_CHARS}]*[A-Za-z0-9_])?)")
 # a locator value: one or more numbers (arabic or roman, with letters such as 45n3), ranges and lists
-_NUMBER = r"(?:[0-9][0-9A-Za-z]*|[ivxlcdmIVXLCDM]+\b)"
+_NUMBER = r"(?:(?:[0-9]+:)?[0-9][0-9A-Za-z]*|[ivxlcdmIVXLCDM]+\b)"  # "45", "1:73" (volume:page), "xiv"
 _VALUE = re.compile(
     rf"{_NUMBER}(?:\s*[-–—]\s*{_NUMBER})?(?:\s*(?:,|&|\band\b)\s*{_NUMBER}(?:\s*[-–—]\s*{_NUMBER})?)*"
 )
