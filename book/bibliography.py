@@ -210,7 +210,7 @@ def build_bibliography(
                 )
                 notes[(doc.name, note.number)] = [note.text]
                 continue
-            parts = parse_note(note.text)
+            parts = _set_quotation(parse_note(note.text), note.text)
             notes[(doc.name, note.number)] = parts
             for p in parts:
                 if isinstance(p, Reference) and p.kind == "full":
@@ -248,14 +248,25 @@ def build_bibliography(
         for k, f in (hand or {}).items()
     ]
 
+    incomplete: list[_Work] = []
+
     def resolve(ref: Reference, doc: str) -> _Work | None:
-        """The work a reference names; None for a short form with no full reference."""
+        """The work a reference names; an incomplete work for an author-year short form with no
+        full reference ("Deasy 1901"); None for another short form with no full reference."""
         if id(ref) in by_ref:
             return by_ref[id(ref)]
         same_doc = [w for w in works if doc in w.docs]
-        work = _resolve_short(ref, same_doc) or _resolve_short(ref, works) or _resolve_short(ref, hand_works)
+        work = (
+            _resolve_short(ref, same_doc)
+            or _resolve_short(ref, works)
+            or _resolve_short(ref, hand_works)
+            or _resolve_short(ref, incomplete)
+        )
         if work is None:
-            return None
+            work = _incomplete_work(ref)
+            if work is None:
+                return None
+            incomplete.append(work)
         work.refs.append(ref)
         by_ref[id(ref)] = work
         return work
@@ -292,16 +303,22 @@ def build_bibliography(
                     )
                 )
                 continue
-            locator = p.locator
-            if p.kind == "short" and locator and _same_pages(locator, work.fields.get("pages", "")):
-                locator = ""  # the short cite names the whole article
-            out.append(_Cite(work, locator, p.prefix))
+            if work in incomplete:
+                unresolved.append(
+                    Unresolved(
+                        *where[(doc_name, number)],
+                        p.raw.strip(),
+                        "short form with no full reference in the book: "
+                        "an entry marked incomplete (no title) until a correction completes it",
+                    )
+                )
+            out.append(_Cite(work, p.locator, p.prefix))  # a short cite keeps its pages, even all of them
         bib._notes[(doc_name, number)] = out
     list_works: dict[tuple[str, str], list[tuple[_Work | None, str]]] = {}
     for k, items in lists.items():
         list_works[k] = [((resolve(r, k[0]) if r is not None else None), text) for r, text in items]
 
-    all_works = works
+    all_works = works + incomplete
     keys = resolve_collisions([w.fields for w in all_works])
     for w, key in zip(all_works, keys):
         w.key = key
@@ -364,6 +381,44 @@ def _keep_keys(
     for key in sorted(free):
         reports.append(f"{key}: no longer generated (no note or reading list gives this work)")
     return reports
+
+
+def _set_quotation(parts: list[str | Reference], text: str) -> list[str | Reference]:
+    """A passage on the lines after a note's reference is a quotation from the cited work (as
+    the source's citation template prints its quote): set it in quotation marks, nested quotes
+    single; a passage cut off mid-sentence gets an ellipsis, never a dangling comma."""
+    if "\n" not in text.strip() or not parts or not isinstance(parts[-1], str):
+        return parts
+    passage = " ".join(text.strip().split("\n", 1)[1].split())
+    if not passage or not " ".join(parts[-1].split()).endswith(passage):
+        return parts
+    body = re.sub(r'"([^"]*)"', "\u2018\\1\u2019", passage)
+    if body[:1].islower():
+        body = "\u2026 " + body
+    if body.endswith((",", ";", ":")):
+        body = body[:-1].rstrip() + " \u2026"
+    return [*parts[:-1], f". \u201c{body}\u201d"]
+
+
+def _incomplete_work(ref: Reference) -> _Work | None:
+    """A work cited only in an author-year short form: an entry marked as incomplete in the
+    note and Works cited (its ``note``), and reported with the correction that completes it."""
+    fields = {k: v for k, v in ref.fields.items() if k in ("author", "year", "title")}
+    if "author" not in fields or "year" not in fields:
+        return None
+    missing = [name for name in ("title",) if name not in fields]
+    if not missing:
+        return None
+    fields["note"] = "incomplete reference: the source gives no title"
+    work = _Work([], "misc", fields)
+    work.problems.append(
+        (
+            "title",
+            f"cited only in short form ({ref.raw.strip()!r}): no full reference found; "
+            'complete it in bib-corrections.toml: [KEY] title = "..." remove = ["note"]',
+        )
+    )
+    return work
 
 
 def _same_pages(locator: str, pages: str) -> bool:
@@ -681,5 +736,5 @@ def bib_command(documents: list[Path], out: Path, rekey: bool = False) -> list[s
     todo = bib.needs_editor()
     if todo:
         report.append(f"{len(todo)} need an editor (fix in bib-corrections.toml or {HAND_FILE}):")
-        report += [f"  {key}: {reason}" for key, reason in todo]
+        report += [f"  {key}: {reason.replace('[KEY]', f'[{key}]')}" for key, reason in todo]
     return report

@@ -32,7 +32,7 @@ from book.sphinxconf import book_settings
 
 globals().update(book_settings(Path(__file__).resolve().parent / "outline.toml"))
 
-book_csl_style = "chicago-notes-bibliography"
+book_csl_style = "chicago-notes-bibliography-book"
 book_citation_ibid = False
 '''
 

@@ -200,8 +200,8 @@ def test_sources_every_mark_is_a_footnote_in_every_edition(sources: Draft):
 
 def test_sources_repeated_and_short_notes(sources: Draft):
     # Note 36 ("1 2 Ananich and Lebedev, "Sergei Witte" ...") is used by two marks: two
-    # footnotes, each the short cite resolved to note 34's full work.
-    short = "Ananich and Lebedev, “Sergei Witte and the Russo-Japanese War.”"
+    # footnotes, each the short cite resolved to note 34's full work, keeping its pages.
+    short = "Ananich and Lebedev, “Sergei Witte and the Russo-Japanese War,” 109–31."
     assert sources.flat_pdf.count(short) == 2
     assert (
         "B. V. Ananich and S. A. Lebedev, “Sergei Witte and the Russo-Japanese War,” International"
@@ -330,9 +330,9 @@ def test_small_short_cite_commentary_and_passage(small: Draft):
         "The account of the treaty here is largely a summary of Smith, Rivers of the North, "
         "who in turn follows the diaries of the Jesuit interpreters."
     ) in pdf
-    passage = (
-        "Brown, Letters from the Steppe, 88. The garrison commander wrote that the walls of the fort "
-        "were burned to the ground, and that his men marched away with their banners and their arms in good order."
+    passage = (  # the passage on the lines after the reference is set as a quotation
+        "Brown, Letters from the Steppe, 88. “The garrison commander wrote that the walls of the fort "
+        "were burned to the ground, and that his men marched away with their banners and their arms in good order.”"
     )
     assert passage in pdf
     assert small.html_note_texts("ch-01-the-amur-frontier")[5] == passage
@@ -439,7 +439,8 @@ def test_flawed_draft_is_complete(flawed: Draft):
     assert len(gap) == 2  # marks [1] and the second [1]; [2] stays as text
     assert "a note that the list does not have.[2]" in flawed.flat_pdf
     notes = flawed.html_note_texts("ch-02-notes-without-headings")
-    assert notes[0] == "Ibid., 12." and notes[4] == "Petrov 1975, p. 3."
+    assert notes[0] == "Ibid., 12."
+    assert notes[4] == "Petrov, 1975, 3, incomplete reference: the source gives no title."  # said honestly
     assert len(notes[1]) > 1900 and notes[3] == "Smith, Rivers of the North, 14."
     assert flawed.epub_noterefs() == flawed.epub_footnotes() == 7 + 9
 

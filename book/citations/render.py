@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,9 @@ from sphinx.util import logging
 from .csl import without_ibid
 from .domain import CitationDomain
 from .engine import CiteprocError, parse_result, render
+from .inlines import plain_text
 
-__all__ = ["bibliography_unit", "render_book"]
+__all__ = ["bibliography_unit", "file_by_title", "render_book"]
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +118,38 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
         if domain.data["rendered"].get(doc) != by_doc.get(doc):
             changed.add(doc)
     domain.data["rendered"] = by_doc
+    if domain.store.style.sorts_by_author:
+        items = domain.store.database.items
+        for unit, entries in rendered.bibliographies.items():
+            rendered.bibliographies[unit] = file_by_title(entries, items)
     if domain.bibliographies != rendered.bibliographies:
         changed.update(domain.data["bibliographies"])
         domain.data["bibs"] = rendered.bibliographies
     return {doc for doc in changed if doc in env.found_docs}
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+def _filing_text(inlines: list[Any]) -> str:
+    """How an entry files: its text without opening quotes, a leading article or accents."""
+    text = plain_text(inlines).lstrip("\u201c\u2018\"'([ ")
+    text = _ARTICLE.sub("", text)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def file_by_title(
+    entries: list[tuple[str, list[Any]]], items: dict[str, dict[str, Any]]
+) -> list[tuple[str, list[Any]]]:
+    """Chicago files a work without author or editor under its title, ignoring "The", "A",
+    "An", among the other entries (CMOS 13.69/14.75); citeproc sorts "The Canadian Spectator"
+    under T. Move each such entry before the first entry that files after it."""
+    anonymous = {
+        key for key, _ in entries if not any(items.get(key, {}).get(r) for r in ("author", "editor"))
+    }
+    rest = [entry for entry in entries if entry[0] not in anonymous]
+    for entry in (e for e in entries if e[0] in anonymous):
+        key = _filing_text(entry[1])
+        at = next((i for i, other in enumerate(rest) if _filing_text(other[1]) > key), len(rest))
+        rest.insert(at, entry)
+    return rest

@@ -10,9 +10,9 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from .domain import citation_domain
 from .engine import locator_suffix
 from .inlines import to_nodes
-from .domain import citation_domain
 from .loader import CitationStore
 from .nodes import bibliography_placeholder, pending_citation, pending_note
 from .render import bibliography_unit

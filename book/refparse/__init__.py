@@ -34,8 +34,9 @@ Conventions (the gold file and the bibliography rely on them):
   when the source gives more than the year;
 * ``isbn`` is ISBN-13, digits only, after the check digit is verified; a bad ISBN, or one given
   for a work published before 1970, is not written and is reported in ``problems``;
-* ``urldate`` is the ISO date of "Retrieved ..."; "Archived from the original on X" goes to
-  ``note``; Wayback links, "online", "excerpt", "{{cite ...}}" and "CS1 maint" are dropped.
+* ``urldate`` is the ISO date of "Retrieved ..."; "Archived from the original on X" and
+  "Archived X at the Wayback Machine" go to ``note`` (the date in words); the words of lost
+  links ("online", "excerpt"), "{{cite ...}}" and "CS1 maint" are dropped.
 
 No rule names a particular work: the parser is a sequence of generic patterns.
 """

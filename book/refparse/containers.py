@@ -234,7 +234,7 @@ def after_quoted_title(title: str, after: str, fields: dict[str, str]) -> tuple[
     fields["title"] = title
     after = after.strip().lstrip(",.").strip()
     if not after:
-        web = "url" in fields or "urldate" in fields or fields.get("note", "").startswith("Archived")
+        web = "url" in fields or "urldate" in fields or fields.get("note", "").startswith("archived")
         return ("online" if web else "misc"), ""
     if re.match(r"^[Ii]n:?\s", after) and collection_tail(after, fields):
         return "incollection", ""

