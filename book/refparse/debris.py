@@ -49,9 +49,8 @@ def _cut(s: str, m: re.Match[str], put: str = " ") -> str:
     return s[: m.start()] + put + s[m.end() :]
 
 
-_MONTH_NAMES = (
-    "January February March April May June July August September October November December".split()
-)
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")  # fmt: skip
 
 
 def _date_words(text: str) -> str:
