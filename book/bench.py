@@ -199,6 +199,19 @@ def clean_vs_pandoc(book: Path, work: Path) -> tuple[list[Took], list[Took]]:
     return ours, theirs
 
 
+def citation_share(book: Path, clean: Took) -> Row:
+    """The citation layer's share of a clean build: the one pandoc run that renders every note
+    and bibliography for all three editions (the request the last build made), timed alone."""
+    import json
+
+    from .citations.engine import render
+
+    request = json.loads((book / "_build" / "doctrees" / "bookcite" / "request.json").read_text("utf-8"))
+    seconds = statistics.median(_timed(lambda: render(request)) for _ in range(RUNS))
+    share = f"{seconds:.2f} s, {seconds / clean.seconds:.0%} of the clean build, once for three editions"
+    return ("citations: every note and bibliography (one pandoc run)", share, "reported")
+
+
 def _edit(book: Path, number: int) -> Path:
     chapters = sorted((book / "chapters").glob("ch-*.md"), key=lambda p: p.stat().st_size)
     chapter = chapters[len(chapters) // 2]
@@ -401,6 +414,7 @@ def main() -> int:
                 _target(clean.seconds <= pandoc.seconds, "≤ 1.0×"),
             ),
             ("peak memory of a clean build", f"{max(t.rss for t in ours) / 1024:.0f} MiB", "reported"),
+            citation_share(book, clean),
         ]
         _say("make with nothing changed")
         again = statistics.median(nothing_changed())

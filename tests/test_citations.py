@@ -371,6 +371,9 @@ def test_epubcheck_clean(epub: Path) -> None:
 
 def test_latex_footnotes(latex: Path) -> None:
     tex = next(latex.glob("*.tex")).read_text(encoding="utf-8")
+    # bibliography entries hang by 2em in the PDF too
+    assert "\\begin{sphinxuseclass}{bibliography}" in tex
+    assert "\\newenvironment{sphinxclassbibliography}" in tex
     chapters = latex_chapters(tex)
     assert [n for n, _ in chapters["Chapter One"]] == list(range(1, 8))
     assert [n for n, _ in chapters["Chapter Two"]] == [1, 2, 3]

@@ -19,7 +19,7 @@ from .epub import install_epub_translator
 from .nodes import bibliography_placeholder, pending_citation, pending_note
 from .render import render_book
 from .report import report_error
-from .roles import CiteRole, CiteTextRole, NoteRole
+from .roles import CiteFormsDomain, CiteRole, NoteRole
 from .transforms import BibliographyTransform, CitationFootnotes, FillCitations
 
 __all__ = ["setup"]
@@ -151,7 +151,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(pending_citation)
     app.add_node(bibliography_placeholder)
     app.add_role("cite", CiteRole())
-    app.add_role("cite:t", CiteTextRole())
+    app.add_domain(CiteFormsDomain)
     app.add_role("note", NoteRole())
     app.add_directive("bibliography", BibliographyDirective)
     app.add_transform(CitationFootnotes)

@@ -105,8 +105,10 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
     """Render every citation and bibliography; the documents whose rendering changed."""
     if domain.store.style is None:
         return set()
+    request = _request(env, domain)
+    _write_atomic(cache_dir(env) / "request.json", json.dumps(request, ensure_ascii=False))  # for make bench
     try:
-        rendered = parse_result(render(_request(env, domain), cache_dir(env)))
+        rendered = parse_result(render(request, cache_dir(env)))
     except CiteprocError as exc:
         logger.error(str(exc), type="book", subtype="csl")
         return set()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
+from typing import Any, ClassVar
+
 from docutils import nodes
 from docutils.nodes import Node, system_message
+from sphinx.domains import Domain
 from sphinx.util.docutils import SphinxRole
 
 from .nodes import pending_note
 from .report import report_error
 from .syntax import CitationSyntaxError, CiteItem, parse_citation, parse_note
 
-__all__ = ["CiteRole", "CiteTextRole", "NoteRole"]
+__all__ = ["CiteFormsDomain", "CiteRole", "CiteTextRole", "NoteRole"]
 
 
 class _NoteRoleBase(SphinxRole):
@@ -65,3 +69,18 @@ class NoteRole(_NoteRoleBase):
         ):
             raise CitationSyntaxError("empty note")
         return segments
+
+
+class CiteFormsDomain(Domain):
+    """Sphinx finds a role named ``x:y`` in domain ``x``: this one holds ``{cite:t}`` (author
+    in text) and ``{cite:p}`` (the same as ``{cite}``). It keeps no data."""
+
+    name = "cite"
+    label = "Citation forms"
+    roles: ClassVar[dict] = {"t": CiteTextRole(), "p": CiteRole()}  # type: ignore[assignment]
+
+    def clear_doc(self, docname: str) -> None:
+        pass  # no data
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        pass  # no data: safe for parallel reads

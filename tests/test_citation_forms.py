@@ -1,0 +1,154 @@
+"""The citation forms authors use, locator labels, in-text styles and bad style input, on the
+tiny book tests/roots/citeforms (HTML builds of a few seconds each)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.sphinx
+
+REPO = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).parent / "roots" / "citeforms"
+
+
+def build(src: Path, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", *options, str(src), str(out)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+
+
+def page(out: Path, name: str) -> BeautifulSoup:
+    return BeautifulSoup((out / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def text(node: object) -> str:
+    return " ".join(node.get_text().split())  # type: ignore[attr-defined]
+
+
+def footnotes(soup: BeautifulSoup) -> list[str]:
+    notes = []
+    for aside in soup.select("aside.footnote"):
+        label = aside.select_one("span.label")
+        if label:
+            label.decompose()
+        notes.append(text(aside))
+    return notes
+
+
+@pytest.fixture(scope="module")
+def src(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = tmp_path_factory.mktemp("citeforms") / "src"
+    shutil.copytree(ROOT, dest)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def notes_build(src: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("notes")
+    result = build(src, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def intext_build(src: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("intext")
+    result = build(src, out, "-D", "book_csl_style=chicago-author-date")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_note_style_forms_and_locator_labels(notes_build: Path) -> None:
+    soup = page(notes_build, "forms")
+    body = text(soup.select_one("section"))
+    # author in text (the full name on first mention, as Chicago and Pandoc do), the rest in the note
+    assert "As Peter C. Perdue[1] argues" in body
+    assert footnotes(soup) == [
+        "China Marches West: The Qing Conquest of Central Eurasia (Harvard University Press, 2009), 100.",
+        "China Marches West, 101.",  # -@key: the author is already named
+        "See Ernest Young, The Presidency of Yuan Shih-K’ai (University of Michigan Press, 1977), "
+        "chap. 2; G. Patrick March, Eastern Destiny: Russia in Asia and the North Pacific (1996), sec. 3.",
+        "International Council for Philosophy and Humanistic Studies, Atlas of Languages, vol. 2, pt. 1 "
+        "(Walter de Gruyter, 1996), vol. 2.",
+        "International Council for Philosophy and Humanistic Studies, Atlas of Languages, vol. 2, pt. 1, n. 14.",
+        "International Council for Philosophy and Humanistic Studies, Atlas of Languages, vol. 2, pt. 1, fig. 1.",
+        "International Council for Philosophy and Humanistic Studies, Atlas of Languages, vol. 2, pt. 1, para. 5.",
+        "On the trade see Young, The Presidency of Yuan Shih-K’ai, 5, who calls it “small”; compare "
+        "The Canadian Spectator (1878), 1:462.",
+        "Deasy, 1901, 356–57, incomplete reference: the source gives no title.",
+        "“Embassy History,” www.embassy.example, accessed March 30, 2020, archived from the original "
+        "on March 9, 2022.",
+    ]
+
+
+def test_works_cited_files_title_works_among_the_others(notes_build: Path) -> None:
+    entries = [text(p) for p in page(notes_build, "works").select("p.csl-entry")]
+    assert [e.split(" ")[0] for e in entries] == [
+        "The",  # The Canadian Spectator, filed under C
+        "Deasy.",  # incomplete, and says so
+        "International",
+        "March,",
+        "Perdue,",
+        "www.embassy.example.",  # a web page without author files under its site (CMOS 14.104)
+        "Young,",
+    ]
+    assert entries[1] == "Deasy. 1901. Incomplete reference: the source gives no title."
+    assert entries[5] == (
+        "www.embassy.example. “Embassy History.” Accessed March 30, 2020. "
+        "Archived from the original on March 9, 2022."
+    )
+    css = (notes_build / "_static" / "bookcite.css").read_text(encoding="utf-8")
+    assert "text-indent: -2em" in css  # hanging indents
+    assert "bookcite.css" in (notes_build / "works.html").read_text(encoding="utf-8")
+
+
+def test_in_text_style_puts_citations_in_the_text(intext_build: Path) -> None:
+    soup = page(intext_build, "forms")
+    body = text(soup.select_one("section"))
+    assert "As Perdue (2009, 100) argues" in body
+    assert "Perdue names the trade routes.(2009, 101)" in body  # -@key: the year only
+    assert "(see Young 1977, chap. 2; March 1996, sec. 3)" in body
+    assert "(International Council for Philosophy and Humanistic Studies 1996, vol. 2)" in body
+    # only the commentary is a footnote, its citations in the style's in-text form
+    assert footnotes(soup) == [
+        "On the trade see (Young 1977, 5), who calls it “small”; compare (The Canadian Spectator 1878, 462)."
+    ]
+    entries = [text(p) for p in page(intext_build, "works").select("p.csl-entry")]
+    assert entries[0].startswith("The Canadian Spectator. 1878.")
+    assert any(e.startswith("Perdue, Peter C. 2009. China Marches West") for e in entries)
+
+
+def test_bad_locator_label_and_invalid_csl_name_file_and_line(src: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "src"
+    shutil.copytree(src, bad)
+    forms = bad / "forms.md"
+    forms.write_text(forms.read_text(encoding="utf-8") + "\nBad label.{cite}`@perdue2009china, chp. 3`\n")
+    (bad / "broken.csl").write_text('<?xml version="1.0"?>\n<style xmlns="x">\n<citation>\n</style>\n')
+    result = build(bad, tmp_path / "out", "-D", "book_csl_style=broken.csl")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    line = (
+        forms.read_text(encoding="utf-8").splitlines().index("Bad label.{cite}`@perdue2009china, chp. 3`") + 1
+    )
+    assert re.search(
+        rf"forms\.md:{line}: ERROR: malformed citation .*unknown locator label 'chp\.'", result.stderr
+    )
+    assert re.search(r"broken\.csl:4: ERROR: book_csl_style: not well-formed XML", result.stderr), (
+        result.stderr
+    )
+
+
+def test_unknown_style_names_the_style_and_what_to_do(src: Path, tmp_path: Path) -> None:
+    result = build(src, tmp_path / "out", "-D", "book_csl_style=chicago-author-dat")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "unknown CSL style 'chicago-author-dat'" in result.stderr
+    assert "did you mean 'chicago-author-date'" in result.stderr
+    assert "set book_csl_style in conf.py" in result.stderr
