@@ -27,7 +27,10 @@ def _journal_date(tail: str, f: dict[str, str]) -> str | None:
     if not year:
         return None
     f["year"] = year
-    if iso and "—" not in ym.group(1):
+    written = " ".join(ym.group(1).split())
+    if re.search(r"\b(?:Spring|Summer|Fall|Autumn|Winter)\b|\d{4}\s*[–—-]\s*\d{2,4}", written):
+        f["date"] = written  # an issue's season or span ("Fall 2007—Winter 2008"), kept as written
+    elif iso and "—" not in written:
         f["date"] = iso
     return _cut(tail, ym)
 
