@@ -67,7 +67,8 @@ STATIC = Path(__file__).parent / "static"
 LATEX_HANGING = (
     "\n% book.citations: bibliography entries with a hanging indent\n"
     "\\newenvironment{sphinxclassbibliography}"
-    "{\\par\\setlength{\\leftskip}{2em}\\setlength{\\parindent}{-2em}}{\\par}\n"
+    "{\\par\\csname @nobreakfalse\\endcsname\\everypar{}"  # hang after a heading too
+    "\\setlength{\\leftskip}{2em}\\setlength{\\parindent}{-2em}}{\\par}\n"
 )
 
 
