@@ -16,6 +16,7 @@ _WAYBACK = re.compile(
 _ARCHIVED = re.compile(rf"\bArchived(?:\s+\(PDF\))?\s+from the original\s+on\s+({DATE_WORDS})\.?")
 
 
+_MODIFIED = re.compile(rf"\b(?:[Ll]ast modified|[Uu]pdated|[Pp]ublished)(?:\s+on)?\s+({DATE_WORDS})\.?")
 _RETRIEVED = re.compile(rf"\b(?:[Rr]etrieved|[Aa]ccessed)(?:\s+on)?\s+({DATE_WORDS})\.?")
 
 
@@ -81,17 +82,38 @@ def _take_web_notes(s: str, fields: dict[str, str]) -> str:
         year, iso = parse_date(m.group(1))
         fields["urldate"] = iso or year
         s = _cut(s, m)
+    m = _MODIFIED.search(s)
+    if m:  # Chicago "last modified March 26, 2019": the page's own date
+        year, iso = parse_date(m.group(1))
+        fields["year"] = year
+        if iso and len(iso) > 4:
+            fields["date"] = iso
+        s = _cut(s, m)
     return s
 
 
+# Chicago bibliography "PhD diss., School, 2006." and APA "[Doctoral dissertation, School]"
+_THESIS_BARE = re.compile(
+    rf"(?:(?<=[.,\"]\s)|(?<=^))(?P<kind>(?:Ph\.?\s?D\.?|Doctoral|M\.?A\.?|Master'?s)\s+(?:diss\.|dissertation|thesis)),\s*"
+    rf"(?P<school>[^()\[\]]+?),\s*(?P<year>{YEAR})\.?$"
+)
+_THESIS_BRACKET = re.compile(
+    r"\s*\[(?P<kind>(?:Doctoral|Master'?s) (?:dissertation|thesis)),\s*(?P<school>[^\[\]]+?)\]"
+)
+
+
 def _take_thesis(s: str, fields: dict[str, str]) -> tuple[str, str]:
-    """ "(PhD diss., School, 1970)", "(PhD thesis)" or "(Thesis)": (text, "phdthesis",
-    "mastersthesis", "thesis" or "")."""
-    m = _THESIS_PAREN.search(s)
+    """ "(PhD diss., School, 1970)", "(PhD thesis)", "(Thesis)", "PhD diss., School, 2006." or
+    "[Doctoral dissertation, School]": (text, "phdthesis", "mastersthesis", "thesis" or "")."""
+    m = _THESIS_PAREN.search(s) or _THESIS_BARE.search(s)
     if m:
         fields["school"] = m.group("school").strip()
         fields["year"] = m.group("year")
         return _cut(s, m, "()"), "mastersthesis" if re.match(r"M", m.group("kind")) else "phdthesis"
+    m = _THESIS_BRACKET.search(s)
+    if m:
+        fields["school"] = m.group("school").strip()
+        return _cut(s, m), "mastersthesis" if m.group("kind").startswith("M") else "phdthesis"
     m = _THESIS.search(s)
     if m and (m.group("ma") or m.group("phd")):
         return _cut(s, m), "mastersthesis" if m.group("ma") else "phdthesis"

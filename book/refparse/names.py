@@ -85,7 +85,11 @@ def _listed_names(s: str) -> list[str | None]:
         all(is_initial(t) for t in pieces[i].split()) for i in range(1, len(pieces), 2)
     ):  # APA: "Smith, J. A., Jones, B."
         names += [_person(f"{pieces[i]}, {pieces[i + 1]}") for i in range(0, len(pieces), 2)]
-    elif len(pieces[0].split()) == 1 or all(t.lower() in PARTICLES for t in pieces[0].split()[:-1]):
+    elif (
+        len(pieces[0].split()) == 1
+        or all(t.lower() in PARTICLES for t in pieces[0].split()[:-1])
+        or (len(pieces) == 2 and len(pieces[0].split()) <= 3 and is_initial(pieces[1].split()[-1]))
+    ):  # "Amasuno Sárraga, Marcelino V.": a double family name, then the given names
         names.append(_person(f"{pieces[0]}, {pieces[1]}"))
         names += [_person(p) for p in pieces[2:]]
     else:
@@ -125,7 +129,7 @@ def _looks_corporate(text: str) -> bool:
     return len(caps) >= 1 and not re.search(r'["()\d]', text)
 
 
-def _name_ends(token: str, following: str) -> str:
+def _name_ends(token: str, following: str, after_and: bool = False) -> str:
     """After given-name ``token``: "more" names follow, the names "end", the "editor" mark
     follows, or the names end "with next" ("Fravel, M. Taylor. Title", "Cohn, Samuel K., Jr.")."""
     if re.fullmatch(r"(?:Jr|Sr|II|III|IV)\.?,?", following):
@@ -137,7 +141,11 @@ def _name_ends(token: str, following: str) -> str:
     if token.endswith(","):
         if following in ("and", "&"):
             return "more"
+        if after_and and is_initial(following.rstrip(",")):
+            return "more"  # "Horrox, R. and Ormrod, W.M.": the second name family first too
         return "editor" if re.fullmatch(r"eds?\.", following) else "end"
+    if after_and and is_initial(token) and is_name_token(following.rstrip(",.")):
+        return "more"  # "... and W. Mark Ormrod, eds.": a second name given first
     if token.endswith(".") and not is_initial(token):
         return "end"
     if is_initial(token) and not is_initial(following.rstrip(",")) and following not in ("and", "&"):
@@ -166,7 +174,7 @@ def _given_names(toks: list[str]) -> tuple[list[str], int, bool] | None:
         given.append(t)
         i += 1
         following = toks[i] if i < len(toks) else ""
-        end = _name_ends(t, following)
+        end = _name_ends(t, following, after_and="and" in given or "&" in given)
         if end == "more":
             continue
         if end == "editor":

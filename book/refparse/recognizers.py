@@ -184,6 +184,9 @@ def chicago_note(c: Candidate) -> Reference | None:
     auth_text = m.group("auth")
     if not all(len(p.split()) >= 2 for p in re.split(r"\s+(?:and|&)\s+", auth_text)):
         return None
+    first = re.match(r"^(.+?)\.\s+\S", m.group("rest"))
+    if first and len(first.group(1).split()) <= 3 and all(is_name_token(t) for t in first.group(1).split()):
+        return None  # "Amasuno Sárraga, Marcelino V. Title": a bibliography entry, family names first
     auth = parse_names(auth_text)
     return author_body(m.group("rest"), dict(c.fields(), author=auth), c.thesis) if auth else None
 

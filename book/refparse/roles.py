@@ -28,6 +28,7 @@ _EDITION = re.compile(
     r"(?:ed|edn|edition)\b\.?\)?(?=[\s,.;:)]|$)"
 )
 _REVISED = re.compile(r"(?P<lead>[,.;]?\s*)\(?\b[Rr]ev(?:ised)?\.? (?:ed|edn|edition)\b\.?\)?(?=[\s,.;:)]|$)")
+_VOLUME_SEGMENT = re.compile(r"(?P<lead>\.\s*)Vol\.\s*(?P<n>\d+)(?=\.\s)")
 _VOLUMES = re.compile(r"(?P<lead>[,.]?\s*)\b(?P<n>\d+)\s+vols?\b\.?(?=[\s,.;:(]|$)")
 _ROLE = r"(?:ed\.? (?:and|&) trans|eds?|trans|editors?|translators?)"
 _NAMES = r"[^()\"]{2,80}?"
@@ -54,7 +55,11 @@ _LANGUAGES = {
 
 
 def _names(text: str) -> str | None:
-    return parse_names(text.strip().rstrip(".,"))
+    """The BibTeX names of ``text`` (its last full stop kept after an initial)."""
+    text = text.strip().rstrip(",").strip()
+    if text.endswith(".") and not is_initial(text.split()[-1]):
+        text = text[:-1]
+    return parse_names(text) if text else None
 
 
 def _in_collection(s: str, at: int) -> bool:
@@ -78,6 +83,10 @@ def extract_roles(s: str) -> tuple[str, dict[str, str]]:
     m = _VOLUMES.search(s)
     if m:
         roles["volumes"] = m.group("n")
+        s = _cut(s, m)
+    m = _VOLUME_SEGMENT.search(s)
+    if m:  # CS1 "Title. Vol. 1. Translated by ..."
+        roles["volume"] = m.group("n")
         s = _cut(s, m)
     s = _contributors(s, roles)
     return _tidy(s), roles
@@ -161,7 +170,7 @@ def names_end(s: str, start: int) -> int:
     count = 0
     for n, tok in enumerate(tokens):
         word = tok.group(0)
-        if word[0] in '(;"[' or word[0].isdigit():
+        if word[0] in '(;"[' or word[0].isdigit() or word.endswith(":"):
             break
         core = word.rstrip(",.;:")
         if not core or (
@@ -198,7 +207,9 @@ def _contributors(s: str, roles: dict[str, str]) -> str:
         if not m:
             return s
         stop = names_end(s, m.end())
-        text = s[m.end() : stop].rstrip(".,")
+        text = s[m.end() : stop].rstrip(",")
+        if text.endswith(".") and not is_initial(text.split()[-1]):
+            text = text[:-1]
         if text.endswith((" Jr", " Sr")):
             text += "."
         names = _names(text) if text else None

@@ -25,7 +25,7 @@ def split_segments(s: str) -> list[str]:
             depth = max(0, depth - 1)
         elif ch == "." and depth == 0 and not quote and (i + 1 == len(s) or s[i + 1] == " "):
             m = re.search(r"(\S+)$", s[start:i])
-            tok = m.group(1).lstrip("(\"'") if m else ""
+            tok = m.group(1).lstrip("(\"'").rsplit("/", 1)[-1] if m else ""  # "Bedford/St."
             if tok.lower() in ABBREVIATIONS or re.fullmatch(r"[A-Z]|(?:[A-Z]\.)+[A-Z]|[A-Z][a-z]?", tok):
                 continue
             segs.append(s[start:i].strip())
