@@ -11,7 +11,7 @@ APT_PACKAGES := texlive-xetex latexmk texlive-latex-recommended texlive-latex-ex
 	texlive-lang-cjk texlive-lang-chinese fonts-noto-core fonts-noto-mono fonts-noto-cjk default-jre-headless poppler-utils \
 	chromium chromium-driver
 
-.PHONY: all setup system venv html epub pdf test clean serve bib import bench
+.PHONY: all setup system venv html epub pdf test test-fast lint mutation clean serve bib import bench
 
 all: setup ## build all three editions into dist/
 	$(PY) -m book publish html epub pdf
@@ -49,8 +49,11 @@ $(STAMP): pyproject.toml
 	@$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-test: setup ## run the tests (they build real editions)
+test: setup ## run every test: unit tests, tiny books, then the real editions read back
 	$(PY) -m pytest -q
+
+test-fast: venv ## only the unit tests (no Sphinx, no LaTeX): well under a minute
+	$(PY) -m pytest -q -m "not sphinx and not edition"
 
 import: venv ## regenerate chapters/ from documents/ and outline.toml
 	$(PY) -m book import

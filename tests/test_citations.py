@@ -299,6 +299,7 @@ CH2 = [
 ]
 
 
+@pytest.mark.sphinx
 def test_html_one_footnote_per_citation_numbered_per_page(
     html: tuple[Path, subprocess.CompletedProcess[str]],
 ) -> None:
@@ -307,6 +308,7 @@ def test_html_one_footnote_per_citation_numbered_per_page(
     assert sidenotes(outdir / "ch2.html") == CH2  # restarts at 1; first citation is full again
 
 
+@pytest.mark.sphinx
 def test_html_footnote_markup(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     page = (html[0] / "ch1.html").read_text(encoding="utf-8")
     assert "<em>The Presidency and Foreign Policy</em>" in page  # italics from CSL as <em>
@@ -317,6 +319,7 @@ def test_html_footnote_markup(html: tuple[Path, subprocess.CompletedProcess[str]
     )
 
 
+@pytest.mark.sphinx
 def test_bibliography_pages(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     page = (html[0] / "bibliography.html").read_text(encoding="utf-8")
     entries = re.findall(r'<p class="csl-entry" id="bib-([^"]+)">(.*?)</p>', page, re.S)
@@ -334,6 +337,7 @@ def test_bibliography_pages(html: tuple[Path, subprocess.CompletedProcess[str]])
     assert re.findall(r'id="bib-([^"]+)"', reading) == ["listed1999"]
 
 
+@pytest.mark.sphinx
 def test_unused_entry_warning(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     warnings = [line for line in html[1].stderr.splitlines() if "WARNING" in line]
     unused = [line for line in warnings if "not cited" in line]
@@ -342,6 +346,7 @@ def test_unused_entry_warning(html: tuple[Path, subprocess.CompletedProcess[str]
     assert len(warnings) == 1, warnings  # nothing else to complain about
 
 
+@pytest.mark.sphinx
 def test_epub_noterefs_and_footnotes(epub: Path) -> None:
     with zipfile.ZipFile(epub) as archive:
         names = archive.namelist()
@@ -359,6 +364,7 @@ def test_epub_noterefs_and_footnotes(epub: Path) -> None:
     )
 
 
+@pytest.mark.sphinx
 def test_epubcheck_clean(epub: Path) -> None:
     if shutil.which("java") is None:  # make installs it: a missing one is a failure, not a skip
         pytest.fail("epubcheck needs java: run make (it installs default-jre-headless)")
@@ -369,6 +375,7 @@ def test_epubcheck_clean(epub: Path) -> None:
     assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0), messages
 
 
+@pytest.mark.sphinx
 def test_latex_footnotes(latex: Path) -> None:
     tex = next(latex.glob("*.tex")).read_text(encoding="utf-8")
     # bibliography entries hang by 2em in the PDF too
@@ -386,6 +393,7 @@ def test_latex_footnotes(latex: Path) -> None:
     assert "Commentary" not in tex and "summary of \\DUrole{csl-citation}{March" in tex
 
 
+@pytest.mark.sphinx
 def test_pdf_footnote_text(latex: Path) -> None:
     from pypdf import PdfReader
 
@@ -412,6 +420,7 @@ def test_pdf_footnote_text(latex: Path) -> None:
     assert "AT&T <Asia> at 100% for $5, a \\Path and {Braces}" in text
 
 
+@pytest.mark.sphinx
 def test_ibid_option(book: Path, tmp_path: Path) -> None:
     result = sphinx(
         book,
@@ -428,6 +437,7 @@ def test_ibid_option(book: Path, tmp_path: Path) -> None:
     assert notes[4] == CH1[4]  # after another work: the short form, not ibid
 
 
+@pytest.mark.sphinx
 def test_parallel_build_numbers_the_same(
     book: Path, html: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
 ) -> None:
@@ -442,6 +452,7 @@ def test_parallel_build_numbers_the_same(
     assert "not cited" in result.stderr  # unused-entry check after merging parallel reads
 
 
+@pytest.mark.sphinx
 def test_incremental_rebuild(tmp_path: Path) -> None:
     src = copy_root(tmp_path / "src")
     first = sphinx(src, "html", tmp_path / "out")
@@ -469,6 +480,7 @@ def test_incremental_rebuild(tmp_path: Path) -> None:
     assert "not cited" not in second.stderr
 
 
+@pytest.mark.sphinx
 def test_bad_citations_fail_with_file_and_line(tmp_path: Path) -> None:
     src = copy_root(tmp_path / "src")
     with (src / "ch2.md").open("a", encoding="utf-8") as f:
@@ -493,6 +505,7 @@ def test_bad_citations_fail_with_file_and_line(tmp_path: Path) -> None:
     assert again.returncode != 0 and "nosuchkey1999" in again.stderr
 
 
+@pytest.mark.sphinx
 def test_broken_bib_fails_with_bib_line(tmp_path: Path) -> None:
     src = copy_root(tmp_path / "src")
     bib = src / "refs.bib"

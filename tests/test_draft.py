@@ -23,7 +23,6 @@ from book.reader import read_document
 from .conftest import ARTICLE, ROOT, SUMMARY, run_book
 from .text_measure import coverage, html_site_text, pdf_text
 
-pytestmark = pytest.mark.edition
 SMALL = ROOT / "tests" / "roots" / "draft"
 AMUR, TEA, QUIET, MISSING, NO_HEADINGS, PLAGUE = (
     SMALL / f"{n}.txt"
@@ -164,6 +163,7 @@ def test_guessed_levels_follow_runs_of_headings():
 # -- both source documents: several documents, each a chapter ---------------------------------
 
 
+@pytest.mark.edition
 def test_sources_draft_writes_three_editions(sources: Draft):
     assert sources.pdf_path.stat().st_size > 100_000
     assert sources.epub_path.stat().st_size > 30_000
@@ -173,6 +173,7 @@ def test_sources_draft_writes_three_editions(sources: Draft):
     assert PdfReader(sources.pdf_path).metadata.title == "History of Sino-Russian Relations"
 
 
+@pytest.mark.edition
 def test_sources_one_chapter_per_document_then_bibliography(sources: Draft):
     assert sources.chapter_pages() == [
         "ch-01-history-of-sino-russian-relations",
@@ -188,6 +189,7 @@ def test_sources_one_chapter_per_document_then_bibliography(sources: Draft):
     assert "1755–1917" in h2 and "Meeting in Central Asia" in h3
 
 
+@pytest.mark.edition
 def test_sources_every_mark_is_a_footnote_in_every_edition(sources: Draft):
     total = marks(SUMMARY, ARTICLE)
     assert total == 62
@@ -198,6 +200,7 @@ def test_sources_every_mark_is_a_footnote_in_every_edition(sources: Draft):
     assert f"{total} “Measures to Improve the Resilience of the Economy" in sources.flat_pdf
 
 
+@pytest.mark.edition
 def test_sources_repeated_and_short_notes(sources: Draft):
     # Note 36 ("1 2 Ananich and Lebedev, "Sergei Witte" ...") is used by two marks: two
     # footnotes, each the short cite resolved to note 34's full work, keeping its pages.
@@ -211,6 +214,7 @@ def test_sources_repeated_and_short_notes(sources: Draft):
     assert sum(short in n for n in notes) == 2
 
 
+@pytest.mark.edition
 def test_sources_notes_keep_commentary_and_passages(sources: Draft):
     for phrase in (
         "is largely a summary of G. Patrick March, Eastern Destiny",  # commentary (note 6)
@@ -221,6 +225,7 @@ def test_sources_notes_keep_commentary_and_passages(sources: Draft):
         assert phrase in sources.flat_pdf, phrase
 
 
+@pytest.mark.edition
 def test_sources_text_is_all_there(sources: Draft):
     paragraphs = [
         b.text for p in (SUMMARY, ARTICLE) for b in read_document(p).blocks if isinstance(b, Paragraph)
@@ -234,6 +239,7 @@ def test_sources_text_is_all_there(sources: Draft):
 # -- the article alone ------------------------------------------------------------------------
 
 
+@pytest.mark.edition
 def test_article_lead_is_the_introduction(article: Draft):
     pages = article.chapter_pages()
     assert pages[0] == "introduction"
@@ -242,6 +248,7 @@ def test_article_lead_is_the_introduction(article: Draft):
     assert "Prior to the 17th century" in intro.select_one("article").get_text()
 
 
+@pytest.mark.edition
 def test_article_guessed_headings_make_chapters_and_sections(article: Draft):
     doc = read_document(ARTICLE)
     tops = [b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 1]
@@ -255,6 +262,7 @@ def test_article_guessed_headings_make_chapters_and_sections(article: Draft):
     assert sections[0] == "Meeting in Central Asia" and "Revolutions" in sections
 
 
+@pytest.mark.edition
 def test_article_notes_numbered_per_chapter(article: Draft):
     total = 0
     for page in article.chapter_pages():
@@ -268,6 +276,7 @@ def test_article_notes_numbered_per_chapter(article: Draft):
     )
 
 
+@pytest.mark.edition
 def test_article_bibliography_and_reading_lists_close_the_book(article: Draft):
     soup = article.page("bibliography")
     heads = [h.get_text(strip=True).rstrip("#") for h in soup.select("article h2")]
@@ -283,6 +292,7 @@ def test_article_bibliography_and_reading_lists_close_the_book(article: Draft):
 # -- the small documents together --------------------------------------------------------------
 
 
+@pytest.mark.sphinx
 def test_small_chapters_and_titles(small: Draft):
     assert small.chapter_pages() == [
         "ch-01-the-amur-frontier",
@@ -303,6 +313,7 @@ def test_small_chapters_and_titles(small: Draft):
     ]
 
 
+@pytest.mark.sphinx
 def test_small_one_footnote_per_mark(small: Draft):
     assert small.html_notes("ch-01-the-amur-frontier") == [str(n) for n in range(1, 9)]
     assert small.html_notes("ch-02-the-tea-road") == ["1", "2", "3", "4"]
@@ -313,6 +324,7 @@ def test_small_one_footnote_per_mark(small: Draft):
     assert small.epub_footnotes() == 12
 
 
+@pytest.mark.sphinx
 def test_small_repeated_note_gives_two_notes(small: Draft):
     amur = small.html_note_texts("ch-01-the-amur-frontier")
     # "1 2 Smith ..." is used by marks 2 and 5: the full note, then the short form.
@@ -323,6 +335,7 @@ def test_small_repeated_note_gives_two_notes(small: Draft):
     assert "Li, 万里茶道, 64." in small.flat_pdf
 
 
+@pytest.mark.sphinx
 def test_small_short_cite_commentary_and_passage(small: Draft):
     pdf = small.flat_pdf
     assert "4 Smith, Rivers of the North, 40." in pdf  # "Smith 2001, p. 40" resolved
@@ -340,6 +353,7 @@ def test_small_short_cite_commentary_and_passage(small: Draft):
     assert "with their banners and their arms in good order" in epub
 
 
+@pytest.mark.sphinx
 def test_small_cyrillic_and_chinese_titles_render_in_the_pdf(small: Draft):
     for title in (
         "Амурская граница: история и люди",
@@ -353,6 +367,7 @@ def test_small_cyrillic_and_chinese_titles_render_in_the_pdf(small: Draft):
     assert "fonts lack" not in small.proc.stderr
 
 
+@pytest.mark.sphinx
 def test_small_bibliography_and_reading_lists(small: Draft):
     soup = small.page("bibliography")
     sections = {
@@ -377,12 +392,14 @@ def test_small_bibliography_and_reading_lists(small: Draft):
     assert "Kyakhta trade" in sections["See Also"]
 
 
+@pytest.mark.sphinx
 def test_small_note_never_cited_is_one_warning(small: Draft):
     lines = [line for line in small.proc.stderr.splitlines() if "cited by no mark" in line]
     assert lines == [f"warning: {TEA}:12: note 4 is cited by no mark in the text"]
     assert "Sladkovsky" not in small.flat_pdf
 
 
+@pytest.mark.sphinx
 def test_small_epub_is_valid(small: Draft):
     epubcheck(small.epub_path)
 
@@ -390,6 +407,7 @@ def test_small_epub_is_valid(small: Draft):
 # -- a document with no notes at all -----------------------------------------------------------
 
 
+@pytest.mark.sphinx
 def test_no_notes_book_has_title_author_and_no_notes(quiet: Draft):
     meta = PdfReader(quiet.pdf_path).metadata
     assert (meta.title, meta.author) == ("Along the Quiet Border", "A. Editor")

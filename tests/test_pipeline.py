@@ -57,6 +57,7 @@ def sidenote_numbers(page: Path) -> list[str]:
     return [r.get_text(strip=True) for r in soup.select("article label.margin-toggle[for^=sidenote-role]")]
 
 
+@pytest.mark.sphinx
 def test_tiny_book_publishes_one_note_per_mark(published: Path):
     chapters = published / "dist" / "html" / "chapters"
     counts = {p.stem: sidenote_numbers(p) for p in chapters.glob("*.html")}
@@ -67,6 +68,7 @@ def test_tiny_book_publishes_one_note_per_mark(published: Path):
     assert "Envoys and Emperors" in text and "Rivers of the North" in text
 
 
+@pytest.mark.sphinx
 def test_rebuild_after_unknown_key_fails_and_keeps_dist(published: Path, tmp_path: Path):
     book = tmp_path / "copy"
     shutil.copytree(published, book)
@@ -80,6 +82,7 @@ def test_rebuild_after_unknown_key_fails_and_keeps_dist(published: Path, tmp_pat
     assert snapshot(book / "dist") == before
 
 
+@pytest.mark.sphinx
 def test_broken_bib_fails_naming_file_and_line(published: Path, tmp_path: Path):
     book = tmp_path / "copy"
     shutil.copytree(published, book)
@@ -135,6 +138,7 @@ def test_non_utf8_document(tmp_path: Path):
 HOSTILE = r"A hostile line: <script>alert('x')</script> and \input{/etc/passwd} then \write18{touch pwned} & 100% $x$."
 
 
+@pytest.mark.sphinx
 def test_hostile_text_comes_out_literally(tmp_path: Path):
     book = tmp_path / "tiny"
     shutil.copytree(TINY, book)
