@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from .guard import unit_guard
+
 ROOT = Path(__file__).resolve().parent.parent
 GUARD = Path(__file__).resolve().parent / "guard"
-sys.path.insert(0, str(GUARD))
-
-import unit_guard  # noqa: E402
 
 ARTICLE = ROOT / "documents" / "002_9aef5bfc947affa5.txt"
 SUMMARY = ROOT / "documents" / "000_e0286a2cb8b088ad.txt"

@@ -4,6 +4,7 @@ starts (``tests/guard`` is on their PYTHONPATH; see ``sitecustomize.py`` there).
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 from collections.abc import Sequence
@@ -31,7 +32,7 @@ def builds(args: Any) -> bool:
         words = words[0].split()
     if any(PurePath(w).name in BUILD_PROGRAMS for w in words):
         return True
-    return any(w == "-m" and nxt in BUILD_MODULES for w, nxt in zip(words, words[1:], strict=False))
+    return any(w == "-m" and nxt in BUILD_MODULES for w, nxt in itertools.pairwise(words))
 
 
 class BuildInUnitTest(RuntimeError):
