@@ -6,12 +6,13 @@ SHELL := /bin/bash
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
+LOCK    := requirements.lock
 # Debian packages the editions and the tests need.
 APT_PACKAGES := texlive-xetex latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
 	texlive-lang-cjk texlive-lang-chinese fonts-noto-core fonts-noto-mono fonts-noto-cjk default-jre-headless poppler-utils \
 	chromium chromium-driver
 
-.PHONY: all setup system venv html epub pdf test test-fast lint mutation clean serve bib import bench
+.PHONY: all setup system venv lock html epub pdf test test-fast lint clean serve bib import bench
 
 all: setup ## build all three editions into dist/
 	$(PY) -m book publish html epub pdf
@@ -43,17 +44,32 @@ system: ## install missing Debian packages (once)
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
-	@echo "==> creating $(VENV) with the Python dependencies"
+$(STAMP): pyproject.toml $(LOCK)
+	@echo "==> creating $(VENV) with the Python dependencies of $(LOCK)"
 	@test -x $(PY) || python3 -m venv $(VENV)
-	@$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@$(PY) -m pip install -q --disable-pip-version-check -r $(LOCK)
+	@$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
+
+lock: ## resolve pyproject.toml's ranges afresh into requirements.lock (after adding a dependency)
+	@rm -rf _build/lock-venv && python3 -m venv _build/lock-venv
+	@_build/lock-venv/bin/python -m pip install -q --disable-pip-version-check '.[dev]'
+	@{ echo "# The exact versions make installs: python -m pip freeze of a fresh install of"; \
+	   echo "# '.[dev]' (pyproject.toml's ranges). Regenerate with: make lock"; \
+	   _build/lock-venv/bin/python -m pip freeze --disable-pip-version-check --exclude-editable | grep -v '^book[= @]'; } > $(LOCK)
+	@rm -rf _build/lock-venv build
+	@echo "==> wrote $(LOCK); commit it with pyproject.toml"
 
 test: setup ## run every test: unit tests, tiny books, then the real editions read back
 	$(PY) -m pytest -q
 
 test-fast: venv ## only the unit tests (no Sphinx, no LaTeX): well under a minute
 	$(PY) -m pytest -q -m "not sphinx and not edition"
+
+lint: venv ## ruff (lint and format) and mypy, as configured in pyproject.toml
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 import: venv ## regenerate chapters/ from documents/ and outline.toml
 	$(PY) -m book import
