@@ -114,6 +114,7 @@ _CYRILLIC = dict(
             "g",
             "u",
         ],
+        strict=False,
     )
 )
 

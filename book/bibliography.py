@@ -165,6 +165,23 @@ class Bibliography:
         """(key, reason) for entries an editor should complete or check."""
         return list(self._problems)
 
+    def set_note(self, doc: str, number: int, parts: list[str | _Cite]) -> None:
+        self._notes[(doc, number)] = parts
+
+    def set_reading_list(self, doc: str, name: str, items: list[tuple[str | None, str]]) -> None:
+        self._lists[(doc, name)] = items
+
+    def add_problem(self, key: str, reason: str) -> None:
+        self._problems.append((key, reason))
+
+    def last_cited_work(self, doc: str, number: int) -> _Work | None:
+        """The work cited last in the notes of ``doc`` before note ``number`` (for "Ibid.")."""
+        for n in range(number - 1, 0, -1):
+            cites = [p for p in self._notes.get((doc, n), []) if isinstance(p, _Cite)]
+            if cites:
+                return cites[-1].work
+        return None
+
 
 def build_bibliography(
     documents: list[Document],
@@ -179,156 +196,28 @@ def build_bibliography(
     cited by their key and not generated. ``previous`` holds the entries generated last time:
     a work keeps its old key (reported) unless ``rekey``.
     """
-    works: list[_Work] = []
-    notes: dict[tuple[str, int], list[str | Reference]] = {}
-    lists: dict[tuple[str, str], list[tuple[Reference | None, str]]] = {}
-
-    unresolved: list[Unresolved] = []
-    where: dict[tuple[str, int], tuple[Path, int]] = {}
-
-    def add(ref: Reference, doc: str) -> None:
-        for w in works:
-            if _same_work(w.refs[0], ref):
-                w.refs.append(ref)
-                w.docs.add(doc)
-                return
-        works.append(_Work([ref], docs={doc}))
-
+    builder = _Builder(hand or {})
     progress = Progress("parsing the notes and reading lists", sum(len(d.notes) for d in documents))
     for doc in documents:
-        for note in doc.notes:
-            progress.step()
-            where[(doc.name, note.number)] = (doc.path, note.line)
-            if len(note.text) > MAX_REFERENCE:
-                unresolved.append(
-                    Unresolved(
-                        doc.path,
-                        note.line,
-                        note.text,
-                        f"note of {len(note.text):,} characters: kept as text, not parsed",
-                    )
-                )
-                notes[(doc.name, note.number)] = [note.text]
-                continue
-            parts = _set_quotation(parse_note(note.text), note.text)
-            notes[(doc.name, note.number)] = parts
-            for p in parts:
-                if isinstance(p, Reference) and p.kind == "full":
-                    add(p, doc.name)
-        for name in REFERENCE_LISTS:
-            items: list[tuple[Reference | None, str]] = []
-            for item in doc.lists.get(name, []):
-                ref = None
-                text = item.text.replace("\n", " ")
-                if len(text) > MAX_REFERENCE:
-                    unresolved.append(
-                        Unresolved(
-                            doc.path, item.line, text, f"list item of {len(text):,} characters: kept as text"
-                        )
-                    )
-                elif not is_commentary(text):
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        ref = parse_reference(text)
-                    if ref.kind == "full":
-                        add(ref, doc.name)
-                    elif ref.kind != "short":
-                        ref = None
-                items.append((ref, item.text))
-            if items:
-                lists[(doc.name, name)] = items
-    for w in works:
-        w.merge()
-
-    by_ref: dict[int, _Work] = {id(r): w for w in works for r in w.refs}
-    hand_works = [
-        _Work(
-            [], f.get("ENTRYTYPE", "misc"), {k: v for k, v in f.items() if k != "ENTRYTYPE"}, key=k, hand=True
-        )
-        for k, f in (hand or {}).items()
-    ]
-
-    incomplete: list[_Work] = []
-
-    def resolve(ref: Reference, doc: str) -> _Work | None:
-        """The work a reference names; an incomplete work for an author-year short form with no
-        full reference ("Deasy 1901"); None for another short form with no full reference."""
-        if id(ref) in by_ref:
-            return by_ref[id(ref)]
-        same_doc = [w for w in works if doc in w.docs]
-        work = (
-            _resolve_short(ref, same_doc)
-            or _resolve_short(ref, works)
-            or _resolve_short(ref, hand_works)
-            or _resolve_short(ref, incomplete)
-        )
-        if work is None:
-            work = _incomplete_work(ref)
-            if work is None:
-                return None
-            incomplete.append(work)
-        work.refs.append(ref)
-        by_ref[id(ref)] = work
-        return work
-
+        builder.read_notes(doc, progress)
+        builder.read_lists(doc)
+    builder.merge()
     bib = Bibliography()
-    for (doc_name, number), parts in notes.items():
-        out: list[str | _Cite] = []
-        for p in parts:
-            if isinstance(p, str):
-                out.append(p)
-                continue
-            if p.kind == "ibid":
-                prev = _previous_work(bib, doc_name, number)
-                if prev is None:
-                    out.append(p.raw)
-                    unresolved.append(
-                        Unresolved(
-                            *where[(doc_name, number)],
-                            p.raw.strip(),
-                            "“Ibid.” with no citation before it in the chapter: kept as text",
-                        )
-                    )
-                    continue
-                out.append(_Cite(prev, p.locator, p.prefix))
-                continue
-            work = resolve(p, doc_name)
-            if work is None:
-                out.append(p.raw)
-                unresolved.append(
-                    Unresolved(
-                        *where[(doc_name, number)],
-                        p.raw.strip(),
-                        "short form with no full reference in the book: kept as text",
-                    )
-                )
-                continue
-            if work in incomplete:
-                unresolved.append(
-                    Unresolved(
-                        *where[(doc_name, number)],
-                        p.raw.strip(),
-                        "short form with no full reference in the book: "
-                        "an entry marked incomplete (no title) until a correction completes it",
-                    )
-                )
-            out.append(_Cite(work, p.locator, p.prefix))  # a short cite keeps its pages, even all of them
-        bib._notes[(doc_name, number)] = out
-    list_works: dict[tuple[str, str], list[tuple[_Work | None, str]]] = {}
-    for k, items in lists.items():
-        list_works[k] = [((resolve(r, k[0]) if r is not None else None), text) for r, text in items]
-
-    all_works = works + incomplete
-    keys = resolve_collisions([w.fields for w in all_works])
-    for w, key in zip(all_works, keys):
+    for (doc_name, number), parts in builder.notes.items():
+        bib.set_note(doc_name, number, builder.citations(bib, doc_name, number, parts))
+    list_works = {
+        k: [((builder.resolve(r, k[0]) if r is not None else None), text) for r, text in items]
+        for k, items in builder.lists.items()
+    }
+    all_works, hand_works = builder.works + builder.incomplete, builder.hand_works
+    for w, key in zip(all_works, resolve_collisions([w.fields for w in all_works]), strict=True):
         w.key = key
     reports = _keep_keys(all_works, hand_works, previous or {}, rekey)
-    for k, witems in list_works.items():
-        bib._lists[k] = [((w.key if w else None), text) for w, text in witems]
-
+    for (doc_name, name), witems in list_works.items():
+        bib.set_reading_list(doc_name, name, [((w.key if w else None), text) for w, text in witems])
     touched = _apply_corrections([w for w in all_works if not w.hand], corrections)
     bib.reports = reports
-    bib.unresolved = unresolved
+    bib.unresolved = builder.unresolved
     bib.hand_keys = {w.key for w in all_works + hand_works if w.hand}
     for w in sorted(all_works, key=lambda w: w.key):
         if w.hand:
@@ -336,8 +225,153 @@ def build_bibliography(
         bib.entries[w.key] = {"ENTRYTYPE": w.entry_type, **w.fields}
         for fld, reason in w.problems + _check(w):
             if fld not in touched.get(w.key, set()):
-                bib._problems.append((w.key, reason))
+                bib.add_problem(w.key, reason)
     return bib
+
+
+class _Builder:
+    """The works of a set of documents, as their notes and reading lists are read."""
+
+    def __init__(self, hand: dict[str, dict[str, str]]) -> None:
+        self.works: list[_Work] = []
+        self.incomplete: list[_Work] = []  # author-year short forms with no full reference
+        self.notes: dict[tuple[str, int], list[str | Reference]] = {}
+        self.lists: dict[tuple[str, str], list[tuple[Reference | None, str]]] = {}
+        self.unresolved: list[Unresolved] = []
+        self.where: dict[tuple[str, int], tuple[Path, int]] = {}
+        self.by_ref: dict[int, _Work] = {}
+        self.hand_works = [
+            _Work(
+                [],
+                f.get("ENTRYTYPE", "misc"),
+                {k: v for k, v in f.items() if k != "ENTRYTYPE"},
+                key=k,
+                hand=True,
+            )
+            for k, f in hand.items()
+        ]
+
+    def add(self, ref: Reference, doc: str) -> None:
+        """A full reference: to the work it names, or a new work."""
+        for w in self.works:
+            if _same_work(w.refs[0], ref):
+                w.refs.append(ref)
+                w.docs.add(doc)
+                return
+        self.works.append(_Work([ref], docs={doc}))
+
+    def merge(self) -> None:
+        """Merge each work's references into its entry (once every document is read)."""
+        for w in self.works:
+            w.merge()
+        self.by_ref = {id(r): w for w in self.works for r in w.refs}
+
+    def read_notes(self, doc: Document, progress: Progress) -> None:
+        for note in doc.notes:
+            progress.step()
+            self.where[(doc.name, note.number)] = (doc.path, note.line)
+            if len(note.text) > MAX_REFERENCE:
+                self.unresolved.append(
+                    Unresolved(
+                        doc.path,
+                        note.line,
+                        note.text,
+                        f"note of {len(note.text):,} characters: kept as text, not parsed",
+                    )
+                )
+                self.notes[(doc.name, note.number)] = [note.text]
+                continue
+            parts = _set_quotation(parse_note(note.text), note.text)
+            self.notes[(doc.name, note.number)] = parts
+            for p in parts:
+                if isinstance(p, Reference) and p.kind == "full":
+                    self.add(p, doc.name)
+
+    def read_lists(self, doc: Document) -> None:
+        for name in REFERENCE_LISTS:
+            items = [
+                (self._list_item(doc, item.text, item.line), item.text) for item in doc.lists.get(name, [])
+            ]
+            if items:
+                self.lists[(doc.name, name)] = items
+
+    def _list_item(self, doc: Document, raw: str, line: int) -> Reference | None:
+        text = raw.replace("\n", " ")
+        if len(text) > MAX_REFERENCE:
+            self.unresolved.append(
+                Unresolved(doc.path, line, text, f"list item of {len(text):,} characters: kept as text")
+            )
+            return None
+        if is_commentary(text):
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ref = parse_reference(text)
+        if ref.kind == "full":
+            self.add(ref, doc.name)
+        return ref if ref.kind in ("full", "short") else None
+
+    def resolve(self, ref: Reference, doc: str) -> _Work | None:
+        """The work a reference names; an incomplete work for an author-year short form with no
+        full reference ("Deasy 1901"); None for another short form with no full reference."""
+        if id(ref) in self.by_ref:
+            return self.by_ref[id(ref)]
+        same_doc = [w for w in self.works if doc in w.docs]
+        work = (
+            _resolve_short(ref, same_doc)
+            or _resolve_short(ref, self.works)
+            or _resolve_short(ref, self.hand_works)
+            or _resolve_short(ref, self.incomplete)
+        )
+        if work is None:
+            work = _incomplete_work(ref)
+            if work is None:
+                return None
+            self.incomplete.append(work)
+        work.refs.append(ref)
+        self.by_ref[id(ref)] = work
+        return work
+
+    def _unresolved(self, doc: str, number: int, ref: Reference, why: str) -> None:
+        self.unresolved.append(Unresolved(*self.where[(doc, number)], ref.raw.strip(), why))
+
+    def citations(
+        self, bib: Bibliography, doc: str, number: int, parts: list[str | Reference]
+    ) -> list[str | _Cite]:
+        """A note's parts with each reference replaced by a citation of its work."""
+        out: list[str | _Cite] = []
+        for p in parts:
+            if isinstance(p, str):
+                out.append(p)
+            elif p.kind == "ibid":
+                out.append(self._ibid(bib, doc, number, p))
+            else:
+                out.append(self._cite(doc, number, p))
+        return out
+
+    def _ibid(self, bib: Bibliography, doc: str, number: int, p: Reference) -> str | _Cite:
+        prev = bib.last_cited_work(doc, number)
+        if prev is None:
+            self._unresolved(
+                doc, number, p, "“Ibid.” with no citation before it in the chapter: kept as text"
+            )
+            return p.raw
+        return _Cite(prev, p.locator, p.prefix)
+
+    def _cite(self, doc: str, number: int, p: Reference) -> str | _Cite:
+        work = self.resolve(p, doc)
+        if work is None:
+            self._unresolved(doc, number, p, "short form with no full reference in the book: kept as text")
+            return p.raw
+        if work in self.incomplete:
+            self._unresolved(
+                doc,
+                number,
+                p,
+                "short form with no full reference in the book: "
+                "an entry marked incomplete (no title) until a correction completes it",
+            )
+        return _Cite(work, p.locator, p.prefix)  # a short cite keeps its pages, even all of them
 
 
 def _same_entry(a: dict[str, str], b: dict[str, str]) -> bool:
@@ -424,14 +458,6 @@ def _incomplete_work(ref: Reference) -> _Work | None:
 def _same_pages(locator: str, pages: str) -> bool:
     body = re.sub(r"^pp?\.\s*", "", locator)
     return bool(pages) and normalise_pages(body) == pages
-
-
-def _previous_work(bib: Bibliography, doc: str, number: int) -> _Work | None:
-    for n in range(number - 1, 0, -1):
-        cites = [p for p in bib._notes.get((doc, n), []) if isinstance(p, _Cite)]
-        if cites:
-            return cites[-1].work
-    return None
 
 
 def _resolve_short(ref: Reference, works: list[_Work]) -> _Work | None:

@@ -8,6 +8,7 @@ by hand, or never generated, like the glossary) is never overwritten.
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -163,9 +164,9 @@ def _check_headings(outline: Outline, doc: Document, require_all: bool) -> None:
 def paragraph_markup(block: Paragraph, doc: Document, bib: Bibliography) -> str:
     """A paragraph as MyST: escaped text with each note mark replaced by its citation role."""
     cuts = [0, *(mark.offset for mark in block.marks), len(block.text)]
-    pieces = [block.text[start:end] for start, end in zip(cuts, cuts[1:])]
+    pieces = [block.text[start:end] for start, end in itertools.pairwise(cuts)]
     out = [myst.escape(pieces[0])]  # only the first piece starts the line
-    for mark, piece in zip(block.marks, pieces[1:]):
+    for mark, piece in zip(block.marks, pieces[1:], strict=False):
         out += [bib.note_markup(doc.name, mark.number), myst.escape_inline(piece)]
     return "".join(out)
 

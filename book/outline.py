@@ -168,16 +168,16 @@ def _check_headings(outline: Outline, raw_headings: dict[str, str]) -> None:
             )
         headings[heading] = LEVELS[level]
     previous = 0 if outline.has_parts else LEVELS["part"]  # without parts, chapters are on top
-    for heading, level in headings.items():
+    for heading, depth in headings.items():
         if heading in outline.editorial_parts:
             previous = LEVELS["part"]
-        if level > previous + 1:
+        if depth > previous + 1:
             raise outline.error(
                 f"heading '{heading}' is a {raw_headings[heading]} with no "
-                f"{[k for k, v in LEVELS.items() if v == level - 1][0]} above it",
+                f"{next(k for k, v in LEVELS.items() if v == depth - 1)} above it",
                 f'"{heading}"',
             )
-        previous = level
+        previous = depth
     for heading in outline.editorial_parts:
         if heading not in headings:
             raise outline.error(f"editorial part placed before unknown heading '{heading}'", f'"{heading}"')
@@ -216,13 +216,17 @@ def _check_schema(path: Path, text: str, data: dict) -> None:
                 raise BookError(f"[{table}] needs a text value '{key}'", path, None)
 
 
+def _check_list(path: Path, line: int | None, what: str, value: object, kind: str) -> None:
+    if not isinstance(value, list):
+        raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line,
+                        hint='write it in brackets: ["…", "…"]')  # fmt: skip
+    for item in value:
+        _check_value(path, line, what, item, kind[:-1])
+
+
 def _check_value(path: Path, line: int | None, what: str, value: object, kind: str) -> None:
     if kind in ("paths", "texts", "names"):
-        if not isinstance(value, list):
-            raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line,
-                            hint='write it in brackets: ["…", "…"]')  # fmt: skip
-        for item in value:
-            _check_value(path, line, what, item, kind[:-1])
+        _check_list(path, line, what, value, kind)
         return
     if kind == "edition" and isinstance(value, int | float) and not isinstance(value, bool):
         return

@@ -222,28 +222,8 @@ def _guess_levels(blocks: list[Heading | Paragraph]) -> list[Heading | Paragraph
             level, why = parent.level + 1, f"directly after '{parent.text}': its subsection"
         elif is_heading(i + 1):
             level, why = 1, "text before it and a heading right after: a top-level section with subsections"
-        elif previous is None:
-            level, why = 1, "the first heading, with text of its own"
-        elif group is None:
-            level, why = (
-                previous.level,
-                f"same level as '{previous.text}' (no section with subsections before it)",
-            )
         else:
-            parent, members = group
-            like_sub = max(_resemblance(block.text, m.text) for m in members)
-            like_top = max((_resemblance(block.text, t.text) for t in tops), default=0)
-            if like_top >= 2 and like_sub == 0:
-                top = next(t for t in tops if _resemblance(block.text, t.text) == like_top)
-                level, why = (
-                    parent.level,
-                    f"looks like the top-level '{top.text}' more than like '{members[0].text}'",
-                )
-            else:
-                level, why = (
-                    previous.level,
-                    f"same level as '{previous.text}': continues the subsections of '{parent.text}'",
-                )
+            level, why = _level_between_texts(block, previous, group, tops)
         heading = Heading(block.text, block.line, level, why)
         result[i] = heading
         if level == 1 and (previous is None or is_heading(i + 1)):
@@ -258,6 +238,31 @@ def _guess_levels(blocks: list[Heading | Paragraph]) -> list[Heading | Paragraph
             group = None if not is_heading(i + 1) else group
         previous = heading
     return result
+
+
+def _level_between_texts(
+    block: Heading, previous: Heading | None, group: tuple[Heading, list[Heading]] | None, tops: list[Heading]
+) -> tuple[int, str]:
+    """The level of a heading with text before and after it."""
+    if previous is None:
+        return 1, "the first heading, with text of its own"
+    if group is None:
+        return previous.level, f"same level as '{previous.text}' (no section with subsections before it)"
+    return _level_in_group(block, group, tops, previous)
+
+
+def _level_in_group(
+    block: Heading, group: tuple[Heading, list[Heading]], tops: list[Heading], previous: Heading
+) -> tuple[int, str]:
+    """The level of a heading with text before and after it, inside a group of subsections:
+    top-level again if it looks like the top-level headings and not like the subsections."""
+    parent, members = group
+    like_sub = max(_resemblance(block.text, m.text) for m in members)
+    like_top = max((_resemblance(block.text, t.text) for t in tops), default=0)
+    if like_top >= 2 and like_sub == 0:
+        top = next(t for t in tops if _resemblance(block.text, t.text) == like_top)
+        return parent.level, f"looks like the top-level '{top.text}' more than like '{members[0].text}'"
+    return previous.level, f"same level as '{previous.text}': continues the subsections of '{parent.text}'"
 
 
 _NUMBER = re.compile(r"^(?:(\d+(?:\.\d+)*)\.?|([IVXLC]+)\.)\s+\S")
@@ -295,7 +300,7 @@ def _shape(text: str) -> tuple[bool, ...]:
 
 def _resemblance(a: str, b: str) -> int:
     """How many marks (a year, a number first, a bracket, a pair) two headings share."""
-    return sum(1 for x, y in zip(_shape(a), _shape(b)) if x and y)
+    return sum(1 for x, y in zip(_shape(a), _shape(b), strict=False) if x and y)
 
 
 def _read_back_matter(path: Path, lines: list[str], start: int, doc: Document) -> None:
@@ -395,7 +400,7 @@ def _check_marks(doc: Document, strict: bool = True) -> None:
 
 def _check_duplicated_note(doc: Document, unused: Note) -> None:
     """A note line repeated word for word, with a note left over, shifts every later note."""
-    for before, note in zip(doc.notes, doc.notes[1:]):
+    for before, note in zip(doc.notes, doc.notes[1:], strict=False):
         if note.text == before.text and note.uses == before.uses:
             raise BookError(
                 f"note {note.number} repeats note {before.number} word for word and note "

@@ -148,7 +148,7 @@ def test_keys_stable_when_an_entry_is_added(docs: list[Document]) -> None:
             "Young, Ernest (1977). Another Work Entirely. Example Press.",
         ],
     )
-    after = build_bibliography(docs + [extra], corrections=None).entries
+    after = build_bibliography([*docs, extra], corrections=None).entries
     assert "zhang1999new" in after and "young1977another" in after
     assert all(key in after and after[key] == entry for key, entry in before.items())
 

@@ -431,6 +431,7 @@ def flawed(tmp_path_factory: pytest.TempPathFactory) -> Draft:
     return draft(tmp_path_factory.mktemp("flawed"), MISSING, NO_HEADINGS, PLAGUE, name="a-book-with-a-gap")
 
 
+@pytest.mark.sphinx
 def test_flawed_input_warns_naming_document_and_line(flawed: Draft):
     err = flawed.proc.stderr
     assert f"warning: {MISSING}:5: note mark [2] has no note in the notes list (1 note)" in err
@@ -446,6 +447,7 @@ def test_flawed_input_warns_naming_document_and_line(flawed: Draft):
     assert "Smith, Rivers of the North" not in out
 
 
+@pytest.mark.sphinx
 def test_flawed_draft_is_complete(flawed: Draft):
     assert flawed.chapter_pages() == [
         "ch-01-a-book-with-a-gap",
@@ -482,6 +484,7 @@ def test_historians_notes_resolve_and_keep_their_parts(flawed: Draft):
     assert "plague-sources.txt" not in flawed.proc.stdout.split("Unresolved")[1]
 
 
+@pytest.mark.sphinx
 def test_draft_prints_every_heading_with_its_level_and_why(small: Draft):
     out = small.proc.stdout
     for doc in (AMUR, TEA, QUIET):
@@ -493,6 +496,7 @@ def test_draft_prints_every_heading_with_its_level_and_why(small: Draft):
     assert "In the Altai Mountains  (directly after 'Summer Pastures': its subsection)" in out
 
 
+@pytest.mark.sphinx
 def test_source_folder_rebuilds_after_fixing_a_heading(small: Draft):
     source = small.out / "source"
     assert "python -m book import" in (source / "README.md").read_text(encoding="utf-8")
@@ -546,7 +550,7 @@ def test_bad_input_leaves_an_existing_book_alone(tmp_path: Path):
     kept.write_bytes(b"the last good draft")
     before = sorted(p.name for p in out.rglob("*"))
     broken = tmp_path / "broken.txt"
-    broken.write_bytes("A Title\n\nText.\n".encode() + b"\xff\xfe\n")
+    broken.write_bytes(b"A Title\n\nText.\n" + b"\xff\xfe\n")
     proc = run_book("draft", str(AMUR), str(broken), "--out", str(out))
     assert proc.returncode == 1 and "UTF-8" in proc.stderr and "Traceback" not in proc.stderr
     assert sorted(p.name for p in out.rglob("*")) == before and kept.read_bytes() == b"the last good draft"

@@ -272,7 +272,7 @@ def test_notes_as_a_historian_expects(dist: Path):
     marshall = [n for n in game if "Russian General Staff" in n]
     assert len(marshall) == 4
     assert "Routledge" in marshall[0] and marshall[0].endswith("78.")  # full on first mention
-    assert [n.endswith(f"{p}.") for n, p in zip(marshall[1:], (79, 80, 85))] == [True] * 3
+    assert [n.endswith(f"{p}.") for n, p in zip(marshall[1:], (79, 80, 85), strict=False)] == [True] * 3
     assert all("Routledge" not in n and n.startswith("Marshall,") for n in marshall[1:])  # short after
     intro = notes["introduction"]
     young = [n for n in intro if "Yuan Shih" in n]

@@ -32,7 +32,7 @@ def test_marks_become_citation_roles_in_place(book: Path):
     markup = paragraph_markup(para, doc, bib)
     assert markup.startswith("The chapter tells how the envoys travelled")
     # [3][4]: two roles back to back, right after the full stop, in mark order
-    head, roles = markup.split("capital.", 1)
+    _head, roles = markup.split("capital.", 1)
     assert roles.startswith("{cite}`@smith2001rivers, pp. 30–31`{cite}`@ivanov1999envoys, p. 7`")
 
 

@@ -166,6 +166,7 @@ def test_make_installs_nothing_the_second_time():
     assert "installing" not in proc.stdout, proc.stdout
 
 
+@pytest.mark.sphinx
 def test_chapter_in_no_table_of_contents_is_an_error_naming_it(tmp_path: Path):
     book = make_book(tmp_path)
     stray = book / "chapters" / "stray.md"

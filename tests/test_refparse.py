@@ -63,7 +63,7 @@ def _score(gold: dict, parts: list[str | Reference]) -> tuple[int, int, list[str
             misses.append(f"{gold['id']}: {name}: expected {expected!r}, got {got!r}")
 
     check("number of references", len(gold["refs"]), len(refs))
-    for g, r in zip(gold["refs"], refs):
+    for g, r in zip(gold["refs"], refs, strict=False):
         for name, expected in g.items():
             if name == "ENTRYTYPE":
                 check(name, expected, r.entry_type)

@@ -60,9 +60,9 @@ def _add(parent: nodes.Element, inlines: list[Any]) -> None:
             _add(node, content[1])
             parent += node
         elif kind == "Span":
-            classes = [c for c in content[0][1] if c.startswith("csl-")]
-            if classes:
-                node = nodes.inline("", "", classes=classes)
+            csl_classes = [c for c in content[0][1] if c.startswith("csl-")]
+            if csl_classes:
+                node = nodes.inline("", "", classes=csl_classes)
                 _add(node, content[1])
                 parent += node
             else:

@@ -77,7 +77,7 @@ class CiteFormsDomain(Domain):
 
     name = "cite"
     label = "Citation forms"
-    roles: ClassVar[dict] = {"t": CiteTextRole(), "p": CiteRole()}  # type: ignore[assignment]
+    roles: ClassVar[dict] = {"t": CiteTextRole(), "p": CiteRole()}
 
     def clear_doc(self, docname: str) -> None:
         pass  # no data

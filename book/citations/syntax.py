@@ -15,6 +15,7 @@ Text after a comma that is neither becomes the item's suffix (``@key, my emphasi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = [
@@ -238,23 +239,16 @@ def _unescape(text: str) -> str:
     return _ESCAPED.sub(r"\1", text)
 
 
-def parse_note(text: str) -> list[str | list[CiteItem]]:
-    """Split note text into verbatim strings and citations (lists of items), in order.
-
-    Bracket groups with no ``@key`` in them (``[sic]``, ``[...]``) stay text; ``\\[``, ``\\]``,
-    ``\\@`` and ``\\\\`` are literal characters. Raises :class:`CitationSyntaxError` for
-    unbalanced brackets or a malformed citation group.
-    """
-    segments: list[str | list[CiteItem]] = []
+def _bracket_groups(text: str) -> Iterator[tuple[int, int]]:
+    """(index of '[', index of its ']') for each outermost bracket group, skipping backslash
+    escapes; raises :class:`CitationSyntaxError` for unbalanced brackets."""
     depth = 0
     open_at = -1
-    last = 0  # start of the text not yet emitted
     escaped = False
     for i, char in enumerate(text):
         if escaped:
             escaped = False
-            continue
-        if char == "\\" and text[i + 1 : i + 2] in ("[", "]", "@", "\\"):
+        elif char == "\\" and text[i + 1 : i + 2] in ("[", "]", "@", "\\"):
             escaped = True
         elif char == "[":
             if depth == 0:
@@ -265,16 +259,30 @@ def parse_note(text: str) -> list[str | list[CiteItem]]:
                 raise CitationSyntaxError("unbalanced brackets: ']' without '['", i)
             depth -= 1
             if depth == 0:
-                content = text[open_at + 1 : i]
-                if _is_citation_group(content):
-                    if "[" in content:
-                        raise CitationSyntaxError("nested brackets in a citation", open_at)
-                    if open_at > last:
-                        segments.append(_unescape(text[last:open_at]))
-                    segments.append(parse_citation(content, open_at + 1))
-                    last = i + 1
+                yield open_at, i
     if depth:
         raise CitationSyntaxError("unbalanced brackets: '[' without ']'", open_at)
+
+
+def parse_note(text: str) -> list[str | list[CiteItem]]:
+    """Split note text into verbatim strings and citations (lists of items), in order.
+
+    Bracket groups with no ``@key`` in them (``[sic]``, ``[...]``) stay text; ``\\[``, ``\\]``,
+    ``\\@`` and ``\\\\`` are literal characters. Raises :class:`CitationSyntaxError` for
+    unbalanced brackets or a malformed citation group.
+    """
+    segments: list[str | list[CiteItem]] = []
+    last = 0  # start of the text not yet emitted
+    for open_at, close_at in _bracket_groups(text):
+        content = text[open_at + 1 : close_at]
+        if not _is_citation_group(content):
+            continue
+        if "[" in content:
+            raise CitationSyntaxError("nested brackets in a citation", open_at)
+        if open_at > last:
+            segments.append(_unescape(text[last:open_at]))
+        segments.append(parse_citation(content, open_at + 1))
+        last = close_at + 1
     if last < len(text):
         segments.append(_unescape(text[last:]))
     return segments
