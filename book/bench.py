@@ -275,8 +275,8 @@ def generated_book(dest: Path, chapters: int) -> Path:
     book = copy_book(dest)
     sources = [p.read_text(encoding="utf-8") for p in sorted((book / "chapters").glob("ch-*.md"))]
     entries: dict[str, str] = {}
-    for bib in sorted(book.glob("*.bib")):
-        entries.update(_bib_entries(bib.read_text(encoding="utf-8")))
+    for bibfile in sorted(book.glob("*.bib")):
+        entries.update(_bib_entries(bibfile.read_text(encoding="utf-8")))
     shutil.rmtree(book / "chapters")
     (book / "chapters").mkdir()
     bib: list[str] = []

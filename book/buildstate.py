@@ -103,7 +103,9 @@ def _stat_line(path: str) -> str:
 def tex_hash() -> str:
     """The TeX programs, formats and trees, and the font folders (by size and time)."""
     found = [shutil.which(p) for p in _TEX_PROGRAMS]
-    lines = [_stat_line(os.path.realpath(f)) if f else f"{p} -" for p, f in zip(_TEX_PROGRAMS, found, strict=True)]
+    lines = [
+        _stat_line(os.path.realpath(f)) if f else f"{p} -" for p, f in zip(_TEX_PROGRAMS, found, strict=True)
+    ]
     for tree in _TEX_TREES:
         lines.append(_stat_line(tree))
         if os.path.isdir(tree):

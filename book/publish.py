@@ -21,7 +21,7 @@ import threading
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from . import buildstate, distdir
 from .buildstate import BuildState
@@ -71,7 +71,8 @@ def _publish_locked(
     if (
         current == editions
         and published.get("target") == _where(target, root)
-        and buildstate.stat_snapshot(target, published.get("files", {})) == published.get("files")
+        and buildstate.stat_snapshot(target, cast("dict[str, list[int]]", published.get("files", {})))
+        == published.get("files")
     ):
         return None
     if state.toolchain != toolchain or _cache_files(build) != state.cache:
@@ -254,7 +255,7 @@ def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bo
         with patch_docutils(root), docutils_namespace():  # each app its own docutils registry
             app = App(
                 root, root, build / builder, build / "doctrees", builder,
-                status=_Progress() if progress else None, warning=early,
+                status=cast("IO[str]", _Progress()) if progress else None, warning=early,
                 parallel=_jobs(),
             )  # fmt: skip
             app.build()
@@ -297,8 +298,9 @@ def _jobs() -> int:
     return int(os.environ.get("BOOK_JOBS", "0"))
 
 
-def _book_error(exc: BaseException) -> BookError | None:
+def _book_error(error: BaseException) -> BookError | None:
     """A BookError that Sphinx wrapped (raised in conf.py or an extension), if any."""
+    exc: BaseException | None = error
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

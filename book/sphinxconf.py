@@ -66,7 +66,7 @@ def _common(outline: Outline) -> dict[str, Any]:
             "table": "Table %s",
             "code-block": "Listing %s",
             "section": "Section %s",
-        },  # fmt: skip
+        },
         "math_numfig": True,
         "myst_heading_anchors": 3,
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes

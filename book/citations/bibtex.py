@@ -452,7 +452,7 @@ def parse_bibtex(text: str, path: str, database: BibDatabase | None = None) -> B
                     line + field_line,
                     f"missing comma before field {name!r} in entry {entry.key!r}",
                     entry.key,
-                )  # fmt: skip
+                )
             )
             database.broken_keys.add(entry.key)
             continue
