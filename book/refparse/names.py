@@ -44,16 +44,25 @@ def _person(text: str, family_first: bool | None = None) -> str | None:
     if not text:
         return None
     if "," in text:
-        family, given = (p.strip() for p in text.split(",", 1))
-        toks = family.split() + given.split()
-        if not family or not all(is_name_token(t) for t in toks) or len(family.split()) > 3:
-            return None
-        given_toks = given.split()
-        while len(given_toks) > 1 and given_toks[-1].lower() in PARTICLES:  # "Ranke, Leopold von"
-            family = f"{given_toks.pop()} {family}"
-        given = " ".join(given_toks)
-        return f"{family}, {given}" if given else family
-    toks = text.split()
+        return _person_inverted(text)
+    return _person_in_order(text.split(), family_first)
+
+
+def _person_inverted(text: str) -> str | None:
+    """ "Family, Given" (particles after the given names go with the family name)."""
+    family, given = (p.strip() for p in text.split(",", 1))
+    toks = family.split() + given.split()
+    if not family or not all(is_name_token(t) for t in toks) or len(family.split()) > 3:
+        return None
+    given_toks = given.split()
+    while len(given_toks) > 1 and given_toks[-1].lower() in PARTICLES:  # "Ranke, Leopold von"
+        family = f"{given_toks.pop()} {family}"
+    given = " ".join(given_toks)
+    return f"{family}, {given}" if given else family
+
+
+def _person_in_order(toks: list[str], family_first: bool | None) -> str | None:
+    """ "Given Family" (or "Family Given" when ``family_first``) to "Family, Given"."""
     if not all(is_name_token(t) for t in toks) or len(toks) > 5:
         return None
     if any(t.lower() in PARTICLES for t in toks) and toks[0].lower() in PARTICLES and len(toks) == 1:

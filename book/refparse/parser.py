@@ -7,9 +7,9 @@ import unicodedata
 import warnings
 
 from .debris import extract_extras
+from .languages import title_language
 from .model import Reference, ReferenceWarning, ordered_fields
 from .pages import normalise_locator, normalise_pages
-from .languages import title_language
 from .recognizers import RECOGNIZERS, Candidate
 from .roles import apply_roles, extract_roles
 from .segments import QUOTES
