@@ -465,6 +465,7 @@ def test_flawed_draft_is_complete(flawed: Draft):
     assert flawed.epub_noterefs() == flawed.epub_footnotes() == 7 + 9
 
 
+@pytest.mark.sphinx
 def test_historians_notes_resolve_and_keep_their_parts(flawed: Draft):
     notes = flawed.html_note_texts("ch-03-the-plague-in-the-sources")
     assert len(notes) == 9
