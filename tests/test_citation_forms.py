@@ -152,3 +152,24 @@ def test_unknown_style_names_the_style_and_what_to_do(src: Path, tmp_path: Path)
     assert "unknown CSL style 'chicago-author-dat'" in result.stderr
     assert "did you mean 'chicago-author-date'" in result.stderr
     assert "set book_csl_style in conf.py" in result.stderr
+
+
+def test_rendered_once_for_all_builders(src: Path, tmp_path: Path) -> None:
+    """Two builders sharing the doctree cache (as make does): one pandoc rendering, reused."""
+    doctrees = tmp_path / "doctrees"
+    first = build(src, tmp_path / "html", "-d", str(doctrees))
+    assert first.returncode == 0, first.stderr
+    cache = doctrees / "bookcite"
+    renderings = [p for p in cache.glob("*.json") if p.name not in ("references.json", "request.json")]
+    assert len(renderings) == 1
+    stamp = renderings[0].stat().st_mtime_ns
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    second = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "text", "-q", "-d", str(doctrees), str(src), str(tmp_path / "text")],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    again = [p for p in cache.glob("*.json") if p.name not in ("references.json", "request.json")]
+    assert again == renderings and again[0].stat().st_mtime_ns == stamp  # nothing rendered again
+    written = " ".join((tmp_path / "text" / "forms.txt").read_text(encoding="utf-8").split())
+    assert "China Marches West*, 101." in written  # the second builder fills in the same rendering
