@@ -552,7 +552,7 @@ def test_bad_input_leaves_an_existing_book_alone(tmp_path: Path):
     before = sorted(p.name for p in out.rglob("*"))
     broken = tmp_path / "broken.txt"
     broken.write_bytes(b"A Title\n\nText.\n" + b"\xff\xfe\n")
-    proc = run_book("draft", str(AMUR), str(broken), "--out", str(out))
+    proc = run_book("draft", str(AMUR), str(broken), "--out", str(out), "--force")
     assert proc.returncode == 1 and "UTF-8" in proc.stderr and "Traceback" not in proc.stderr
     assert sorted(p.name for p in out.rglob("*")) == before and kept.read_bytes() == b"the last good draft"
 
