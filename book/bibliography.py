@@ -119,7 +119,15 @@ class _Work:
 
 
 def _families(names: str) -> list[str]:
-    return ["".join(words(n.split(",")[0])) for n in split_names(names) if n != "others"]
+    """Each person's family name, folded, without lowercase particles ("von Ranke" -> "ranke"),
+    so that a short form "Ranke, History of the Popes" finds "von Ranke, Leopold"."""
+    out = []
+    for n in split_names(names):
+        if n == "others":
+            continue
+        family = [t for t in n.split(",")[0].split() if not t[:1].islower()] or n.split(",")[0].split()
+        out.append("".join(words(" ".join(family))))
+    return out
 
 
 def _same_work(a: Reference, b: Reference) -> bool:

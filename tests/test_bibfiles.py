@@ -101,3 +101,27 @@ def test_a_key_that_would_change_is_kept_and_reported() -> None:
     renamed = build_bibliography([doc], previous=previous, rekey=True)
     assert "ivanov1999envoys" in renamed.entries
     assert any("renamed" in r for r in renamed.reports)
+
+
+def test_short_forms_find_names_with_particles_and_suffixes() -> None:
+    from book.model import Document, Note
+
+    doc = Document(Path("plague.txt"), "plague")
+    doc.notes = [
+        Note(
+            1,
+            "Leopold von Ranke, The History of the Popes, trans. E. Foster, 3 vols. (London: Bohn, 1847), 1:73.",
+            5,
+        ),
+        Note(2, "Samuel K. Cohn Jr., The Black Death Transformed (London: Arnold, 2002), 41.", 6),
+        Note(3, "Ranke, History of the Popes, 2:14.", 7),
+        Note(4, "Cohn, Black Death Transformed, 44.", 8),
+        Note(5, "Cohn 2002, p. 45.", 9),
+    ]
+    result = build_bibliography([doc])
+    assert len(result.entries) == 2  # two works, however often cited
+    ranke, cohn = (result.note_markup("plague", n) for n in (1, 2))
+    assert result.note_markup("plague", 3) == ranke.replace("1:73", "2:14")
+    assert result.note_markup("plague", 4) == cohn.replace("p. 41", "p. 44")
+    assert result.note_markup("plague", 5) == cohn.replace("p. 41", "p. 45")
+    assert result.unresolved == []
