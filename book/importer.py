@@ -33,7 +33,6 @@ class Page:
     level: int  # 1 part, 2 chapter
     body: list[str] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
-    index_terms: set[str] = field(default_factory=set)
     written: bool = True  # False for a hand-written chapter only listed in the contents
 
 
@@ -70,10 +69,12 @@ def write_chapters(
         ensure_hand_file(bib_file.parent / HAND_FILE)
     if chapter_per_document is None:
         chapter_per_document = outline.chapter_per_document
+    counts = _term_counts(outline, [d for d in (summary, *sources) if d is not None])
+    _check_index_terms(outline, counts)
     if chapter_per_document:
-        pages = _pages_per_document(outline, summary, sources, bib)
+        pages = _pages_per_document(outline, summary, sources, bib, counts)
     else:
-        pages = _pages(outline, summary, sources[0], bib)
+        pages = _pages(outline, summary, sources[0], bib, counts)
     bibliography = _bibliography_page([d for d in (summary, *sources) if d], bib)
     if not any(p.name == "back-matter" for p in pages):
         bibliography.level = LEVELS["part"]  # no parts: a top-level entry
@@ -138,8 +139,12 @@ def _drop_child(pages: list[Page], name: str) -> None:
             page.children.remove(name)
 
 
-def _body(doc: Document, bib: Bibliography) -> list[str]:
-    return [paragraph_markup(b, doc, bib) for b in doc.blocks if isinstance(b, Paragraph)]
+def _fill(page: Page, doc: Document, bib: Bibliography, outline: Outline, counts: dict[str, int]) -> Page:
+    """Add every paragraph of ``doc`` to ``page``."""
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            _add_paragraph(page, block, doc, bib, outline, counts)
+    return page
 
 
 def _check_headings(outline: Outline, doc: Document, require_all: bool) -> None:
@@ -161,23 +166,65 @@ def _check_headings(outline: Outline, doc: Document, require_all: bool) -> None:
             )
 
 
-def paragraph_markup(block: Paragraph, doc: Document, bib: Bibliography) -> str:
-    """A paragraph as MyST: escaped text with each note mark replaced by its citation role."""
-    cuts = [0, *(mark.offset for mark in block.marks), len(block.text)]
-    pieces = [block.text[start:end] for start, end in itertools.pairwise(cuts)]
-    out = [myst.escape(pieces[0])]  # only the first piece starts the line
-    for mark, piece in zip(block.marks, pieces[1:], strict=False):
-        out += [bib.note_markup(doc.name, mark.number), myst.escape_inline(piece)]
+def paragraph_markup(
+    block: Paragraph, doc: Document, bib: Bibliography, index: dict[str, str] | None = None
+) -> str:
+    """A paragraph as MyST: escaped text, each note mark replaced by its citation role, and
+    each index term (``index``: term -> index entry) marked where it first stands."""
+    # (offset, order, markup, end): an index role before a note at the same offset, notes in order
+    events = [
+        (m.offset, 1 + n, bib.note_markup(doc.name, m.number), m.offset) for n, m in enumerate(block.marks)
+    ]
+    for start, end, entry in index_anchors(block, index or {}):
+        word = block.text[start:end]
+        events.append((start, 0, f"{{index}}`{word} <single: {entry}>`", end))
+    events.sort(key=lambda event: event[:2])
+    out, position = [], 0
+    for start, _, markup, end in events:
+        piece = block.text[position:start]
+        out += [myst.escape(piece) if position == 0 else myst.escape_inline(piece), markup]
+        position = end
+    rest = block.text[position:]
+    out.append(myst.escape(rest) if position == 0 else myst.escape_inline(rest))
     return "".join(out)
 
 
-def _pages(outline: Outline, summary: Document | None, article: Document, bib: Bibliography) -> list[Page]:
+def index_anchors(block: Paragraph, index: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Where each index term's entry goes in a paragraph: (start, end, entry) of one word of
+    the term's first occurrence, no two terms on the same word ("Treaty of Kyakhta" on
+    "Treaty", "Kyakhta" on "Kyakhta"), never across a note mark."""
+    marks = [mark.offset for mark in block.marks]
+    taken: list[tuple[int, int]] = []
+    anchors = []
+    for term in sorted(index, key=len, reverse=True):
+        for match in re.finditer(rf"\b{re.escape(term)}\b", block.text):
+            word = next(
+                (
+                    (match.start() + w.start(), match.start() + w.end())
+                    for w in re.finditer(r"[^\s`<>\\]+", match.group())
+                    if not any(
+                        s < match.start() + w.end() and match.start() + w.start() < e for s, e in taken
+                    )
+                    and not any(match.start() + w.start() < m < match.start() + w.end() for m in marks)
+                ),
+                None,
+            )
+            if word:
+                taken.append(word)
+                anchors.append((*word, index[term]))
+                break
+    return sorted(anchors)
+
+
+def _pages(
+    outline: Outline, summary: Document | None, article: Document, bib: Bibliography, counts: dict[str, int]
+) -> list[Page]:
     """Parts, chapters and sections as the outline says; the lead is the Introduction."""
     has_parts = outline.has_parts
     pages: list[Page] = []
     intro = Page("introduction", outline.titles["introduction"], LEVELS["chapter"])
     if summary is not None:
-        overview = Page("summary", "Summary", LEVELS["chapter"], body=_body(summary, bib))
+        overview = _fill(Page("summary", "Summary", LEVELS["chapter"]), summary, bib, outline, counts)
         if has_parts:
             top = Page(
                 "overview", outline.titles["overview"], LEVELS["part"], children=[overview.name, intro.name]
@@ -195,7 +242,7 @@ def _pages(outline: Outline, summary: Document | None, article: Document, bib: B
     parts = chapters = 0
     for block in article.blocks:
         if isinstance(block, Paragraph):
-            _add_paragraph(current, block, article, bib, outline)
+            _add_paragraph(current, block, article, bib, outline, counts)
             continue
         if block.text in outline.editorial_parts or block.level == LEVELS["part"]:
             parts += 1
@@ -219,12 +266,17 @@ def _pages(outline: Outline, summary: Document | None, article: Document, bib: B
 
 
 def _pages_per_document(
-    outline: Outline, summary: Document | None, sources: list[Document], bib: Bibliography
+    outline: Outline,
+    summary: Document | None,
+    sources: list[Document],
+    bib: Bibliography,
+    counts: dict[str, int],
 ) -> list[Page]:
     """One chapter per source document, its headings its sections."""
     pages: list[Page] = []
     if summary is not None:
-        pages.append(Page("summary", outline.titles["overview"], LEVELS["part"], body=_body(summary, bib)))
+        summary_page = Page("summary", outline.titles["overview"], LEVELS["part"])
+        pages.append(_fill(summary_page, summary, bib, outline, counts))
     for number, doc in enumerate(sources, 1):
         title = doc.title or doc.path.stem.replace("_", " ").replace("-", " ").title()
         page = Page(f"ch-{number:02d}-{myst.slug(title)}", title, LEVELS["part"])
@@ -233,16 +285,65 @@ def _pages_per_document(
         top = min((b.level for b in doc.blocks if isinstance(b, Heading)), default=1)
         for block in doc.blocks:
             if isinstance(block, Paragraph):
-                _add_paragraph(page, block, doc, bib, outline)
+                _add_paragraph(page, block, doc, bib, outline, counts)
             else:
                 page.body.append(myst.heading(min(block.level - top + 2, 6), block.text))
         pages.append(page)
     return pages + _back_matter(outline, has_parts=False)
 
 
-def _add_paragraph(page: Page, block: Paragraph, doc: Document, bib: Bibliography, outline: Outline) -> None:
-    page.body.append(paragraph_markup(block, doc, bib))
-    page.index_terms |= {t for t in outline.index_terms if re.search(rf"\b{re.escape(t)}\b", block.text)}
+def _add_paragraph(
+    page: Page, block: Paragraph, doc: Document, bib: Bibliography, outline: Outline, counts: dict[str, int]
+) -> None:
+    page.body.append(paragraph_markup(block, doc, bib, _index_entries(outline, counts, page, block)))
+
+
+# A term found in this many paragraphs or more is indexed with one sub-entry per chapter.
+MANY_LOCATORS = 6
+
+
+def _index_entries(outline: Outline, counts: dict[str, int], page: Page, block: Paragraph) -> dict[str, str]:
+    """The index entries of the terms a paragraph names: the heading the outline files the
+    term under ("Stalin, Joseph"), with the chapter as sub-entry for a term found often."""
+    entries = {}
+    for term in outline.index_terms:
+        if not re.search(rf"\b{re.escape(term)}\b", block.text):
+            continue
+        entry = _index_text(outline.index_entries.get(term, term))
+        if counts.get(term, 0) >= MANY_LOCATORS:
+            entry += "; " + _index_text(page.title)
+        entries[term] = entry
+    return entries
+
+
+def _index_text(text: str) -> str:
+    """Text safe inside an index role's target (no role or sub-entry syntax)."""
+    return " ".join(re.sub(r"[`<>;!]", " ", text).split())
+
+
+def _term_counts(outline: Outline, documents: list[Document]) -> dict[str, int]:
+    """How many paragraphs of the documents name each index term."""
+    counts: dict[str, int] = {}
+    for doc in documents:
+        for block in doc.blocks:
+            if isinstance(block, Paragraph):
+                for term in outline.index_terms:
+                    if re.search(rf"\b{re.escape(term)}\b", block.text):
+                        counts[term] = counts.get(term, 0) + 1
+    return counts
+
+
+def _check_index_terms(outline: Outline, counts: dict[str, int]) -> None:
+    """An index term the text never names is a warning naming the outline's line."""
+    for term in outline.index_terms:
+        if term not in counts:
+            line = outline.line_of(f'"{term}"') or 1
+            warnings.warn(
+                f"{outline.path}:{line}: index term '{term}' occurs "
+                "nowhere in the text; it is left out of the index",
+                SourceWarning,
+                stacklevel=2,
+            )
 
 
 def _back_matter(outline: Outline, has_parts: bool) -> list[Page]:
@@ -277,10 +378,10 @@ def _bibliography_page(documents: list[Document], bib: Bibliography) -> Page:
 
 
 def _render(page: Page) -> str:
-    parts = [myst.GENERATED, "", myst.heading(1, page.title, label=page.name)]
-    if page.index_terms:
-        parts.append(myst.directive("index", ", ".join(sorted(page.index_terms))))
-    parts += page.body
+    parts = [myst.GENERATED, ""]
+    if page.name == "back-matter":  # in print, the back matter has no part page of its own
+        parts.append(myst.directive("raw", "latex", body=r"\bookbackmatter"))
+    parts += [myst.heading(1, page.title, label=page.name), *page.body]
     if page.children:
         parts.append(myst.toctree(page.children, maxdepth=2))
     return "\n".join(p.rstrip("\n") + "\n" for p in parts)

@@ -26,12 +26,14 @@ class Outline:
     rights: str
     filename: str
     edition: str
+    date: str  # the release date (ISO, "2026-11-23"); empty: SOURCE_DATE_EPOCH, else none
     summary: Path | None
     sources: tuple[Path, ...]  # the documents whose text makes the chapters, in order
     titles: dict[str, str]
     headings: dict[str, int]  # heading text -> level (1 part, 2 chapter, 3 section, ...)
     editorial_parts: dict[str, str]  # heading text -> title of a part that opens before it
     index_terms: tuple[str, ...] = ()
+    index_entries: dict[str, str] = field(default_factory=dict)  # term -> heading ("Stalin, Joseph")
     back_matter: tuple[str, ...] = ()  # hand-written chapters (glossary, timeline) before the bibliography
     front_matter: tuple[str, ...] = ()  # hand-written chapters before the generated ones
     chapter_per_document: bool = False  # each source document one chapter, its headings sections
@@ -136,12 +138,14 @@ def load_outline(path: str | Path) -> Outline:
         rights=book.get("rights", ""),
         filename=book.get("filename", "book"),
         edition=str(book.get("edition", "1.0")),
+        date=str(book.get("date", "")),
         summary=source("summary"),
         sources=tuple(source("documents", v) for v in documents),  # type: ignore[misc]
         titles={"overview": "Overview", "introduction": "Introduction", **data.get("titles", {})},
         headings=headings,
         editorial_parts=dict(data.get("editorial_parts", {})),
         index_terms=tuple(data.get("index", {}).get("terms", ())),
+        index_entries=dict(data.get("index", {}).get("entries", {})),
         back_matter=tuple(data.get("back_matter", {}).get("chapters", ())),
         front_matter=tuple(data.get("front_matter", {}).get("chapters", ())),
         chapter_per_document=bool(sources.get("chapter_per_document", False)),

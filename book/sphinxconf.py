@@ -11,23 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from .bibfiles import bib_paths
+from .latexbook import LATEX_FONTS as LATEX_FONTS  # the fonts, for tiny test books
+from .latexbook import latex_settings
 from .outline import Outline, load_outline
 from .reader import read_document
-from .safetext import latex_text
-
-# Noto covers Latin with diacritics, Greek and Cyrillic; xeCJK takes Chinese, Japanese and
-# Korean characters to Noto CJK. Quotes, dashes and the ellipsis stay with the Latin text
-# (xeCJK would otherwise set them as full-width CJK punctuation).
-LATEX_FONTS = r"""
-\setmainfont{Noto Serif}
-\setsansfont{Noto Sans}
-\setmonofont{Noto Sans Mono}
-\usepackage{xeCJK}
-\setCJKmainfont{Noto Serif CJK SC}
-\setCJKsansfont{Noto Sans CJK SC}
-\setCJKmonofont{Noto Sans Mono CJK SC}
-\xeCJKDeclareCharClass{Default}{"2013, "2014, "2018, "2019, "201C, "201D, "2026, "00B7}
-"""
 
 
 def book_settings(outline_path: str | Path) -> dict[str, Any]:
@@ -53,7 +40,9 @@ def _common(outline: Outline) -> dict[str, Any]:
         # Everything in the repository that is not the book stays out of it.
         "include_patterns": ["index.md", "chapters/**"],
         "exclude_patterns": ["_build", "dist", ".venv", "tests", "README.md"],
-        "extensions": ["myst_parser", "book.citations", "book.safetext", "book.toccheck", "book.mathml"],
+        "extensions": [
+            "myst_parser", "book.citations", "book.safetext", "book.toccheck", "book.mathml", "book.printchecks",
+        ],  # fmt: skip
         "suppress_warnings": ["toc.not_included"],  # book.toccheck makes it an error
         # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
         "myst_enable_extensions": ["colon_fence", "dollarmath"],
@@ -108,34 +97,4 @@ def _epub(outline: Outline) -> dict[str, Any]:
 
 
 def _latex(outline: Outline) -> dict[str, Any]:
-    meta = {"pdftitle": outline.full_title, "pdfauthor": outline.author, "pdflang": outline.language}
-    hyper = ", ".join(f"{k}={{{latex_text(v)}}}" for k, v in meta.items())
-    return {
-        "latex_engine": "xelatex",
-        "latex_documents": [
-            # Sphinx inserts the title and author as LaTeX markup: escape them.
-            (
-                "index",
-                f"{outline.filename}.tex",
-                latex_text(outline.full_title),
-                latex_text(outline.author),
-                "manual",
-                True,
-            ),
-        ],
-        "latex_toplevel_sectioning": "part" if outline.has_parts else "chapter",
-        "latex_use_xindy": False,
-        "latex_show_urls": "no",
-        "latex_domain_indices": False,
-        "latex_elements": {
-            "papersize": "a5paper",
-            "pointsize": "10pt",
-            # Noto covers Latin with diacritics, Greek and Cyrillic; xeCJK takes Chinese,
-            # Japanese and Korean characters to Noto CJK.
-            "fontpkg": LATEX_FONTS,
-            "releasename": "Edition",
-            "preamble": rf"\hypersetup{{{hyper}}}",
-            "sphinxsetup": "hmargin={1.6cm,1.6cm}, vmargin={1.8cm,2cm}",
-            "fncychap": "",
-        },
-    }
+    return latex_settings(outline)  # the printed book: book/latexbook.py, book/latex/bookdesign.sty

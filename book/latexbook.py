@@ -1,0 +1,185 @@
+"""The printed book: Sphinx's LaTeX settings and the front matter's strings, from the outline.
+
+The page design itself is ``book/latex/bookdesign.sty``; this module fills in the strings it
+sets (title broken into lines, copyright page, PDF metadata). Every outline string goes into
+LaTeX through ``tex_escape`` and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from .outline import Outline
+from .reader import read_document
+from .safetext import latex_text
+
+DESIGN = Path(__file__).resolve().parent / "latex" / "bookdesign.sty"
+
+# Noto covers Latin with diacritics, Greek and Cyrillic; xeCJK takes Chinese, Japanese and
+# Korean characters to Noto CJK. Quotes, dashes and the ellipsis stay with the Latin text
+# (xeCJK would otherwise set them as full-width CJK punctuation).
+LATEX_FONTS = r"""
+\setmainfont{Noto Serif}[Ligatures=TeX]
+\setsansfont{Noto Sans}[Ligatures=TeX]
+\setmonofont{Noto Sans Mono}
+\usepackage{xeCJK}
+\setCJKmainfont{Noto Serif CJK SC}
+\setCJKsansfont{Noto Sans CJK SC}
+\setCJKmonofont{Noto Sans Mono CJK SC}
+\xeCJKDeclareCharClass{Default}{"2013, "2014, "2018, "2019, "201C, "201D, "2026, "00B7}
+"""
+
+# Longest title line (in characters) the title page sets at full size, and the longest title
+# set at all before the size steps down.
+TITLE_LINE = 22
+LONG_TITLE = 60
+SUBTITLE_LINE = 38
+# Words a title line should not end with.
+_WEAK_ENDS = {"a", "an", "the", "and", "or", "&"}
+_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+
+def tex_escape(text: str) -> str:
+    """The one way an outline string gets into LaTeX: every special character escaped."""
+    return latex_text(" ".join(text.split()))
+
+
+def title_lines(text: str, width: int = TITLE_LINE) -> list[str]:
+    """Break a title where a designer would: balanced lines, none ending on a weak word."""
+    words = text.split()
+    if len(text) <= width or len(words) < 2:
+        return [text]
+    best: tuple[float, list[str]] | None = None
+    for count in range(2, min(len(words), 4) + 1):
+        for lines in _splits(words, count):
+            longest = max(len(line) for line in lines)
+            badness = longest + (longest - min(len(line) for line in lines)) / 4
+            badness += sum(12 for line in lines[:-1] if line.split()[-1].lower() in _WEAK_ENDS)
+            badness += 8 * (count - 2)  # fewer lines are better
+            if longest > width * 1.3:
+                badness += 40
+            if best is None or badness < best[0]:
+                best = (badness, lines)
+    return best[1] if best else [text]
+
+
+def _splits(words: list[str], count: int) -> list[list[str]]:
+    if count == 1:
+        return [[" ".join(words)]]
+    out = []
+    for cut in range(1, len(words) - count + 2):
+        for rest in _splits(words[cut:], count - 1):
+            out.append([" ".join(words[:cut]), *rest])
+    return out
+
+
+def release_date(outline: Outline) -> str:
+    """The date the copyright page prints: the outline's, else SOURCE_DATE_EPOCH, else none."""
+    if outline.date:
+        try:
+            day = dt.date.fromisoformat(outline.date)
+        except ValueError:
+            return outline.date  # free text ("Spring 2026"): printed as written
+    elif os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        day = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC).date()
+    else:
+        return ""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def source_credit(outline: Outline) -> str:
+    """A sentence naming the source documents the text is compiled from."""
+    names = []
+    for path in outline.documents:
+        title = read_document(path).title
+        names.append(f"“{title}” ({path.name})" if title else f"an untitled article ({path.name})")
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"The text of this book is compiled from {listed}."
+
+
+def preamble(outline: Outline) -> str:
+    """The preamble lines that give bookdesign.sty the book's strings and the PDF its metadata."""
+    title = outline.title
+    lines = title_lines(title)
+    size = r"\Huge" if len(title) <= LONG_TITLE else r"\LARGE"
+    sub = title_lines(outline.subtitle, width=SUBTITLE_LINE) if outline.subtitle else []
+    date = release_date(outline)
+    values = {
+        "booktitle": tex_escape(title),
+        "booktitlelines": r"\\".join(tex_escape(line) for line in lines),
+        "booksubtitlelines": r"\\".join(tex_escape(line) for line in sub),
+        "bookauthor": tex_escape(outline.author),
+        "bookpublisher": tex_escape(outline.publisher),
+        "bookrights": tex_escape(outline.rights),
+        "booksources": tex_escape(source_credit(outline)),
+        "bookedition": tex_escape(f"Edition {outline.edition}"),
+        "bookdate": tex_escape(date),
+    }
+    meta = {
+        "pdftitle": outline.full_title,
+        "pdfauthor": outline.author,
+        "pdfsubject": outline.subtitle or outline.title,
+        "pdfkeywords": ", ".join(outline.index_terms),
+        "pdflang": outline.language,
+        "pdfpublisher": outline.publisher,
+        "pdfcopyright": outline.rights,
+        "pdfdate": date,
+    }
+    out = [r"\usepackage{bookdesign}"]
+    out += [rf"\renewcommand\{name}{{{value}}}" for name, value in values.items()]
+    out.append(rf"\renewcommand\booktitlesize{{{size}}}")
+    # pdfdate is not a hyperref key: the date stays on the copyright page only.
+    meta.pop("pdfdate")
+    out.append(r"\hypersetup{" + ", ".join(f"{k}={{{tex_escape(v)}}}" for k, v in meta.items() if v) + "}")
+    # hyperxmp (2020) writes author and keywords to the XMP only: the Info dictionary gets them
+    # here, as hex strings (no character of the text can break out of them).
+    info = {"Author": outline.author, "Keywords": meta["pdfkeywords"]}
+    entries = " ".join(
+        f"/{key} <FEFF{value.encode('utf-16-be').hex().upper()}>" for key, value in info.items() if value
+    )
+    out.append(rf"\AtBeginDocument{{\special{{pdf:docinfo <<{entries}>>}}}}")
+    return "\n".join(out) + "\n"
+
+
+def latex_settings(outline: Outline) -> dict[str, Any]:
+    """Sphinx's LaTeX settings for the printed book."""
+    return {
+        "latex_engine": "xelatex",
+        "latex_documents": [
+            # Sphinx inserts the title and author as LaTeX markup: escape them.
+            ("index", f"{outline.filename}.tex", tex_escape(outline.full_title), tex_escape(outline.author), "manual", True)
+        ],
+        "latex_toplevel_sectioning": "part" if outline.has_parts else "chapter",
+        "latex_use_xindy": False,
+        "latex_show_urls": "no",
+        "latex_domain_indices": False,
+        "latex_additional_files": [str(DESIGN)],
+        "book_outline": str(outline.path),
+        "latex_elements": {
+            "papersize": "a5paper",
+            "pointsize": "10pt",
+            # Two-sided; chapters open on the next page, recto or verso (README: "Page design").
+            "extraclassoptions": "twoside,openany",
+            "fontpkg": LATEX_FONTS,
+            "releasename": "Edition",
+            # Black text and links: this PDF is for print.
+            "sphinxsetup": (
+                "hmargin={1.7cm,1.7cm}, vmargin={1.9cm,2.1cm}, HeaderFamily=\\normalfont\\bfseries, "
+                "TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0,0,0}, OuterLinkColor={rgb}{0,0,0}"
+            ),
+            "fncychap": "",
+            # XMP metadata from the hyperref settings (loaded before hyperref, as it must be).
+            "extrapackages": r"\usepackage{hyperxmp}",
+            "preamble": preamble(outline),
+            "maketitle": r"\bookfrontmatter",
+            "tableofcontents": r"\booktableofcontents",
+        },
+    }
