@@ -155,7 +155,14 @@ def latex_settings(outline: Outline) -> dict[str, Any]:
         "latex_engine": "xelatex",
         "latex_documents": [
             # Sphinx inserts the title and author as LaTeX markup: escape them.
-            ("index", f"{outline.filename}.tex", tex_escape(outline.full_title), tex_escape(outline.author), "manual", True)
+            (
+                "index",
+                f"{outline.filename}.tex",
+                tex_escape(outline.full_title),
+                tex_escape(outline.author),
+                "manual",
+                True,
+            )
         ],
         "latex_toplevel_sectioning": "part" if outline.has_parts else "chapter",
         "latex_use_xindy": False,

@@ -74,6 +74,7 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "rights": ("text", False),
         "filename": ("name", False),
         "edition": ("edition", False),
+        "date": ("text", False),  # the release date on the copyright page ("2026-11-23")
     },
     "sources": {
         "summary": ("path", False),
@@ -83,7 +84,7 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "strict": ("flag", False),
     },
     "titles": {"overview": ("text", False), "introduction": ("text", False)},
-    "index": {"terms": ("texts", False)},
+    "index": {"terms": ("texts", False), "entries": ("text table", False)},
     "back_matter": {"chapters": ("names", False)},
     "front_matter": {"chapters": ("names", False)},
 }
@@ -98,6 +99,7 @@ TYPE_NAMES = {
     "texts": "a list of texts",
     "names": "a list of plain file names",
     "flag": "true or false",
+    "text table": 'a table of texts ("Joseph Stalin" = "Stalin, Joseph")',
 }
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -229,6 +231,13 @@ def _check_list(path: Path, line: int | None, what: str, value: object, kind: st
 
 
 def _check_value(path: Path, line: int | None, what: str, value: object, kind: str) -> None:
+    if kind == "text table":
+        if not isinstance(value, dict):
+            raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line)
+        for key, item in value.items():
+            _check_value(path, line, f'{what} "{key}"', key, "text")
+            _check_value(path, line, f'{what} "{key}"', item, "text")
+        return
     if kind in ("paths", "texts", "names"):
         _check_list(path, line, what, value, kind)
         return
