@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,9 @@ def source_credit(outline: Outline) -> str:
     """A sentence naming the source documents the text is compiled from."""
     names = []
     for path in outline.documents:
-        title = read_document(path).title
+        with warnings.catch_warnings():  # the build reports the documents' problems itself
+            warnings.simplefilter("ignore")
+            title = read_document(path, strict=False).title
         names.append(f"“{title}” ({path.name})" if title else f"an untitled article ({path.name})")
     if not names:
         return ""
