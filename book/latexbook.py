@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 import warnings
 from pathlib import Path
 from typing import Any
@@ -80,18 +81,29 @@ def _splits(words: list[str], count: int) -> list[list[str]]:
     return out
 
 
-def release_date(outline: Outline) -> str:
-    """The date the copyright page prints: the outline's, else SOURCE_DATE_EPOCH, else none."""
+def _release_day(outline: Outline) -> dt.date | None:
     if outline.date:
         try:
-            day = dt.date.fromisoformat(outline.date)
+            return dt.date.fromisoformat(outline.date)
         except ValueError:
-            return outline.date  # free text ("Spring 2026"): printed as written
-    elif os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
-        day = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC).date()
-    else:
-        return ""
+            return None
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        return dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC).date()
+    return None
+
+
+def release_date(outline: Outline) -> str:
+    """The date the copyright page prints: the outline's, else SOURCE_DATE_EPOCH, else none."""
+    day = _release_day(outline)
+    if day is None:
+        return outline.date  # free text ("Spring 2026") printed as written, or nothing
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _pdf_date(outline: Outline) -> str:
+    """The PDF's creation date: the release day (1980-01-01 without one), never the clock."""
+    day = _release_day(outline) or dt.date(1980, 1, 1)
+    return f"D:{day:%Y%m%d}000000Z"
 
 
 def source_credit(outline: Outline) -> str:
@@ -134,13 +146,17 @@ def preamble(outline: Outline) -> str:
         "pdflang": outline.language,
         "pdfpublisher": outline.publisher,
         "pdfcopyright": outline.rights,
-        "pdfdate": date,
+        # Fixed dates and identifiers: the same sources give the same PDF, byte for byte.
+        "pdfcreationdate": _pdf_date(outline),
+        "pdfmoddate": _pdf_date(outline),
+        "pdfdate": _pdf_date(outline),
+        "pdfmetadate": _pdf_date(outline),
+        "pdfdocumentid": f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'book:{outline.filename}')}",
+        "pdfinstanceid": f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'book:{outline.filename}:{outline.edition}')}",
     }
     out = [r"\usepackage{bookdesign}"]
     out += [rf"\renewcommand\{name}{{{value}}}" for name, value in values.items()]
     out.append(rf"\renewcommand\booktitlesize{{{size}}}")
-    # pdfdate is not a hyperref key: the date stays on the copyright page only.
-    meta.pop("pdfdate")
     out.append(r"\hypersetup{" + ", ".join(f"{k}={{{tex_escape(v)}}}" for k, v in meta.items() if v) + "}")
     # hyperxmp (2020) writes author and keywords to the XMP only: the Info dictionary gets them
     # here, as hex strings (no character of the text can break out of them).
