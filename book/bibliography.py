@@ -163,7 +163,11 @@ class Bibliography:
         texts = [p for p in parts if isinstance(p, str)]
         if cites and all(not t.strip(" .;,") for t in texts):
             return cite_role([c.source() for c in cites])
-        return note_role([p if isinstance(p, str) else [p.source()] for p in parts])
+        segments: list[str | list[str]] = [p if isinstance(p, str) else [p.source()] for p in parts]
+        last = segments[-1] if segments else ""
+        if cites and isinstance(last, str) and last.rstrip()[-1:].isalnum():
+            segments[-1] = last.rstrip() + "."  # commentary ends with a period, as a note does (CMOS 14.24)
+        return note_role(segments)
 
     def reading_list(self, doc: str, name: str) -> list[tuple[str | None, str]]:
         """(key, or None if the item is not a reference; original text) for each list item."""
