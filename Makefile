@@ -12,7 +12,7 @@ APT_PACKAGES := texlive-xetex latexmk texlive-latex-recommended texlive-latex-ex
 	texlive-lang-cjk texlive-lang-chinese fonts-noto-core fonts-noto-mono fonts-noto-cjk default-jre-headless poppler-utils \
 	chromium chromium-driver
 
-.PHONY: all setup system venv lock html epub pdf test test-fast lint clean serve bib import bench
+.PHONY: all setup system venv lock html epub pdf test test-fast lint mutation clean serve bib import bench
 
 all: setup ## build all three editions into dist/
 	$(PY) -m book publish html epub pdf
@@ -70,6 +70,11 @@ lint: venv ## ruff (lint and format) and mypy, as configured in pyproject.toml
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+
+mutation: venv ## mutation testing ([tool.mutmut] in pyproject.toml; slow, not part of make test)
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results | grep -v ': killed' || true
 
 import: venv ## regenerate chapters/ from documents/ and outline.toml
 	$(PY) -m book import

@@ -471,6 +471,9 @@ def _median(values: list[Took]) -> Took:
     return sorted(values, key=lambda t: t.seconds)[(len(values) - 1) // 2]
 
 
+MUTATION_SECTION = "## Mutation testing"
+
+
 def _write(rows: list[Row]) -> None:
     load = os.getloadavg()[0]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -489,7 +492,10 @@ def _write(rows: list[Row]) -> None:
         *[f"| {a} | {b} | {c} |" for a, b, c in rows],
         "",
     ]
-    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines), encoding="utf-8")
+    path = ROOT / "BENCHMARKS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = old[old.index(MUTATION_SECTION) :] if MUTATION_SECTION in old else ""  # written by hand
+    path.write_text("\n".join(lines) + ("\n" + kept if kept else ""), encoding="utf-8")
     print("\n".join(lines))
 
 

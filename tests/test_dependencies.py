@@ -74,3 +74,17 @@ def test_the_tests_import_only_declared_packages() -> None:
     modules = _imports(ROOT / "tests")
     for module, dists in _distributions(modules).items():
         assert dists & declared, f"tests/ import {module!r} (from {dists or 'nowhere'}): declare it in dev"
+
+
+def test_the_citations_extension_imports_nothing_else_from_book() -> None:
+    """book/citations is a Sphinx extension any project can use: it stands on its own."""
+    for path in (ROOT / "book" / "citations").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                outside = node.level > 1 or (node.level == 0 and (node.module or "").startswith("book."))
+                assert not outside or (node.module or "").startswith("book.citations"), (
+                    f"{path.relative_to(ROOT)}:{node.lineno} imports {'.' * node.level}{node.module}"
+                )
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.startswith("book.") and not a.name.startswith("book.citations")
+                               for a in node.names), f"{path.relative_to(ROOT)}:{node.lineno}"  # fmt: skip

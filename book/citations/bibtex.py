@@ -28,7 +28,9 @@ LaTeX in field values (``\\&``, ``{\\'e}``, ``--``) is decoded to Unicode, excep
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,9 +43,6 @@ from bibtexparser.middlewares.names import (
 )
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-
-from ..errors import BookError, read_bytes
-from ..limits import MAX_BIB_BYTES
 
 __all__ = ["MONTHS", "BibDatabase", "BibProblem", "entry_to_csl", "load_bibfiles", "parse_bibtex"]
 
@@ -486,6 +485,36 @@ def parse_bibtex(text: str, path: str, database: BibDatabase | None = None) -> B
     return database
 
 
+#: the largest .bib file read (hand-kept bibliographies grow large; this stops a runaway file)
+MAX_BIB_BYTES = 10_000_000
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes | str:
+    """The bytes of a regular file of at most ``limit`` bytes, or why it cannot be read.
+
+    Folders, devices and FIFOs are refused before anything is read (a FIFO is opened without
+    blocking), so a named pipe fails at once instead of hanging the build."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except IsADirectoryError:
+        return "is a folder, not a file"
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror}"
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a device, pipe or socket"
+        return f"is {kind}, not a regular file"
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            return f"cannot read file: {exc.strerror}"
+    if len(data) > limit:
+        return f"file is larger than the limit of {limit / 1_000_000:.1f} MB"
+    return data
+
+
 def load_bibfiles(paths: list[Path]) -> BibDatabase:
     """Read all .bib files (UTF-8) into one database; problems are collected, not raised."""
     database = BibDatabase()
@@ -493,10 +522,9 @@ def load_bibfiles(paths: list[Path]) -> BibDatabase:
         if not Path(path).exists():
             database.problems.append(BibProblem(str(path), 0, "bibliography file not found"))
             continue
-        try:  # a regular file within the size limit (never a folder, device or FIFO)
-            data = read_bytes(path, MAX_BIB_BYTES)
-        except BookError as exc:
-            database.problems.append(BibProblem(str(path), 0, exc.message))
+        data = _read_regular_file(Path(path), MAX_BIB_BYTES)
+        if isinstance(data, str):
+            database.problems.append(BibProblem(str(path), 0, data))
             continue
         try:
             text = data.decode("utf-8")

@@ -23,7 +23,7 @@ def normalise_locator(text: str) -> str:
     if not t:
         return ""
     t = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "–", t)
-    m = re.match(r"(?i)^(pp?|pages?)\.?\s*(.*)$", t)
+    m = re.match(r"(?i)^(pages?|pp?)\.?\s*(.*)$", t)
     body = m.group(2) if m else t
     m2 = re.fullmatch(r"(\d+)\s*[–—-]", body)
     if m2:  # "pp. 79–": an open range is Google Books' "from page 79"
@@ -32,7 +32,8 @@ def normalise_locator(text: str) -> str:
         return f"p. {body}"
     if re.fullmatch(r"\d+:\d+(?:–\d+)?", body):  # volume and pages: "1:73–85"
         return body
-    return f"pp. {body}" if (m and m.group(1).lower().startswith("pp")) or not m else f"p. {body}"
+    plural = not m or m.group(1).lower() in ("pp", "pages")
+    return f"pp. {body}" if plural else f"p. {body}"
 
 
 TRAIL_LOC = re.compile(
