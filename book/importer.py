@@ -8,7 +8,6 @@ by hand, or never generated, like the glossary) is never overwritten.
 
 from __future__ import annotations
 
-import itertools
 import re
 import warnings
 from dataclasses import dataclass, field

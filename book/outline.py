@@ -230,13 +230,17 @@ def _check_list(path: Path, line: int | None, what: str, value: object, kind: st
         _check_value(path, line, what, item, kind[:-1])
 
 
+def _check_table(path: Path, line: int | None, what: str, value: object, kind: str) -> None:
+    if not isinstance(value, dict):
+        raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line)
+    for key, item in value.items():
+        _check_value(path, line, f'{what} "{key}"', key, "text")
+        _check_value(path, line, f'{what} "{key}"', item, "text")
+
+
 def _check_value(path: Path, line: int | None, what: str, value: object, kind: str) -> None:
     if kind == "text table":
-        if not isinstance(value, dict):
-            raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line)
-        for key, item in value.items():
-            _check_value(path, line, f'{what} "{key}"', key, "text")
-            _check_value(path, line, f'{what} "{key}"', item, "text")
+        _check_table(path, line, what, value, kind)
         return
     if kind in ("paths", "texts", "names"):
         _check_list(path, line, what, value, kind)

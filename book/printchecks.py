@@ -34,7 +34,8 @@ def _check_text(app: Sphinx, doctree: nodes.document) -> None:
         if isinstance(n, (nodes.paragraph, nodes.table, nodes.list_item, nodes.definition_list, nodes.raw))
         or n.__class__.__name__ in ("toctree", "bibliography_node")
     ]
-    if not body and not any(n.get("entries") for n in doctree.findall() if n.tagname == "toctree"):
+    toctrees = [n for n in doctree.findall(nodes.Element) if n.tagname == "toctree"]
+    if not body and not any(n.get("entries") for n in toctrees):
         title = sections[0][0].astext() if sections[0].children else docname
         logger.warning(
             f"chapter '{title}' has no text: it is printed as a title on its own page",

@@ -41,8 +41,13 @@ def _common(outline: Outline) -> dict[str, Any]:
         "include_patterns": ["index.md", "chapters/**"],
         "exclude_patterns": ["_build", "dist", ".venv", "tests", "README.md"],
         "extensions": [
-            "myst_parser", "book.citations", "book.safetext", "book.toccheck", "book.mathml", "book.printchecks",
-        ],  # fmt: skip
+            "myst_parser",
+            "book.citations",
+            "book.safetext",
+            "book.toccheck",
+            "book.mathml",
+            "book.printchecks",
+        ],
         "suppress_warnings": ["toc.not_included"],  # book.toccheck makes it an error
         # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
         "myst_enable_extensions": ["colon_fence", "dollarmath"],
