@@ -196,7 +196,9 @@ def _guess_levels(blocks: list[Heading | Paragraph]) -> list[Heading | Paragraph
       current group (same level as the heading before) unless it looks more like the
       document's top-level headings (the first heading and the parents of groups) and not at
       all like the group's subsections, sharing at least two marks with a top-level heading
-      (a year, a number first, brackets, a pair "X and Y"). Then it is top-level again.
+      (a year, a number first, brackets, a pair "X and Y"), or when the group's subsections all
+      have a year, a number first or brackets and it has none ("Spring 1348", "Summer 1348",
+      then "Mortality"). Then it is top-level again.
     * Numbered headings ("2.", "2.1", "II.") take the depth of their number, whatever else.
     """
     numbered = _numbered_levels(blocks)
@@ -262,10 +264,18 @@ def _level_in_group(
     if like_top >= 2 and like_sub == 0:
         top = next(t for t in tops if _resemblance(block.text, t.text) == like_top)
         return parent.level, f"looks like the top-level '{top.text}' more than like '{members[0].text}'"
+    shared = [all(f) for f in zip(*(_shape(m.text)[:3] for m in members))]  # years, numbers, brackets
+    if any(shared) and not any(a and b for a, b in zip(shared, _shape(block.text))):
+        marks = ", ".join(name for name, on in zip(_MARK_NAMES, shared) if on)
+        return (
+            parent.level,
+            f"unlike the subsections of '{parent.text}' (they all have {marks}): top-level again",
+        )
     return previous.level, f"same level as '{previous.text}': continues the subsections of '{parent.text}'"
 
 
 _NUMBER = re.compile(r"^(?:(\d+(?:\.\d+)*)\.?|([IVXLC]+)\.)\s+\S")
+_MARK_NAMES = ("a year", "a number first", "brackets", "a pair or a subtitle")
 
 
 def _numbered_levels(blocks: list[Heading | Paragraph]) -> list[Heading | Paragraph] | None:

@@ -82,3 +82,17 @@ def test_reasons_name_what_decided(tmp_path: Path) -> None:
     heads = {b.text: b.why for b in read_document(path).blocks if isinstance(b, Heading)}
     assert heads["Caffa"] == "directly after 'The Arrival of 1347: Ports': its subsection"
     assert "looks like the top-level" in heads["The Aftermath of 1351: Labour"]
+
+
+def test_a_heading_unlike_the_groups_subsections_ends_the_group(tmp_path: Path) -> None:
+    got = levels(
+        tmp_path,
+        ["Sources", TEXT, "The Arrival of the Plague", "Spring 1348", TEXT, "Summer 1348", TEXT,
+         "Mortality", TEXT, "Responses", "Civic Measures", TEXT, "Religious Processions", TEXT,
+         "Conclusion", TEXT],
+    )  # fmt: skip
+    assert got == [
+        ("Sources", 1), ("The Arrival of the Plague", 1), ("Spring 1348", 2), ("Summer 1348", 2),
+        ("Mortality", 1), ("Responses", 1), ("Civic Measures", 2), ("Religious Processions", 2),
+        ("Conclusion", 2),  # nothing tells it apart from the subsections: it continues the group
+    ]  # fmt: skip
