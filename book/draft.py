@@ -122,7 +122,13 @@ def draft(
         (project / "conf.py").write_text(CONF, encoding="utf-8")
         (project / "README.md").write_text(SOURCE_README.format(name=name), encoding="utf-8")
         outline = load_outline(project / "outline.toml")
-        unresolved: list[Unresolved] = []
+        unresolved: list[Unresolved] = [
+            Unresolved(
+                doc.path, line, f"[{number}]", "note mark with no note in the notes list: kept as text"
+            )
+            for doc in docs
+            for line, number in doc.marks_without_notes
+        ]
         write_chapters(
             outline, project / "chapters", bib_file=project / GENERATED_FILE, unresolved=unresolved
         )

@@ -72,6 +72,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     lists: dict[str, list[ListItem]] = field(default_factory=dict)  # list name -> items
+    marks_without_notes: list[tuple[int, int]] = field(default_factory=list)  # (line, number), kept as text
 
     @property
     def name(self) -> str:

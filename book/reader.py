@@ -368,6 +368,7 @@ def _keep_missing_marks(doc: Document, block: Paragraph) -> Paragraph:
             continue
         at = mark.offset + shift
         literal = f"[{mark.number}]"
+        doc.marks_without_notes.append((block.line, mark.number))
         text = text[:at] + literal + text[at:]
         shift += len(literal)
         warnings.warn(

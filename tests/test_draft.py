@@ -443,6 +443,7 @@ def test_flawed_input_warns_naming_document_and_line(flawed: Draft):
     assert f"no-headings.txt:{ibid + 1}  note of 2,000 characters: kept as text" in out
     assert f"no-headings.txt:{ibid + 4}  short form with no full reference in the book" in out
     assert "Petrov 1975" in out
+    assert "missing-note.txt:5  note mark with no note in the notes list: kept as text: '[2]'" in out
     # the short form of a work given in full resolves to it
     assert "Smith, Rivers of the North" not in out
 
