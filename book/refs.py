@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from .bibkeys import resolve_collisions
-from .bibliography import entries_to_bibtex
+from .bibtexout import entries_to_bibtex
 from .errors import read_text
 from .refparse import parse_reference
 

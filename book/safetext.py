@@ -10,7 +10,7 @@ output, used wherever such a string leaves the pipeline's own code.
   ``version``...). As a Sphinx extension this module escapes them in every page's template
   context, as ``markupsafe.Markup`` so that templates which do escape them (``|e``) leave them
   as they are.
-* BibTeX (``references.bib``): ``book.bibliography.bib_text``.
+* BibTeX (``references.bib``): ``book.bibtexout.bib_text``.
 """
 
 from __future__ import annotations

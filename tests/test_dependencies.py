@@ -88,3 +88,12 @@ def test_the_citations_extension_imports_nothing_else_from_book() -> None:
             elif isinstance(node, ast.Import):
                 assert not any(a.name.startswith("book.") and not a.name.startswith("book.citations")
                                for a in node.names), f"{path.relative_to(ROOT)}:{node.lineno}"  # fmt: skip
+
+
+def test_no_module_of_the_package_is_over_500_lines() -> None:
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in (ROOT / "book").rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert not long, f"split these modules (one job per module): {long}"

@@ -1,0 +1,76 @@
+"""LaTeX in .bib fields to Unicode text (pylatexenc), keeping case-protected braces as CSL
+``nocase`` spans."""
+
+from __future__ import annotations
+
+import re
+
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+# citeproc formatting markers live in this Unicode private-use range (see csl.py): never in data
+_PRIVATE = re.compile("[\ue000-\ue0ff]")
+
+__all__ = ["PROTECTED", "decode", "decode_protected"]
+
+
+def _decoder() -> LatexNodes2Text:
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "book-citations", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")]
+    )
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
+
+
+_DECODER = _decoder()
+
+
+def decode(text: str) -> str:
+    """LaTeX → Unicode text: ``\\&`` → ``&``, ``{\\'e}`` → ``é``, ``--`` → ``–``; braces dropped."""
+    if "\\" in text or "{" in text or "--" in text or "~" in text:
+        text = _DECODER.latex_to_text(text)
+    return _PRIVATE.sub("", " ".join(text.split()))
+
+
+_MACRO_BEFORE = re.compile(r"\\(?:[A-Za-z]+|.)\s*$")
+
+
+#: fields whose brace-protected words keep their case (CSL title case skips a nocase span)
+PROTECTED = {"title", "title-short", "container-title", "collection-title", "publisher"}
+
+
+def _protected_pieces(text: str) -> list[tuple[bool, str]]:
+    """(protected?, text) pieces: a top-level ``{group}`` that is no macro's argument and holds
+    no macro is protected."""
+    pieces: list[tuple[bool, str]] = []
+    depth = start = last = 0
+    for i, char in enumerate(text):
+        if char == "{":
+            if depth == 0 and not _MACRO_BEFORE.search(text[:i]):
+                pieces.append((False, text[last:i]))
+                start, last = i + 1, -1
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+            if depth == 0 and last == -1:
+                inner = text[start:i]
+                pieces.append((True, inner) if "\\" not in inner else (False, "{" + inner + "}"))
+                last = i + 1
+    if last == -1:
+        return [(False, text)]
+    pieces.append((False, text[last:]))
+    return pieces
+
+
+def decode_protected(text: str) -> str:
+    """Like :func:`decode`, but case-protecting braces become ``<span class="nocase">…</span>``,
+    which CSL processors leave uncased ("{www.chinadaily.com.cn}", "{NATO}")."""
+    pieces = _protected_pieces(text)
+    if not any(protected for protected, _ in pieces):
+        return decode(text)
+    out = ""
+    for protected, piece in pieces:
+        lead = " " if piece[:1].isspace() else ""
+        trail = " " if piece[-1:].isspace() and piece.strip() else ""
+        decoded = lead + decode(piece) + trail if piece.strip() else piece
+        out += f'<span class="nocase">{decoded}</span>' if protected and decoded.strip() else decoded
+    return " ".join(out.split())

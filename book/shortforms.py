@@ -1,0 +1,112 @@
+"""Short forms ("Perdue, China Marches West, 45", "Deasy 1901") and the works they name."""
+
+from __future__ import annotations
+
+import re
+
+from .bibkeys import words
+from .refparse import (
+    Reference,
+    normalise_pages,
+)
+from .works import Work, families
+
+
+def set_quotation(parts: list[str | Reference], text: str) -> list[str | Reference]:
+    """A passage on the lines after a note's reference is a quotation from the cited work (as
+    the source's citation template prints its quote): set it in quotation marks, nested quotes
+    single; a passage cut off mid-sentence gets an ellipsis, never a dangling comma."""
+    if "\n" not in text.strip() or not parts or not isinstance(parts[-1], str):
+        return parts
+    passage = " ".join(text.strip().split("\n", 1)[1].split())
+    if not passage or not " ".join(parts[-1].split()).endswith(passage):
+        return parts
+    body = re.sub(r'"([^"]*)"', "\u2018\\1\u2019", passage)
+    if body[:1].islower():
+        body = "\u2026 " + body
+    if body.endswith((",", ";", ":")):
+        body = body[:-1].rstrip() + " \u2026"
+    return [*parts[:-1], f". \u201c{body}\u201d"]
+
+
+def incomplete_work(ref: Reference) -> Work | None:
+    """A work cited only in an author-year short form: an entry marked as incomplete in the
+    note and Works cited (its ``note``), and reported with the correction that completes it."""
+    fields = {k: v for k, v in ref.fields.items() if k in ("author", "year", "title")}
+    if "author" not in fields or "year" not in fields:
+        return None
+    missing = [name for name in ("title",) if name not in fields]
+    if not missing:
+        return None
+    fields["note"] = "incomplete reference: the source gives no title"
+    work = Work([], "misc", fields)
+    work.problems.append(
+        (
+            "title",
+            f"cited only in short form ({ref.raw.strip()!r}): no full reference found; "
+            'complete it in bib-corrections.toml: [KEY] title = "..." remove = ["note"]',
+        )
+    )
+    return work
+
+
+def _same_pages(locator: str, pages: str) -> bool:
+    body = re.sub(r"^pp?\.\s*", "", locator)
+    return bool(pages) and normalise_pages(body) == pages
+
+
+def resolve_short(ref: Reference, works: list[Work]) -> Work | None:
+    """The work a short cite names: same family names (in order), and the same year or a
+    title that begins with the short title's words."""
+    fams = families(ref.fields.get("author", ""))
+    year = ref.fields.get("year", "")
+    short_title = ref.fields.get("title", "")
+    for w in works:
+        wf = families(w.fields.get("author", "") or w.fields.get("editor", ""))
+        if not fams or wf[: len(fams)] != fams:
+            continue
+        if year and w.fields.get("year") != year:
+            continue
+        if short_title and not _abbreviates(short_title, w.fields.get("title", "")):
+            continue
+        return w
+    return None
+
+
+_ARTICLES = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "der",
+        "die",
+        "das",
+        "le",
+        "la",
+        "les",
+        "l",
+        "el",
+        "il",
+        "lo",
+        "un",
+        "une",
+        "ein",
+        "eine",
+    ]
+)
+
+
+def _abbreviates(short: str, title: str) -> bool:
+    """Whether ``short`` is a short title of ``title``: its words begin the title's (a leading
+    article aside), or all its significant words stand in the title in the same order."""
+    sw, tw = words(short), words(title)
+    if not sw:
+        return True
+    if sw[0] in _ARTICLES:
+        sw = sw[1:]
+    if tw and tw[0] in _ARTICLES:
+        tw = tw[1:]
+    if tw[: len(sw)] == sw:
+        return True
+    rest = iter(tw)
+    return all(any(w == t for t in rest) for w in sw) and len(sw) >= 2
