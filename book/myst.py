@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 # ASCII punctuation CommonMark lets us escape anywhere, which could start markup in MyST.
-_INLINE = re.compile(r"([\\`*_\[\]{}<>&|~$^])")
+_INLINE = re.compile(r"([\\`*_\[\]{}<>&|~$^#])")
 # Characters that start a block (heading, quote, list, comment, fence, target) at line start.
 _LINE_START = re.compile(r"^([#>+\-=%:!(])")
 _ORDERED = re.compile(r"^(\d+)([.)])")

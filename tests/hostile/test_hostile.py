@@ -231,7 +231,17 @@ CHECKS: dict[str, Callable[[Path], None]] = {
     "backslash-title": lambda b: _bib_reads_back(b, "Rivers of the North\\"),
     "brace-title": lambda b: _bib_reads_back(b, "Rivers {of the North", "Envoys} and Emperors"),
     "see-also-literal": lambda b: _see_also_literal(b),
+    "heading-keeps-hash": lambda b: _heading_keeps_hash(b),
 }
+
+
+def _heading_keeps_hash(book: Path) -> None:
+    """CommonMark drops a heading's closing run of #: the escaped heading keeps it."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(_chapter_text(book))
+    headings = [t.content for i, t in enumerate(tokens) if i and tokens[i - 1].type == "heading_open"]
+    assert any(h.replace("\\", "") == "A Section ##" for h in headings), headings
 
 
 def _see_also_literal(book: Path) -> None:
