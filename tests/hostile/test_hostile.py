@@ -1,6 +1,6 @@
 """The hostile-input corpus: every case in ``cases.toml`` run as an author would run it.
 
-Error cases start from one published copy of the tiny book (``tests/roots/tiny-book``), change
+Error cases start from one imported copy of the tiny book (``tests/roots/tiny-book``), change
 one thing (a document, the outline, the corrections, the .bib files, a chapter, or a file made
 hostile by ``SPECIAL`` below: FIFOs, folders, symlinks, oversized files), run the command line
 and check: the exit status, the first error line naming the file and line with the expected
@@ -260,13 +260,21 @@ def _see_also_literal(book: Path) -> None:
 
 @pytest.fixture(scope="module")
 def base_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny book, its chapters imported and its HTML published once."""
+    """The tiny book with its chapters imported, and a dist/ that no failing run may touch.
+
+    The dist/ stands for a published site (no Sphinx build here: the cases that build are
+    marked ``sphinx``); any change to it, a file replaced or removed, fails the case.
+    """
     book = tmp_path_factory.mktemp("hostile") / "book"
     shutil.copytree(TINY, book)
     shutil.copy(ROOT / "conf.py", book / "conf.py")
-    for args in (["bib"], ["import"], ["publish", "html"]):
+    for args in (["bib"], ["import"]):
         proc = run_book(*args, cwd=book)
         assert proc.returncode == 0, proc.stdout + proc.stderr
+    (book / "dist" / "html").mkdir(parents=True)
+    (book / "dist" / "html" / "index.html").write_text("<p>the published site</p>\n", encoding="utf-8")
+    (book / "dist" / "tiny.pdf").write_bytes(b"%PDF-1.5 the published PDF\n")
+    (book / "dist" / "tiny.epub").write_bytes(b"PK the published EPUB\n")
     return book
 
 
