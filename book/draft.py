@@ -84,10 +84,10 @@ def draft(
             raise BookError(f"{option} must be one line of text")
         check_text(value or "", None, None, option)
     out = Path(out).resolve()  # publish resolves a relative path against the book's (temporary) root
-    check_out_folder(out, [Path(p) for p in documents], force)
     # Guessed headings; checks every note mark and warns (once, naming the user's file) about
     # notes no mark cites. Bad input stops here, before DIR is touched.
     docs = [read_document(p, strict=False) for p in documents]
+    check_out_folder(out, [Path(p) for p in documents], force)
     for doc in docs:
         if not any(isinstance(b, Heading) for b in doc.blocks):
             line = next((b.line for b in doc.blocks), 1)
