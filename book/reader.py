@@ -264,7 +264,9 @@ def _level_in_group(
     if like_top >= 2 and like_sub == 0:
         top = next(t for t in tops if _resemblance(block.text, t.text) == like_top)
         return parent.level, f"looks like the top-level '{top.text}' more than like '{members[0].text}'"
-    shared = [all(f) for f in zip(*(_shape(m.text)[:3] for m in members), strict=False)]  # years, numbers, brackets
+    shared = [
+        all(f) for f in zip(*(_shape(m.text)[:3] for m in members), strict=False)
+    ]  # years, numbers, brackets
     if any(shared) and not any(a and b for a, b in zip(shared, _shape(block.text), strict=False)):
         marks = ", ".join(name for name, on in zip(_MARK_NAMES, shared, strict=False) if on)
         return (
