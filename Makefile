@@ -10,9 +10,9 @@ LOCK    := requirements.lock
 # Debian packages the editions and the tests need.
 APT_PACKAGES := texlive-xetex latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
 	texlive-lang-cjk texlive-lang-chinese fonts-noto-core fonts-noto-mono fonts-noto-cjk default-jre-headless poppler-utils \
-	chromium chromium-driver
+	chromium chromium-driver nodejs
 
-.PHONY: all setup system venv lock html epub pdf test test-fast lint mutation clean serve bib import bench
+.PHONY: all setup system venv lock checkers html epub pdf test test-fast lint mutation clean serve bib import bench
 
 all: setup ## build all three editions into dist/
 	$(PY) -m book publish html epub pdf
@@ -26,7 +26,15 @@ epub: setup ## the EPUB into dist/
 pdf: setup ## the PDF into dist/
 	$(PY) -m book publish pdf
 
-setup: system venv
+setup: system venv checkers
+
+# DAISY Ace (the EPUB accessibility checker the tests run) from npm, on the system Chromium.
+checkers: node_modules/.installed
+
+node_modules/.installed: package.json
+	@echo "==> installing the EPUB checker (DAISY Ace) into node_modules/"
+	@ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm install --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
 
 system: ## install missing Debian packages (once)
 	@installed=" $$(dpkg-query -W -f='$${db:Status-Abbrev}$${Package} ' $(APT_PACKAGES) 2>/dev/null) "; \

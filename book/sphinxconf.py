@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .bibfiles import bib_paths
+from .ebook import COVER_IMAGE, COVER_PAGE
 from .latexbook import LATEX_FONTS as LATEX_FONTS  # the fonts, for tiny test books
 from .latexbook import latex_settings
 from .outline import Outline, load_outline
@@ -47,6 +48,9 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.toccheck",
             "book.mathml",
             "book.printchecks",
+            "book.site",
+            "book.ebook",
+            "book.citebook",
         ],
         "suppress_warnings": ["toc.not_included"],  # book.toccheck makes it an error
         # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
@@ -74,6 +78,10 @@ def _html(outline: Outline) -> dict[str, Any]:
         "html_theme": "sphinx_book_theme",
         "html_title": outline.title,
         "html_theme_options": {"use_sidenotes": True, "show_toc_level": 2, "home_page_in_toc": True},
+        # the theme's sidebar, then links to the index, the glossary and the citation page
+        "html_sidebars": {
+            "**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "book-back-links.html"]
+        },
         "html_copy_source": False,
         "html_show_sourcelink": False,
     }
@@ -97,7 +105,14 @@ def _epub(outline: Outline) -> dict[str, Any]:
         "epub_description": description,
         "epub_show_urls": "no",
         "epub_tocdepth": 3,
-        "epub_exclude_files": ["search.html"],
+        # Sphinx's basic theme ships these; no page of the e-book uses them.
+        "epub_exclude_files": [
+            "search.html",
+            "_static/basic.css",
+            "_static/minus.png",
+            "_static/plus.png",
+        ],
+        "epub_cover": (COVER_IMAGE, COVER_PAGE),  # a cover made from the title (book/ebook.py)
     }
 
 

@@ -1,4 +1,5 @@
-"""EPUB 3 pop-up notes: ``epub:type="noteref"`` links and ``epub:type="footnote"`` asides."""
+"""EPUB 3 pop-up notes: ``epub:type="noteref"`` links (superscript numbers) and ``epub:type="footnote"``
+asides whose label links back to the mark."""
 
 from __future__ import annotations
 
@@ -37,19 +38,22 @@ class EpubNotesMixin:
             self.body.append("</div>\n")
 
     def visit_footnote_reference(self, node: nodes.footnote_reference) -> None:
-        classes = ["footnote-reference", self.settings.footnote_references]
+        # A superscript number, no brackets: e-readers show the note itself on activation.
         self.body.append(
             self.starttag(
                 node,
                 "a",
                 suffix="",
-                classes=classes,
+                classes=["footnote-reference", "superscript"],
                 role="doc-noteref",
                 href="#" + node["refid"],
                 **{"epub:type": "noteref"},
             )
         )
-        self.body.append('<span class="fn-bracket">[</span>')
+        self.body.append("<sup>")
+
+    def depart_footnote_reference(self, node: nodes.footnote_reference) -> None:
+        self.body.append("</sup></a>")
 
 
 def install_epub_translator(app: Sphinx) -> None:

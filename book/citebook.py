@@ -1,0 +1,77 @@
+"""How to cite the book itself: the ``book-citation`` directive writes its reference in the
+book's CSL style (Chicago) and as a BibTeX entry, from the book's own settings."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from typing import Any
+
+import bibtexparser
+from bibtexparser.model import Entry, Field
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from .citations.csl import CslEngine, resolve_style, to_nodes
+
+__all__ = ["BookCitationDirective", "book_bibtex", "book_csl_item", "setup"]
+
+
+def _year() -> int:
+    """The year of publication: the build's (``SOURCE_DATE_EPOCH`` fixes it for reproducible builds)."""
+    return time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))).tm_year
+
+
+def book_key(author: str, title: str, year: int) -> str:
+    words = [w for w in re.findall(r"[a-z]+", f"{author} {title}".lower()) if w not in {"the", "a", "an"}]
+    return "".join(words[:1]) + str(year) + "".join(re.findall(r"[a-z]+", title.lower())[:1])
+
+
+def book_csl_item(title: str, author: str, publisher: str, year: int) -> dict[str, Any]:
+    """The book as a CSL-JSON item (an editorial body as the author is a literal name)."""
+    return {
+        "id": "book",
+        "type": "book",
+        "title": title,
+        "author": [{"literal": author}],
+        "publisher": publisher,
+        "issued": {"date-parts": [[year]]},
+    }
+
+
+def book_bibtex(key: str, title: str, author: str, publisher: str, year: int, edition: str) -> str:
+    """The book as a BibTeX entry (bibtexparser writes it)."""
+    fields = [("author", "{" + author + "}"), ("title", title), ("publisher", publisher), ("year", str(year))]
+    if edition:
+        fields.append(("edition", edition))
+    library = bibtexparser.Library([Entry("book", key, [Field(k, v) for k, v in fields])])
+    return bibtexparser.write_string(library).strip()
+
+
+class BookCitationDirective(SphinxDirective):
+    """``:::{book-citation}``: the book's reference in the book's CSL style, then in BibTeX."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        config = self.config
+        title, author = config.epub_title or config.project, config.epub_author or config.author
+        publisher, year = config.epub_publisher or author, _year()
+        style = resolve_style(str(config.book_csl_style), self.env.srcdir)
+        engine = CslEngine(style, [book_csl_item(title, author, publisher, year)])
+        entry = nodes.paragraph(classes=["book-citation"])
+        entry.extend(to_nodes(engine.bibliography(["book"])[0][1]))
+        bibtex = book_bibtex(book_key(author, title, year), title, author, publisher, year, config.release)
+        return [
+            nodes.paragraph("", "In the book's own style (Chicago notes and bibliography):"),
+            nodes.block_quote("", entry),
+            nodes.paragraph("", "As a BibTeX entry:"),
+            nodes.literal_block(bibtex, bibtex, language="bibtex", classes=["book-bibtex"]),
+        ]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("book-citation", BookCitationDirective)
+    return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
