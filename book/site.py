@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ DESCRIPTION_LENGTH = 200
 _VIEWPORT = re.compile(r'\s*<meta name="viewport"[^>]*/?>')
 # Sphinx's basic layout writes this viewport; pydata-sphinx-theme writes its own as well
 _BASIC_VIEWPORT = '\n    <meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+_THEME_LEFTOVERS = ("_static/webpack-macros.html", "_static/sbt-webpack-macros.html")
 # the theme's sidebar toggles (a chevron icon only): named after the entry they open
 _TOGGLE = re.compile(
     r'(?P<link><a class="[^"]*reference internal[^"]*" href="[^"]*">(?P<text>[^<]*)</a>)<details(?P<attrs>[^>]*)><summary>'
@@ -148,10 +150,17 @@ def _back_links(app: Sphinx, context: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _finish_pages(app: Sphinx, exception: BaseException | None) -> None:
-    """build-finished: one viewport per page (the theme's), and a name for each sidebar toggle."""
+    """build-finished: one viewport per page (the theme's), a name for each sidebar toggle, no leftovers."""
     if exception is not None or app.builder.name not in ("html", "dirhtml"):
         return
-    for page in Path(app.outdir).rglob("*.html"):
+    outdir = Path(app.outdir)
+    # the themes' unrendered Jinja macro files and an empty _sources/ are no part of the site
+    for leftover in _THEME_LEFTOVERS:
+        (outdir / leftover).unlink(missing_ok=True)
+    sources = outdir / "_sources"
+    if sources.is_dir() and not any(sources.rglob("*.*")):
+        shutil.rmtree(sources)
+    for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         fixed = _TOGGLE.sub(_named_toggle, text)
         if _BASIC_VIEWPORT in fixed and fixed.count('<meta name="viewport"') > 1:
