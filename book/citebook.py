@@ -10,6 +10,7 @@ from typing import Any
 
 import bibtexparser
 from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
@@ -47,7 +48,9 @@ def book_bibtex(key: str, title: str, author: str, publisher: str, year: int, ed
     if edition:
         fields.append(("edition", edition))
     library = bibtexparser.Library([Entry("book", key, [Field(k, v) for k, v in fields])])
-    return bibtexparser.write_string(library).strip()
+    layout = BibtexFormat()
+    layout.indent = "  "
+    return bibtexparser.write_string(library, bibtex_format=layout).strip()
 
 
 class BookCitationDirective(SphinxDirective):
@@ -68,6 +71,8 @@ class BookCitationDirective(SphinxDirective):
             nodes.paragraph("", "In the book's own style (Chicago notes and bibliography):"),
             nodes.block_quote("", entry),
             nodes.paragraph("", "As a BibTeX entry:"),
+            # the PDF wraps long lines; its fonts have no visible-space sign to mark the wrap
+            nodes.raw("", r"\sphinxsetup{verbatimvisiblespace={}}", format="latex"),
             nodes.literal_block(bibtex, bibtex, language="bibtex", classes=["book-bibtex"]),
         ]
 

@@ -20,6 +20,7 @@ from sphinx.builders.epub3 import Epub3Builder, NavPoint
 __all__ = ["COVER_IMAGE", "COVER_PAGE", "BookEpubBuilder", "make_cover", "setup"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static" / "epub"
 COVER_IMAGE = "_static/cover.png"
 COVER_PAGE = "book-cover.html"  # the cover page's template, in TEMPLATES
 COVER_SIZE = (1600, 2400)
@@ -193,8 +194,15 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
         context["cover_alt"] = f"{app.config.epub_title}, by {app.config.epub_author}"
 
 
+def _builder_inited(app: Sphinx) -> None:
+    if app.builder.name == "epub":
+        app.config.html_static_path.append(str(STATIC))
+        app.add_css_file("book-epub.css")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(BookEpubBuilder, override=True)
+    app.connect("builder-inited", _builder_inited)
     if str(TEMPLATES) not in app.config.templates_path:
         app.config.templates_path.append(str(TEMPLATES))
     app.connect("html-page-context", _page_context)

@@ -19,7 +19,7 @@ from . import sidenotes
 
 __all__ = ["DropSourceComments", "setup"]
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parent / "static" / "site"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DESCRIPTION_LENGTH = 200
 _VIEWPORT = re.compile(r'\s*<meta name="viewport"[^>]*/?>')

@@ -44,7 +44,7 @@ class EpubNotesMixin:
                 node,
                 "a",
                 suffix="",
-                classes=["footnote-reference", "superscript"],
+                classes=["footnote-reference"],
                 role="doc-noteref",
                 href="#" + node["refid"],
                 **{"epub:type": "noteref"},
