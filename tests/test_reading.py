@@ -195,6 +195,14 @@ def test_narrow_screens_list_the_notes_with_links_both_ways(browser, html: Path)
     assert target.startswith("#note-") and page.locator(target).is_visible()
     back = page.locator(f"{target} a.book-note-back").get_attribute("href")
     assert page.locator(f"[id='{back[1:]}']").count() == 1
+    # on a wide screen the note is in the margin, and the mark's link still shows it in the list
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto((html / CHAPTER).as_uri())
+    assert page.locator("span.sidenote").first.is_visible()
+    assert not page.locator("section.book-notes").is_visible()
+    page.locator("a.book-note-mark").first.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(page.evaluate("location.hash")).is_visible()
     page.close()
 
 
