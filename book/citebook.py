@@ -3,9 +3,11 @@ book's CSL style (Chicago) and as a BibTeX entry, from the book's own settings."
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import bibtexparser
@@ -15,7 +17,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .citations.csl import CslEngine, resolve_style, to_nodes
+from .citations.csl import resolve_style
+from .citations.engine import parse_result, render
+from .citations.inlines import to_nodes
 
 __all__ = ["BookCitationDirective", "book_bibtex", "book_csl_item", "setup"]
 
@@ -62,10 +66,8 @@ class BookCitationDirective(SphinxDirective):
         config = self.config
         title, author = config.epub_title or config.project, config.epub_author or config.author
         publisher, year = config.epub_publisher or author, _year()
-        style = resolve_style(str(config.book_csl_style), self.env.srcdir)
-        engine = CslEngine(style, [book_csl_item(title, author, publisher, year)])
         entry = nodes.paragraph(classes=["book-citation"])
-        entry.extend(to_nodes(engine.bibliography(["book"])[0][1]))
+        entry.extend(to_nodes(self._reference(title, author, publisher, year)))
         bibtex = book_bibtex(book_key(author, title, year), title, author, publisher, year, config.release)
         return [
             nodes.paragraph("", "In the book's own style (Chicago notes and bibliography):"),
@@ -75,6 +77,23 @@ class BookCitationDirective(SphinxDirective):
             nodes.raw("", r"\sphinxsetup{verbatimvisiblespace={}}", format="latex"),
             nodes.literal_block(bibtex, bibtex, language="bibtex", classes=["book-bibtex"]),
         ]
+
+    def _reference(self, title: str, author: str, publisher: str, year: int) -> list[Any]:
+        """The book's bibliography entry, rendered by the book's CSL processor (pandoc citeproc)."""
+        folder = Path(self.env.doctreedir) / "bookcite"
+        folder.mkdir(parents=True, exist_ok=True)
+        references = folder / "this-book.json"
+        item = json.dumps([book_csl_item(title, author, publisher, year)], ensure_ascii=False)
+        if not references.is_file() or references.read_text(encoding="utf-8") != item:
+            references.write_text(item, encoding="utf-8")
+        request = {
+            "csl": str(resolve_style(str(self.config.book_csl_style), Path(self.env.srcdir))),
+            "references": str(references),
+            "lang": self.config.language or None,
+            "units": [{"id": "bib:book", "paras": [], "nocite": ["book"], "bibliography": True}],
+        }
+        entries = parse_result(render(request, folder)).bibliographies["bib:book"]
+        return entries[0][1]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
