@@ -24,6 +24,8 @@ STATIC = Path(__file__).resolve().parent / "static" / "epub"
 COVER_IMAGE = "_static/cover.png"
 COVER_PAGE = "book-cover.html"  # the cover page's template, in TEMPLATES
 COVER_SIZE = (1600, 2400)
+# The cover only sets the title and author in type; the book's metadata names them.
+COVER_ALT = "Cover: the title and author of the book, set in type"
 _VIEWPORT = re.compile(r'\n?[ \t]*<meta name="viewport"[^>]*/>')
 
 # What a reader needs to know before opening the book (EPUB Accessibility 1.1, schema.org).
@@ -191,7 +193,7 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
         f'lang="{lang}" xml:lang="{lang}">'
     )
     if templatename == COVER_PAGE:
-        context["cover_alt"] = f"{app.config.epub_title}, by {app.config.epub_author}"
+        context["cover_alt"] = COVER_ALT
 
 
 def _builder_inited(app: Sphinx) -> None:

@@ -25,7 +25,7 @@ except ImportError:  # another theme: no margin notes
 
 __all__ = ["LONG_NOTE", "ChapterNotes", "chapter_notes", "chapter_note", "setup"]
 
-LONG_NOTE = 1500  # characters: a longer note is read in the list, not in the margin
+LONG_NOTE = 4000  # characters: a longer note is read in the list, not in the margin
 
 
 class chapter_notes(nodes.General, nodes.Element):

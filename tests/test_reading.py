@@ -18,6 +18,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from book.ebook import COVER_ALT
 from book.outline import load_outline
 
 from .conftest import ROOT
@@ -82,7 +83,7 @@ def test_epub_accessibility_metadata_and_cover(epub: dict[str, str]):
         assert re.search(rf'<meta property="schema:{prop}">[^<]+</meta>', opf), prop
     assert re.search(r'<item [^>]*href="_static/cover.png"[^>]*properties="cover-image"', opf)
     cover = epub["epub-cover.xhtml"]
-    assert 'epub:type="cover"' in cover and f'alt="{OUTLINE.full_title}, by {OUTLINE.author}"' in cover
+    assert 'epub:type="cover"' in cover and f'alt="{COVER_ALT}"' in cover
 
 
 def test_epub_landmarks_and_index_in_navigation(epub: dict[str, str]):
