@@ -17,6 +17,8 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder, NavPoint
 
+from .citations.domain import citation_domain
+
 __all__ = ["COVER_IMAGE", "COVER_PAGE", "BookEpubBuilder", "make_cover", "setup"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -138,8 +140,11 @@ def _std_objects(builder: Epub3Builder) -> dict[tuple[str, str], tuple[str, str]
 
 
 def _bibliography_doc(builder: Epub3Builder) -> str | None:
-    domain = builder.env.domains.get("bookcite")
-    docs = list(domain.bibliography_docs("cited")) if domain is not None else []
+    docs = (
+        list(citation_domain(builder.env).bibliography_docs("cited"))
+        if "bookcite" in builder.env.domains
+        else []
+    )
     if not docs:
         docs = [d for d in builder.env.found_docs if d.rsplit("/", 1)[-1] == "bibliography"]
     return sorted(docs)[0] if docs else None
@@ -174,7 +179,9 @@ def _font(name: str, size: int) -> Any:
         return ImageFont.load_default(size)
 
 
-def _centred(draw: Any, text: str, font: Any, fill: tuple[int, int, int], y: int, width: int, chars: int) -> int:
+def _centred(
+    draw: Any, text: str, font: Any, fill: tuple[int, int, int], y: int, width: int, chars: int
+) -> int:
     """Draw ``text`` wrapped to ``chars`` characters a line, centred; returns the y below it."""
     for line in textwrap.wrap(text, chars) or [""]:
         left, top, right, bottom = draw.textbbox((0, 0), line, font=font)
@@ -183,7 +190,9 @@ def _centred(draw: Any, text: str, font: Any, fill: tuple[int, int, int], y: int
     return y
 
 
-def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     """Every content document declares its language, in both ``lang`` and ``xml:lang``."""
     if app.builder.name != "epub":
         return

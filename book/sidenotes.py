@@ -19,11 +19,11 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 try:
-    from sphinx_book_theme.nodes import SideNoteNode
+    from sphinx_book_theme.nodes import SideNoteNode  # type: ignore[import-untyped]
 except ImportError:  # another theme: no margin notes
     SideNoteNode = None
 
-__all__ = ["LONG_NOTE", "ChapterNotes", "chapter_notes", "chapter_note", "setup"]
+__all__ = ["LONG_NOTE", "ChapterNotes", "chapter_note", "chapter_notes", "setup"]
 
 LONG_NOTE = 4000  # characters: a longer note is read in the list, not in the margin
 
@@ -51,7 +51,7 @@ class ChapterNotes(SphinxPostTransform):
         notes = chapter_notes(classes=["book-notes"])
         for footnote in footnotes:
             notes += self._copy(footnote)
-        if any("book-note-long" in n["classes"] for n in notes.children):
+        if any("book-note-long" in n["classes"] for n in notes.findall(chapter_note)):
             notes["classes"].append("book-notes-has-long")
         sections = [s for s in self.document.children if isinstance(s, nodes.section)]
         (sections[-1] if sections else self.document).append(notes)

@@ -51,7 +51,9 @@ def _builder_inited(app: Sphinx) -> None:
     app.add_css_file("book-site.css")
 
 
-def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     """Metadata and navigation of one page (the theme's own context is already there)."""
     context["metatags"] = _VIEWPORT.sub("", context.get("metatags", ""))  # the theme writes one
     if app.builder.name not in ("html", "dirhtml"):
@@ -77,7 +79,9 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
     _download_menu(app, context)
 
 
-def _nav_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def _nav_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     """Before the theme renders its sidebar: the links to the back of the book."""
     if app.builder.name in ("html", "dirhtml"):
         context["book_back_links"] = _back_links(app, context)
@@ -138,7 +142,9 @@ def _back_links(app: Sphinx, context: dict[str, Any]) -> list[tuple[str, str]]:
     pathto = context["pathto"]
     env = app.builder.env
     links = []
-    terms = sorted({doc for (kind, _), (doc, _id) in env.domains.standard_domain.objects.items() if kind == "term"})
+    terms = sorted(
+        {doc for (kind, _), (doc, _id) in env.domains.standard_domain.objects.items() if kind == "term"}
+    )
     if terms:
         links.append((pathto(terms[0]), "Glossary"))
     if getattr(app.builder, "use_index", False):

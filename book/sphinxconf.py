@@ -80,7 +80,12 @@ def _html(outline: Outline) -> dict[str, Any]:
         "html_theme_options": {"use_sidenotes": True, "show_toc_level": 2, "home_page_in_toc": True},
         # the theme's sidebar, then links to the index, the glossary and the citation page
         "html_sidebars": {
-            "**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "book-back-links.html"]
+            "**": [
+                "navbar-logo.html",
+                "search-button-field.html",
+                "sbt-sidebar-nav.html",
+                "book-back-links.html",
+            ]
         },
         "html_copy_source": False,
         "html_show_sourcelink": False,

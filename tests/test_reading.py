@@ -42,7 +42,9 @@ def html(book_dist: Path) -> Path:
 def epub(book_dist: Path) -> dict[str, str]:
     with zipfile.ZipFile(book_dist / f"{NAME}.epub") as archive:
         return {
-            n: archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith((".xhtml", ".opf", ".ncx"))
+            n: archive.read(n).decode("utf-8")
+            for n in archive.namelist()
+            if n.endswith((".xhtml", ".opf", ".ncx"))
         }
 
 
@@ -264,9 +266,8 @@ def test_no_broken_internal_link(html: Path):
             if parts.scheme or href.startswith(("//", "mailto:", "javascript:")):
                 continue
             target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
-            if not target.exists():
-                broken.append((page.relative_to(html), href))
-            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids_of(target):
+            missing_id = bool(parts.fragment) and target.suffix == ".html"
+            if not target.exists() or (missing_id and unquote(parts.fragment) not in ids_of(target)):
                 broken.append((page.relative_to(html), href))
     assert broken == []
 

@@ -30,7 +30,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
     for builder in ("html", "epub"):
         proc = subprocess.run(
-            [sys.executable, "-m", "sphinx", "-b", builder, "-q", "-d", str(book / "_doctrees"), ".", f"_out/{builder}"],
+            [
+                sys.executable,
+                "-m",
+                "sphinx",
+                "-b",
+                builder,
+                "-q",
+                "-d",
+                str(book / "_doctrees"),
+                ".",
+                f"_out/{builder}",
+            ],
             cwd=book,
             capture_output=True,
             text=True,
@@ -83,7 +94,9 @@ def test_html_long_and_block_notes_are_whole_in_the_list(built: Path, page):
     visible = page.locator("section.book-notes > ol > li:visible")
     assert visible.count() == 3
     assert page.locator("span.sidenote").first.is_visible()
-    quiet = BeautifulSoup((built / "html" / "chapters" / "quiet.html").read_text(encoding="utf-8"), "html.parser")
+    quiet = BeautifulSoup(
+        (built / "html" / "chapters" / "quiet.html").read_text(encoding="utf-8"), "html.parser"
+    )
     assert quiet.select("section.book-notes") == [] and quiet.select("span.sidenote") == []
 
 
