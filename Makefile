@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 LOCK    := requirements.lock
 # Debian packages the editions and the tests need.
 APT_PACKAGES := texlive-xetex latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
-	texlive-lang-cjk texlive-lang-chinese fonts-noto-core fonts-noto-mono fonts-noto-cjk default-jre-headless poppler-utils \
+	texlive-lang-cjk texlive-lang-chinese texlive-lang-cyrillic fonts-noto-core fonts-noto-mono fonts-noto-cjk default-jre-headless poppler-utils \
 	chromium chromium-driver nodejs
 
 .PHONY: all setup system venv lock checkers html epub pdf test test-fast lint mutation clean serve bib import bench

@@ -8,7 +8,9 @@ by hand, or never generated, like the glossary) is never overwritten.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,6 +190,18 @@ def paragraph_markup(
     return "".join(out)
 
 
+@functools.cache
+def term_pattern(term: str) -> re.Pattern[str]:
+    """Where an index term stands: as a whole word in alphabetic scripts; anywhere in Chinese,
+    Japanese or Korean text, which has no spaces between words."""
+
+    def edge(char: str) -> str:
+        wide = unicodedata.east_asian_width(char) in ("W", "F")
+        return r"\b" if char.isalnum() and not wide else ""
+
+    return re.compile(edge(term[0]) + re.escape(term) + edge(term[-1]))
+
+
 def index_anchors(block: Paragraph, index: dict[str, str]) -> list[tuple[int, int, str]]:
     """Where each index term's entry goes in a paragraph: (start, end, entry) of one word of
     the term's first occurrence, no two terms on the same word ("Treaty of Kyakhta" on
@@ -196,7 +210,7 @@ def index_anchors(block: Paragraph, index: dict[str, str]) -> list[tuple[int, in
     taken: list[tuple[int, int]] = []
     anchors = []
     for term in sorted(index, key=len, reverse=True):
-        for match in re.finditer(rf"\b{re.escape(term)}\b", block.text):
+        for match in term_pattern(term).finditer(block.text):
             word = next(
                 (
                     (match.start() + w.start(), match.start() + w.end())
@@ -306,7 +320,7 @@ def _index_entries(outline: Outline, counts: dict[str, int], page: Page, block: 
     term under ("Stalin, Joseph"), with the chapter as sub-entry for a term found often."""
     entries = {}
     for term in outline.index_terms:
-        if not re.search(rf"\b{re.escape(term)}\b", block.text):
+        if not term_pattern(term).search(block.text):
             continue
         entry = _index_text(outline.index_entries.get(term, term))
         if counts.get(term, 0) >= MANY_LOCATORS:
@@ -327,7 +341,7 @@ def _term_counts(outline: Outline, documents: list[Document]) -> dict[str, int]:
         for block in doc.blocks:
             if isinstance(block, Paragraph):
                 for term in outline.index_terms:
-                    if re.search(rf"\b{re.escape(term)}\b", block.text):
+                    if term_pattern(term).search(block.text):
                         counts[term] = counts.get(term, 0) + 1
     return counts
 

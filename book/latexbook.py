@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import unicodedata
 import uuid
 import warnings
 from pathlib import Path
@@ -34,13 +35,25 @@ LATEX_FONTS = r"""
 \xeCJKDeclareCharClass{Default}{"2013, "2014, "2018, "2019, "201C, "201D, "2026, "00B7}
 """
 
+# Russian words inside a book in another language are hyphenated with Russian patterns: the
+# language switches at every change into and out of Cyrillic script.
+CYRILLIC_HYPHENATION = r"""
+\setotherlanguage{russian}
+\usepackage[Cyrillics]{ucharclasses}
+\newcount\bookmainlanguage
+\AtBeginDocument{\bookmainlanguage=\language}
+\setTransitionsForCyrillics{\language=\csname l@russian\endcsname\relax}{\language=\bookmainlanguage}
+"""
+
 # Longest title line (in characters) the title page sets at full size, and the longest title
 # set at all before the size steps down.
 TITLE_LINE = 22
 LONG_TITLE = 60
 SUBTITLE_LINE = 38
 # Words a title line should not end with.
-_WEAK_ENDS = {"a", "an", "the", "and", "or", "&"}
+_WEAK_ENDS = {"a", "an", "the", "and", "or", "&", "и", "в", "на", "с", "et", "und", "y"}
+# Punctuation after which a title breaks naturally.
+_STRONG_ENDS = (":", "·", "—", ";", ",")
 _MONTHS = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -55,20 +68,27 @@ def tex_escape(text: str) -> str:
 def title_lines(text: str, width: int = TITLE_LINE) -> list[str]:
     """Break a title where a designer would: balanced lines, none ending on a weak word."""
     words = text.split()
-    if len(text) <= width or len(words) < 2:
+    if _width(text) <= width or len(words) < 2:
         return [text]
     best: tuple[float, list[str]] | None = None
     for count in range(2, min(len(words), 4) + 1):
         for lines in _splits(words, count):
-            longest = max(len(line) for line in lines)
-            badness = longest + (longest - min(len(line) for line in lines)) / 4
+            widths = [_width(line) for line in lines]
+            longest = max(widths)
+            badness = longest + (longest - min(widths)) / 4
             badness += sum(12 for line in lines[:-1] if line.split()[-1].lower() in _WEAK_ENDS)
-            badness += 8 * (count - 2)  # fewer lines are better
+            badness += 15 * (count - 2)  # fewer lines are better
+            badness -= sum(10 for line in lines[:-1] if line.endswith(_STRONG_ENDS))
             if longest > width * 1.3:
                 badness += 40
             if best is None or badness < best[0]:
                 best = (badness, lines)
     return best[1] if best else [text]
+
+
+def _width(text: str) -> int:
+    """Width in Latin letters: a Chinese, Japanese or Korean character counts two."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
 def _splits(words: list[str], count: int) -> list[list[str]]:
@@ -194,7 +214,7 @@ def latex_settings(outline: Outline) -> dict[str, Any]:
             "pointsize": "10pt",
             # Two-sided; chapters open on the next page, recto or verso (README: "Page design").
             "extraclassoptions": "twoside,openany",
-            "fontpkg": LATEX_FONTS,
+            "fontpkg": LATEX_FONTS + ("" if outline.language.startswith("ru") else CYRILLIC_HYPHENATION),
             "releasename": "Edition",
             # Black text and links: this PDF is for print.
             "sphinxsetup": (
