@@ -219,7 +219,8 @@ def latex_settings(outline: Outline) -> dict[str, Any]:
             # Black text and links: this PDF is for print.
             "sphinxsetup": (
                 "hmargin={1.7cm,1.7cm}, vmargin={1.9cm,2.1cm}, HeaderFamily=\\normalfont\\bfseries, "
-                "TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0,0,0}, OuterLinkColor={rgb}{0,0,0}"
+                "TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0,0,0}, OuterLinkColor={rgb}{0,0,0}, "
+                "VerbatimColor={rgb}{1,1,1}, VerbatimBorderColor={rgb}{0,0,0}"
             ),
             "fncychap": "",
             # XMP metadata from the hyperref settings (loaded before hyperref, as it must be).
