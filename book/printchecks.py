@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -20,50 +22,51 @@ logger = logging.getLogger(__name__)
 LONG_HEAD = 80
 
 
+# Nodes that are no text of their own: a chapter made only of these has no text.
+_STRUCTURE = (
+    nodes.section,
+    nodes.title,
+    nodes.Text,
+    nodes.target,
+    nodes.comment,
+    nodes.system_message,
+    addnodes.index,
+)
+
+
 def _check_text(app: Sphinx, doctree: nodes.document) -> None:
-    """A document whose sections hold no paragraph, table, list or sub-document."""
+    """A chapter (a document other than the root) with nothing in it but its title."""
     docname = app.env.docname
-    if docname == app.config.root_doc:
-        return
     sections = list(doctree.findall(nodes.section))
-    if not sections:
+    if docname == app.config.root_doc or not sections:
         return
-    body = [
-        n
-        for n in doctree.findall()
-        if isinstance(n, (nodes.paragraph, nodes.table, nodes.list_item, nodes.definition_list, nodes.raw))
-        or n.__class__.__name__ in ("toctree", "bibliography_node")
-    ]
-    toctrees = [n for n in doctree.findall(nodes.Element) if n.tagname == "toctree"]
-    if not body and not any(n.get("entries") for n in toctrees):
-        title = sections[0][0].astext() if sections[0].children else docname
+    title = sections[0][0].astext() if sections[0].children else docname
+    where = f"{app.env.doc2path(docname)}:1"  # with a line: Sphinx keeps the location as it is
+    if not any(not isinstance(n, _STRUCTURE) for n in doctree.findall() if n is not doctree):
         logger.warning(
             f"chapter '{title}' has no text: it is printed as a title on its own page",
-            location=docname,
-            type="book",
-            subtype="empty",
-        )
-    for section in sections[:1]:
-        title = section[0].astext()
-        if len(title) > LONG_HEAD:
-            logger.warning(
-                f"title '{title[:40]}…' is {len(title)} characters long: the running head shortens it",
-                location=docname,
-                type="book",
-                subtype="long_title",
-            )
+            location=where, type="book", subtype="empty",
+        )  # fmt: skip
+    if len(title) > LONG_HEAD:
+        logger.warning(
+            f"title '{title[:40]}…' is {len(title)} characters long: the running head shortens it",
+            location=where, type="book", subtype="long_title",
+        )  # fmt: skip
 
 
 def _check_book_title(app: Sphinx) -> None:
     title = str(app.config.project)
+    outline = Path(app.config.book_outline) if app.config.book_outline else None
     if app.builder.name == "latex" and len(title) > LONG_TITLE:
+        line = 1
+        if outline and outline.is_file():
+            lines = outline.read_text(encoding="utf-8").splitlines()
+            line = next((n for n, text in enumerate(lines, 1) if text.strip().startswith("title")), 1)
         logger.warning(
             f"the book's title is {len(title)} characters long: the title page sets it smaller and "
             "the running head shortens it",
-            location=app.config.book_outline or None,
-            type="book",
-            subtype="long_title",
-        )
+            location=f"{outline or 'outline.toml'}:{line}", type="book", subtype="long_title",
+        )  # fmt: skip
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

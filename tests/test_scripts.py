@@ -80,3 +80,41 @@ def test_epub_and_html_carry_both_scripts(book):
     for edition in (text, html):
         for passage in ("Нерчинский договор 1689 года", "康熙帝派遣索额图", "Пётр I Великий", "王明"):
             assert passage in edition, passage
+
+
+LONG_TITLE = (
+    "A Very Long Title for a Very Small Book, Which Goes On and On About Rivers, Forts, Envoys, "
+    "Letters and Treaties Well Past Any Sensible Length"
+)
+
+
+def test_long_title_and_empty_chapter_warn_and_still_print(tmp_path: Path):
+    book = tmp_path / "tiny"
+    shutil.copytree(ROOT / "tests" / "roots" / "tiny-book", book)
+    shutil.copy(ROOT / "conf.py", book / "conf.py")
+    outline = (book / "outline.toml").read_text(encoding="utf-8")
+    outline = outline.replace('title = "A Tiny Book"', f'title = "{LONG_TITLE}"')
+    outline = outline.replace(
+        '"Another Chapter" = "chapter"', '"Another Chapter" = "chapter"\n"Empty Chapter" = "chapter"'
+    )
+    (book / "outline.toml").write_text(outline, encoding="utf-8")
+    doc = book / "documents" / "tiny.txt"
+    doc.write_text(
+        doc.read_text(encoding="utf-8").replace(
+            "Notes and References", "Empty Chapter\nNotes and References"
+        ),
+        encoding="utf-8",
+    )
+    run(book, "bib")
+    run(book, "import")
+    output = run(book, "publish", "pdf")
+    messages = output.stdout + output.stderr
+    assert f"outline.toml:3: WARNING: the book's title is {len(LONG_TITLE)} characters long" in messages
+    assert "ch-03-empty-chapter.md:1: WARNING: chapter 'Empty Chapter' has no text" in messages
+    assert "Bibliography' has no text" not in messages
+    pages = read_pages(book / "dist" / "tiny.pdf")
+    title_page = next(p for p in pages[1:4] if p.lines)
+    assert len(title_page.lines) >= 3 and title_page.lines[0].text.startswith("A Very Long Title")
+    heads = [ln.text for p in pages for ln in p.head if not ln.text.isdigit()]
+    assert heads and all(len(h) < 80 for h in heads), heads  # shortened with an ellipsis
+    assert any(ln.text == "Empty Chapter" for p in pages for ln in p.body)
