@@ -206,6 +206,7 @@ def latex_settings(outline: Outline) -> dict[str, Any]:
         "latex_toplevel_sectioning": "part" if outline.has_parts else "chapter",
         "latex_use_xindy": False,
         "latex_show_urls": "no",
+        "latex_table_style": ["booktabs"],  # rules above and below, no shaded rows
         "latex_domain_indices": False,
         "latex_additional_files": [str(DESIGN)],
         "book_outline": str(outline.path),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,12 @@ def test_index_in_html_and_epub_links_to_the_paragraph(book_dist: Path):
         ["unzip", "-l", str(book_dist / f"{NAME}.epub")], capture_output=True, text=True, check=True
     ).stdout
     assert "genindex.xhtml" in listing
+
+
+def test_no_page_holds_only_notes(pages: list[Page]):
+    """Notes are set smaller than the text: every page of the text has lines of text size."""
+    heights = Counter(round(ln.height, 1) for p in pages for ln in p.body if not ROMAN.match(p.label))
+    text_size = heights.most_common(1)[0][0]
+    for page in pages:
+        if page.body and not ROMAN.match(page.label):
+            assert any(ln.height >= text_size - 1 for ln in page.body), f"p. {page.label}: notes only"
