@@ -24,8 +24,12 @@ from .citations.inlines import to_nodes
 __all__ = ["BookCitationDirective", "book_bibtex", "book_csl_item", "setup"]
 
 
-def _year() -> int:
-    """The year of publication: the build's (``SOURCE_DATE_EPOCH`` fixes it for reproducible builds)."""
+def _year(release_date: str) -> int:
+    """The year of publication: the outline's release date, else ``SOURCE_DATE_EPOCH``, else
+    the build's year (a book with neither has no fixed date to cite)."""
+    found = re.match(r"\s*(\d{4})\b", release_date)
+    if found:
+        return int(found.group(1))
     return time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))).tm_year
 
 
@@ -65,7 +69,7 @@ class BookCitationDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         config = self.config
         title, author = config.epub_title or config.project, config.epub_author or config.author
-        publisher, year = config.epub_publisher or author, _year()
+        publisher, year = config.epub_publisher or author, _year(config.book_release_date)
         entry = nodes.paragraph(classes=["book-citation"])
         entry.extend(to_nodes(self._reference(title, author, publisher, year)))
         bibtex = book_bibtex(book_key(author, title, year), title, author, publisher, year, config.release)
@@ -97,5 +101,6 @@ class BookCitationDirective(SphinxDirective):
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("book_release_date", "", "env", types=frozenset({str}))
     app.add_directive("book-citation", BookCitationDirective)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -70,6 +70,7 @@ def _common(outline: Outline) -> dict[str, Any]:
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
         # The author's own entries, then the generated ones (see book/bibfiles.py).
         "book_bibfiles": [p.name for p in bib_paths(outline.path.parent) if p.exists()],
+        "book_release_date": outline.date,  # the year "Cite this book" gives
     }
 
 
