@@ -82,6 +82,101 @@ def test_epub_and_html_carry_both_scripts(book):
             assert passage in edition, passage
 
 
+# Wraps each run of Cyrillic or of CJK text in a span of its own, so that Chromium reports the
+# fonts of exactly those characters; runs that are not drawn (a collapsed menu) are left out.
+RUNS = r"""() => {
+  const run = /([\u0400-\u04ff]+|[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+)/;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) texts.push(walker.currentNode);
+  for (const t of texts) {
+    const parts = t.data.split(run);
+    if (parts.length < 2 || t.parentElement.closest("script, style")) continue;
+    const spans = parts.map((s, i) => {
+      if (i % 2 === 0) return document.createTextNode(s);
+      const span = document.createElement("span");
+      span.textContent = s;
+      return span;
+    });
+    t.replaceWith(...spans);
+    spans.forEach((s, i) => { if (i % 2 && s.getClientRects().length) s.className = "glyph-run"; });
+  }
+  return [...document.querySelectorAll("span.glyph-run")].map(s => [s.textContent, s.getClientRects().length]);
+}"""
+
+
+def charset(postscript_name: str) -> set[int]:
+    """The code points of an installed font, as fontconfig lists them."""
+    listed = subprocess.run(
+        ["fc-list", f":postscriptname={postscript_name}", "--format", "%{charset}\n"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")[0]
+    points: set[int] = set()
+    for span in listed.split():
+        first, _, last = span.partition("-")
+        points.update(range(int(first, 16), int(last or first, 16) + 1))
+    return points
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium")
+        yield browser
+        browser.close()
+
+
+def test_html_and_epub_draw_every_cyrillic_and_chinese_glyph_and_wrap_at_390_px(
+    book, chromium, tmp_path: Path
+):
+    folder, _ = book
+    with zipfile.ZipFile(folder / "dist" / "scripts.epub") as epub:
+        epub.extractall(tmp_path)
+    pages = sorted((folder / "dist" / "html").rglob("*.html")) + sorted(tmp_path.rglob("*.xhtml"))
+    pages = [p for p in pages if p.name not in ("search.html", "nav.xhtml", "epub-cover.xhtml")]
+    fonts_seen: dict[str, set[str]] = {"cyrillic": set(), "chinese": set()}
+    covered: dict[str, set[int]] = {}
+    wrapped = checked = 0
+    page = chromium.new_page(viewport={"width": 390, "height": 800})
+    cdp = page.context.new_cdp_session(page)
+    for path in pages:
+        page.goto(path.as_uri())
+        width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1], f"{path.name} overflows 390 px: {width}"
+        runs = page.evaluate(RUNS)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "span.glyph-run"})
+        assert len(nodes["nodeIds"]) == len(runs)
+        for node, (text, lines) in zip(nodes["nodeIds"], runs, strict=True):
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+            where = f"{path.name}: {text!r} drawn with {fonts}"
+            assert sum(f["glyphCount"] for f in fonts) == len(text), where
+            for font in fonts:
+                name = font["postScriptName"]
+                assert "LastResort" not in name and not font["isCustomFont"], where
+                if name not in covered:
+                    covered[name] = charset(name)
+            having = set().union(*(covered[f["postScriptName"]] for f in fonts))
+            assert {ord(c) for c in text} <= having, where  # no .notdef box (tofu)
+            script = "cyrillic" if "\u0400" <= text[0] <= "\u04ff" else "chinese"
+            fonts_seen[script].update(f["familyName"] for f in fonts)
+            checked += len(text)
+            wrapped += script == "chinese" and len(text) > 40 and lines > 1
+        cdp.send("CSS.disable")
+        cdp.send("DOM.disable")
+    assert fonts_seen["chinese"] == {"Noto Sans CJK SC", "Noto Serif CJK SC"}, fonts_seen
+    assert fonts_seen["cyrillic"] <= {"Noto Sans", "Noto Serif"}, fonts_seen
+    assert checked > 1000, checked  # characters checked, both editions
+    assert wrapped >= 2, "the long Chinese paragraph wraps in the HTML and in the EPUB"
+    page.close()
+
+
 LONG_TITLE = (
     "A Very Long Title for a Very Small Book, Which Goes On and On About Rivers, Forts, Envoys, "
     "Letters and Treaties Well Past Any Sensible Length"
