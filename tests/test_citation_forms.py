@@ -86,7 +86,12 @@ def test_note_style_forms_and_locator_labels(notes_build: Path) -> None:
         "Deasy, 1901, 356–57, incomplete reference: the source gives no title.",
         "“Embassy History,” www.embassy.example, accessed March 30, 2020, archived from the original "
         "on March 9, 2022.",
+        "Shu Guang Zhang, “The Sino–Soviet Alliance and the Cold War in Asia, 1954–1962,” in The Cambridge "
+        "History of the Cold War, vol. 1, ed. Melvyn P. Leffler and Odd Arne Westad (2010).",
+        "“Russian Empire,” Encyclopedia Britannica, accessed August 27, 2019.",
     ]
+    # a website's name in italics, like a periodical's
+    assert soup.select("aside.footnote")[-1].select_one("em").get_text() == "Encyclopedia Britannica"
 
 
 def test_works_cited_files_title_works_among_the_others(notes_build: Path) -> None:
@@ -94,14 +99,22 @@ def test_works_cited_files_title_works_among_the_others(notes_build: Path) -> No
     assert [e.split(" ")[0] for e in entries] == [
         "The",  # The Canadian Spectator, filed under C
         "Deasy.",  # incomplete, and says so
+        "Encyclopedia",  # a web page without author files under its site (CMOS 14.104)
         "International",
         "March,",
         "Perdue,",
         "www.embassy.example.",  # a web page without author files under its site (CMOS 14.104)
         "Young,",
+        "Zhang,",
     ]
     assert entries[1] == "Deasy. 1901. Incomplete reference: the source gives no title."
-    assert entries[5] == (
+    # the website's name in italics; a chapter keeps its page range (as CMOS 17 printed it)
+    assert page(notes_build, "works").select_one("#bib-britannica em").get_text() == "Encyclopedia Britannica"
+    assert entries[-1] == (
+        "Zhang, Shu Guang. “The Sino–Soviet Alliance and the Cold War in Asia, 1954–1962.” In The Cambridge "
+        "History of the Cold War, vol. 1, edited by Melvyn P. Leffler and Odd Arne Westad, 353–75. 2010."
+    )
+    assert entries[6] == (
         "www.embassy.example. “Embassy History.” Accessed March 30, 2020. "
         "Archived from the original on March 9, 2022."
     )

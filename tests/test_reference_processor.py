@@ -3,7 +3,10 @@
 using Pandoc would write them (one run per chapter, as the notes restart in each).
 
 The build renders with Pandoc's citeproc too; what it changes afterwards is listed here, each
-with its reason, and nothing else may differ from tests/gold/notes.txt:
+with its reason, and nothing else may differ from tests/gold/notes.txt. (The book style's own
+changes to Chicago 18, listed in book/bookstyle.py — access dates, remarks, a chapter's page
+range in its entry, website names in italics — are in the style both sides use, so they are
+not differences.)
 
 * PARENTHESES: Pandoc puts a citation inside a footnote in parentheses (and may end it with a
   period inside them: "(…, OCR reprint.) has a record"); the book's ``{note}`` commentary sets
