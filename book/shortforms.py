@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 
 from .bibkeys import words
-from .refparse import (
-    Reference,
-    normalise_pages,
-)
+from .refparse import Reference
 from .works import Work, families
 
 
@@ -33,10 +30,7 @@ def incomplete_work(ref: Reference) -> Work | None:
     """A work cited only in an author-year short form: an entry marked as incomplete in the
     note and Works cited (its ``note``), and reported with the correction that completes it."""
     fields = {k: v for k, v in ref.fields.items() if k in ("author", "year", "title")}
-    if "author" not in fields or "year" not in fields:
-        return None
-    missing = [name for name in ("title",) if name not in fields]
-    if not missing:
+    if "author" not in fields or "year" not in fields or "title" in fields:
         return None
     fields["note"] = "incomplete reference: the source gives no title"
     work = Work([], "misc", fields)
@@ -50,20 +44,17 @@ def incomplete_work(ref: Reference) -> Work | None:
     return work
 
 
-def _same_pages(locator: str, pages: str) -> bool:
-    body = re.sub(r"^pp?\.\s*", "", locator)
-    return bool(pages) and normalise_pages(body) == pages
-
-
 def resolve_short(ref: Reference, works: list[Work]) -> Work | None:
     """The work a short cite names: same family names (in order), and the same year or a
     title that begins with the short title's words."""
     fams = families(ref.fields.get("author", ""))
     year = ref.fields.get("year", "")
     short_title = ref.fields.get("title", "")
+    if not fams:
+        return None
     for w in works:
         wf = families(w.fields.get("author", "") or w.fields.get("editor", ""))
-        if not fams or wf[: len(fams)] != fams:
+        if wf[: len(fams)] != fams:
             continue
         if year and w.fields.get("year") != year:
             continue

@@ -6,10 +6,7 @@ from dataclasses import dataclass, field
 
 from .bibkeys import first_name_part, norm_title, split_names, words
 from .citations.syntax import format_item
-from .refparse import (
-    Reference,
-    ordered_fields,
-)
+from .refparse import Reference, ordered_fields
 
 
 @dataclass
@@ -36,7 +33,7 @@ class Work:
     hand: bool = False  # an entry of the author's references.bib: cited, never written
 
     def merge(self) -> None:
-        base = max(self.refs, key=lambda r: (len(r.fields), -self.refs.index(r)))
+        base = max(self.refs, key=lambda r: len(r.fields))  # the first of the fullest
         self.entry_type = base.entry_type
         merged = dict(base.fields)
         for ref in self.refs:
