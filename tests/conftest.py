@@ -9,6 +9,7 @@ book (through ``book_dist``). An unmarked test that starts Sphinx or LaTeX fails
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ GUARD = Path(__file__).resolve().parent / "guard"
 
 ARTICLE = ROOT / "documents" / "002_9aef5bfc947affa5.txt"
 SUMMARY = ROOT / "documents" / "000_e0286a2cb8b088ad.txt"
+TINY = ROOT / "tests" / "roots" / "tiny-book"
 
 
 def run_book(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.CompletedProcess[str]:
@@ -33,6 +35,16 @@ def run_book(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.Co
     if check and proc.returncode != 0:
         raise AssertionError(f"book {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+def make_book(tmp_path: Path) -> Path:
+    """A copy of the tiny book with the project's conf.py, its bibliography and chapters made."""
+    book = tmp_path / "tiny"
+    shutil.copytree(TINY, book)
+    shutil.copy(ROOT / "conf.py", book / "conf.py")
+    run_book("bib", cwd=book, check=True)
+    run_book("import", cwd=book, check=True)
+    return book
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,9 +18,8 @@ import pytest
 from book import __version__
 from book.cli import _parser
 
-from .conftest import ROOT, run_book
+from .conftest import ROOT, TINY, make_book, run_book
 
-TINY = ROOT / "tests" / "roots" / "tiny-book"
 COMMANDS = ("import", "bib", "refs", "publish", "draft", "serve")
 
 
@@ -85,11 +83,7 @@ def _get(url: str, timeout: float = 5) -> tuple[int, bytes]:
 
 @pytest.mark.sphinx
 def test_serve_previews_with_working_download_links(tmp_path: Path) -> None:
-    book = tmp_path / "tiny"
-    shutil.copytree(TINY, book)
-    shutil.copy(ROOT / "conf.py", book / "conf.py")
-    run_book("bib", cwd=book, check=True)
-    run_book("import", cwd=book, check=True)
+    book = make_book(tmp_path)
     port = 8217
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(

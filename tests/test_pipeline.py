@@ -14,18 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import ROOT, run_book
-
-TINY = ROOT / "tests" / "roots" / "tiny-book"
-
-
-def make_book(tmp_path: Path) -> Path:
-    book = tmp_path / "tiny"
-    shutil.copytree(TINY, book)
-    shutil.copy(ROOT / "conf.py", book / "conf.py")
-    run_book("bib", cwd=book, check=True)
-    run_book("import", cwd=book, check=True)
-    return book
+from .conftest import ROOT, TINY, make_book, run_book
 
 
 @pytest.fixture(scope="module")
