@@ -236,7 +236,6 @@ class _Progress(io.TextIOBase):
 def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bool) -> None:
     """One Sphinx builder, in this process, over the shared doctree cache."""
     from sphinx.application import Sphinx
-    from sphinx.errors import SphinxError
     from sphinx.util import console
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -261,7 +260,7 @@ def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bo
             app.build()
     except BookError:
         raise
-    except (SphinxError, Exception) as exc:
+    except Exception as exc:
         cause = _book_error(exc)
         if cause is not None:
             raise cause from None
