@@ -18,6 +18,7 @@ from typing import Any
 from .outline import Outline
 from .reader import read_document
 from .safetext import latex_text
+from .xmp import Metadata, pdf_specials
 
 DESIGN = Path(__file__).resolve().parent / "latex" / "bookdesign.sty"
 
@@ -158,33 +159,29 @@ def preamble(outline: Outline) -> str:
         "bookedition": tex_escape(f"Edition {outline.edition}"),
         "bookdate": tex_escape(date),
     }
-    meta = {
-        "pdftitle": outline.full_title,
-        "pdfauthor": outline.author,
-        "pdfsubject": outline.subtitle or outline.title,
-        "pdfkeywords": ", ".join(outline.index_terms),
-        "pdflang": outline.language,
-        "pdfpublisher": outline.publisher,
-        "pdfcopyright": outline.rights,
+    day = _release_day(outline) or dt.date(1980, 1, 1)
+    meta = Metadata(
+        title=outline.full_title,
+        author=outline.author,
+        subject=outline.subtitle or outline.title,
+        keywords=tuple(outline.index_terms),
+        language=outline.language,
+        publisher=outline.publisher,
+        rights=outline.rights,
         # Fixed dates and identifiers: the same sources give the same PDF, byte for byte.
-        "pdfcreationdate": _pdf_date(outline),
-        "pdfmoddate": _pdf_date(outline),
-        "pdfdate": _pdf_date(outline),
-        "pdfmetadate": _pdf_date(outline),
-        "pdfdocumentid": f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'book:{outline.filename}')}",
-        "pdfinstanceid": f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'book:{outline.filename}:{outline.edition}')}",
-    }
+        date=f"{day:%Y-%m-%d}T00:00:00Z",
+        document_id=f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'book:{outline.filename}')}",
+        instance_id=f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'book:{outline.filename}:{outline.edition}')}",
+    )
     out = [r"\usepackage{bookdesign}"]
     out += [rf"\renewcommand\{name}{{{value}}}" for name, value in values.items()]
     out.append(rf"\renewcommand\booktitlesize{{{size}}}")
-    out.append(r"\hypersetup{" + ", ".join(f"{k}={{{tex_escape(v)}}}" for k, v in meta.items() if v) + "}")
-    # hyperxmp (2020) writes author and keywords to the XMP only: the Info dictionary gets them
-    # here, as hex strings (no character of the text can break out of them).
-    info = {"Author": outline.author, "Keywords": meta["pdfkeywords"]}
-    entries = " ".join(
-        f"/{key} <FEFF{value.encode('utf-16-be').hex().upper()}>" for key, value in info.items() if value
+    pdf_date = _pdf_date(outline)
+    out.append(
+        rf"\hypersetup{{pdflang={{{tex_escape(outline.language)}}}, "
+        rf"pdfcreationdate={{{pdf_date}}}, pdfmoddate={{{pdf_date}}}}}"
     )
-    out.append(rf"\AtBeginDocument{{\special{{pdf:docinfo <<{entries}>>}}}}")
+    out.append(pdf_specials(meta))
     return "\n".join(out) + "\n"
 
 
@@ -224,8 +221,6 @@ def latex_settings(outline: Outline) -> dict[str, Any]:
                 "VerbatimColor={rgb}{1,1,1}, VerbatimBorderColor={rgb}{0,0,0}"
             ),
             "fncychap": "",
-            # XMP metadata from the hyperref settings (loaded before hyperref, as it must be).
-            "extrapackages": r"\usepackage{hyperxmp}",
             "preamble": preamble(outline),
             "maketitle": r"\bookfrontmatter",
             "tableofcontents": r"\booktableofcontents",
