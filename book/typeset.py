@@ -2,7 +2,8 @@
 
 The passes are decided the way latexmk decides them, without its saved state: xelatex runs
 again only while a file it reads back (``.aux``, ``.toc``, ``.out``, the index) changed in the
-last pass, so an edit that moves no page reference costs one pass, a clean build three. The
+last pass, so an edit that moves no page reference costs one pass, a clean build two (the first
+pass sets an empty index, so its line in the contents stands already; see bookdesign.sty). The
 index is made with the program Sphinx configured (makeindex, or xindy with Sphinx's options).
 A failure is reported with TeX's own first error line, the chapter and line it comes from,
 and the generated ``.tex`` line; the files a failed pass may have left half-written are
@@ -27,6 +28,7 @@ MAX_PASSES = 5
 _READ_BACK = (".aux", ".toc", ".out", ".lof", ".lot", ".ind")
 _AUXILIARY = (*_READ_BACK, ".idx", ".ilg", ".xdv", ".log", ".fls", ".fdb_latexmk")
 _FILE_LINE = re.compile(r"^(?:\./)?(\S+\.tex):(\d+): (.*)$")
+_PAGE_COUNT = re.compile(rb"^\\gdef ?\\@abspage@last\{\d+\}\r?$", re.M)
 _DOC_LABEL = re.compile(r"\\label\{\\detokenize\{([^}:]+):")
 
 
@@ -229,7 +231,14 @@ def _find_line(source: Path, tex_text: str) -> int | None:
 
 
 def _digest(path: Path) -> str | None:
+    """The hash of what a pass reads back from ``path`` (None if it is missing).
+
+    The document's page count, which LaTeX records in the ``.aux`` for packages that print
+    it, is left out: the book prints it nowhere, and the index growing from the empty one of
+    a first pass to its full length must not cost another pass.
+    """
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
     except OSError:
         return None
+    return hashlib.sha256(_PAGE_COUNT.sub(b"", data)).hexdigest()
