@@ -38,9 +38,10 @@ def _common(outline: Outline) -> dict[str, Any]:
         "root_doc": "index",
         "version": outline.edition,
         "release": outline.edition,
-        # Everything in the repository that is not the book stays out of it.
+        # Everything in the repository that is not the book stays out of it, and Sphinx does
+        # not even walk those folders (node_modules alone took 0.45 s of every build).
         "include_patterns": ["index.md", "chapters/**"],
-        "exclude_patterns": ["_build", "dist", ".venv", "tests", "README.md"],
+        "exclude_patterns": ["_*", ".*", "dist", "node_modules", "tests", "documents", "book", "README.md"],
         "extensions": [
             "myst_parser",
             "book.citations",
