@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import unicodedata
 import uuid
 import warnings
@@ -24,17 +25,26 @@ DESIGN = Path(__file__).resolve().parent / "latex" / "bookdesign.sty"
 
 # Noto covers Latin with diacritics, Greek and Cyrillic; xeCJK takes Chinese, Japanese and
 # Korean characters to Noto CJK. Quotes, dashes and the ellipsis stay with the Latin text
-# (xeCJK would otherwise set them as full-width CJK punctuation).
-LATEX_FONTS = r"""
+# (xeCJK would otherwise set them as full-width CJK punctuation). xeCJK costs about 0.4 s of
+# every xelatex pass, so a book loads it only when its text has such characters
+# (:func:`scripts_of`).
+LATIN_FONTS = r"""
 \setmainfont{Noto Serif}[Ligatures=TeX]
 \setsansfont{Noto Sans}[Ligatures=TeX]
 \setmonofont{Noto Sans Mono}
+"""
+CJK_FONTS = r"""
 \usepackage{xeCJK}
 \setCJKmainfont{Noto Serif CJK SC}
 \setCJKsansfont{Noto Sans CJK SC}
 \setCJKmonofont{Noto Sans Mono CJK SC}
 \xeCJKDeclareCharClass{Default}{"2013, "2014, "2018, "2019, "201C, "201D, "2026, "00B7}
 """
+LATEX_FONTS = LATIN_FONTS + CJK_FONTS  # every script: for a book whose text is not known
+
+_CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
+_TEXT_FILES = {".md", ".rst", ".txt", ".bib", ".toml"}
+_CYRILLIC = re.compile("[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
 
 # Russian words inside a book in another language are hyphenated with Russian patterns: the
 # language switches at every change into and out of Cyrillic script.
@@ -185,6 +195,34 @@ def preamble(outline: Outline) -> str:
     return "\n".join(out) + "\n"
 
 
+def scripts_of(root: Path) -> frozenset[str]:
+    """The scripts beyond Latin ("cjk", "cyrillic") in the text a book sets: its chapters, its
+    bibliographies and its TOML files (outline, corrections)."""
+    found: set[str] = set()
+    chapters = root / "chapters"
+    files = [*sorted(chapters.rglob("*")), *sorted(root.glob("*.bib")), *sorted(root.glob("*.toml"))]
+    for path in files:
+        if path.suffix not in _TEXT_FILES or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "cjk" not in found and _CJK.search(text):
+            found.add("cjk")
+        if "cyrillic" not in found and _CYRILLIC.search(text):
+            found.add("cyrillic")
+    return frozenset(found)
+
+
+def fonts(outline: Outline) -> str:
+    """The font set-up: Noto, plus xeCJK and Russian hyphenation where the book's text needs them."""
+    scripts = scripts_of(outline.path.parent)
+    out = LATIN_FONTS
+    if "cjk" in scripts:
+        out += CJK_FONTS
+    if "cyrillic" in scripts and not outline.language.startswith("ru"):
+        out += CYRILLIC_HYPHENATION
+    return out
+
+
 def latex_settings(outline: Outline) -> dict[str, Any]:
     """Sphinx's LaTeX settings for the printed book."""
     return {
@@ -212,7 +250,7 @@ def latex_settings(outline: Outline) -> dict[str, Any]:
             "pointsize": "10pt",
             # Two-sided; chapters open on the next page, recto or verso (README: "Page design").
             "extraclassoptions": "twoside,openany",
-            "fontpkg": LATEX_FONTS + ("" if outline.language.startswith("ru") else CYRILLIC_HYPHENATION),
+            "fontpkg": fonts(outline),
             "releasename": "Edition",
             # Black text and links: this PDF is for print.
             "sphinxsetup": (
