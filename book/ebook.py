@@ -8,8 +8,11 @@ writes, through the builder's own templates (``templates/epub3/``: ``content.opf
 
 from __future__ import annotations
 
+import hashlib
 import html
+import os
 import re
+import shutil
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -73,8 +76,20 @@ class BookEpubBuilder(Epub3Builder):
         if self.config.epub_cover:
             cover = self.outdir / self.config.epub_cover[0]
             cover.parent.mkdir(parents=True, exist_ok=True)
-            make_cover(self.config.epub_title, self.config.epub_author, cover)
+            self._cover(cover)
         super().handle_finish()
+
+    def _cover(self, target: Path) -> None:
+        """The cover image, drawn once for a title, an author and the fonts found (cached beside
+        the doctrees; a change to this package's code empties that cache, see buildstate)."""
+        key = "\n".join([self.config.epub_title, self.config.epub_author, *map(_font_stamp, _COVER_FONTS)])
+        cached = Path(self.doctreedir) / "bookcover" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.png"
+        if not cached.is_file():
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_name(f"{cached.stem}.part.png")
+            make_cover(self.config.epub_title, self.config.epub_author, partial)
+            os.replace(partial, cached)
+        shutil.copyfile(cached, target)
 
     def content_metadata(self) -> dict[str, Any]:
         metadata = super().content_metadata()
@@ -168,6 +183,19 @@ def make_cover(title: str, author: str, path: Path) -> None:
         y = _centred(draw, sub, _font("NotoSerif-Italic.ttf", 84), ink, y, width, 28)
     _centred(draw, author, _font("NotoSans-Regular.ttf", 72), accent, height - 420, width, 36)
     image.save(path, optimize=True)
+
+
+_COVER_FONTS = ("NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSans-Regular.ttf")
+
+
+def _font_stamp(name: str) -> str:
+    """Which file Pillow takes for the font ``name`` (path, size, time), or "-" if none."""
+    font = _font(name, 12)
+    path = getattr(font, "path", None)
+    if not isinstance(path, str) or not os.path.isfile(path):
+        return f"{name} -"
+    st = os.stat(path)
+    return f"{name} {path} {st.st_size} {st.st_mtime_ns}"
 
 
 def _font(name: str, size: int) -> Any:
