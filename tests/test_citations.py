@@ -481,6 +481,23 @@ def test_incremental_rebuild(tmp_path: Path) -> None:
 
 
 @pytest.mark.sphinx
+def test_edit_without_citation_change_keeps_the_notes(tmp_path: Path) -> None:
+    """The rendering is reused when the citations did not change, never lost with the re-read page."""
+    src = copy_root(tmp_path / "src")
+    assert sphinx(src, "html", tmp_path / "out").returncode == 0
+    before = sidenotes(tmp_path / "out" / "html" / "ch1.html")
+    with (src / "ch1.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nA sentence with no citation.\n")
+    second = sphinx(src, "html", tmp_path / "out")
+    assert second.returncode == 0, second.stderr
+    assert "reading sources... [100%] ch1" in second.stdout
+    assert sidenotes(tmp_path / "out" / "html" / "ch1.html") == before
+    assert "A sentence with no citation." in (tmp_path / "out" / "html" / "ch1.html").read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.sphinx
 def test_bad_citations_fail_with_file_and_line(tmp_path: Path) -> None:
     src = copy_root(tmp_path / "src")
     with (src / "ch2.md").open("a", encoding="utf-8") as f:

@@ -33,7 +33,7 @@ class CitationDomain(Domain):
 
     name = "bookcite"
     label = "Book citations"
-    data_version = 3
+    data_version = 4
     initial_data: ClassVar[dict[str, Any]] = {  # Sphinx deep-copies it for a new environment
         "cited": {},  # docname -> [key, ...] in reading order
         "listed": {},  # docname -> [key, ...] from bibliography :keys:
@@ -43,6 +43,7 @@ class CitationDomain(Domain):
         "requests": {},  # docname -> [element, ...]: its citations for the engine, in order
         "rendered": {},  # docname -> {cid: {"text": inlines, "note": inlines}} (after reading)
         "bibs": {},  # bibliography unit id -> [(key, inlines), ...] (after reading)
+        "request": "",  # the cache key of the request that gave "rendered" and "bibs"
         "store": None,  # CitationStore: the .bib files and the CSL style
     }
 
@@ -112,6 +113,7 @@ class CitationDomain(Domain):
     def clear_doc(self, docname: str) -> None:
         for kind in PER_DOCUMENT:
             self.data[kind].pop(docname, None)
+        self.data["request"] = ""  # its rendering is gone: render again after reading
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         # the store was loaded before the parallel readers started: the main process has it

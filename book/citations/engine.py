@@ -35,6 +35,7 @@ __all__ = [
     "locator_suffix",
     "parse_result",
     "render",
+    "request_key",
 ]
 
 LUA_READER = Path(__file__).with_name("citeproc.lua")
@@ -97,6 +98,11 @@ def locator_suffix(label: str | None, locator: str | None, suffix: str) -> str:
     return text + suffix
 
 
+def request_key(request: dict[str, Any]) -> str:
+    """The cache key of ``request``: the request, the reader and its style and references files."""
+    return _digest(request, [Path(request["csl"]), Path(request["references"])])
+
+
 def _digest(request: dict[str, Any], files: Iterable[Path]) -> str:
     sha = hashlib.sha256(json.dumps(request, sort_keys=True, ensure_ascii=False).encode())
     sha.update(str(FORMAT_VERSION).encode())
@@ -114,7 +120,7 @@ def render(
     ``request["csl"]`` and ``request["references"]`` are file paths; their contents are part
     of the cache key. With ``cache_dir``, an identical request is read from there.
     """
-    digest = _digest(request, [Path(request["csl"]), Path(request["references"])])
+    digest = request_key(request)
     cached = cache_dir / f"{digest}.json" if cache_dir else None
     if cached is not None and cached.is_file():
         try:

@@ -23,7 +23,7 @@ from sphinx.util import logging
 
 from .csl import without_ibid
 from .domain import CitationDomain
-from .engine import CiteprocError, parse_result, render
+from .engine import CiteprocError, parse_result, render, request_key
 from .inlines import plain_text
 
 __all__ = ["bibliography_unit", "file_by_title", "render_book"]
@@ -107,6 +107,9 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
         return set()
     request = _request(env, domain)
     _write_atomic(cache_dir(env) / "request.json", json.dumps(request, ensure_ascii=False))  # for make bench
+    key = request_key(request)
+    if key == domain.data["request"]:
+        return set()  # rendered by an earlier builder of this build, or by the last build
     try:
         rendered = parse_result(render(request, cache_dir(env)))
     except CiteprocError as exc:
@@ -120,6 +123,7 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
         if domain.data["rendered"].get(doc) != by_doc.get(doc):
             changed.add(doc)
     domain.data["rendered"] = by_doc
+    domain.data["request"] = key
     if domain.store.style.sorts_by_author:
         items = domain.store.database.items
         for unit, entries in rendered.bibliographies.items():
@@ -149,9 +153,9 @@ def file_by_title(
     anonymous = {
         key for key, _ in entries if not any(items.get(key, {}).get(r) for r in ("author", "editor"))
     }
+    filing = {key: _filing_text(inlines) for key, inlines in entries}  # once per entry
     rest = [entry for entry in entries if entry[0] not in anonymous]
     for entry in (e for e in entries if e[0] in anonymous):
-        key = _filing_text(entry[1])
-        at = next((i for i, other in enumerate(rest) if _filing_text(other[1]) > key), len(rest))
+        at = next((i for i, other in enumerate(rest) if filing[other[0]] > filing[entry[0]]), len(rest))
         rest.insert(at, entry)
     return rest
