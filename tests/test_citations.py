@@ -497,6 +497,37 @@ def test_edit_without_citation_change_keeps_the_notes(tmp_path: Path) -> None:
     )
 
 
+def _citations_in(html_file: Path) -> list[str]:
+    page = html_file.read_text(encoding="utf-8")
+    return [re.sub(r"<[^>]+>", "", c) for c in re.findall(r'class="csl-citation">(.*?)</span>', page)]
+
+
+@pytest.mark.sphinx
+def test_a_rendering_changed_by_an_earlier_builder_is_written_by_the_next(tmp_path: Path) -> None:
+    """Two builders over one doctree cache (as `publish` runs them): a new first citation in ch1
+    renumbers ch2 (IEEE numbers works through the book); the second builder, which reads
+    nothing, must still write ch2 again."""
+    src = copy_root(tmp_path / "src")
+    style = ("-D", "book_csl_style=ieee")
+    for builder in ("latex", "html"):
+        assert sphinx(src, builder, tmp_path / "out", *style).returncode == 0
+    before = _citations_in(tmp_path / "out" / "html" / "ch2.html")
+    chapter = src / "ch1.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(
+        text.replace("\n\n", "\n\nA new first work.{cite}`@unused2000`\n\n", 1), encoding="utf-8"
+    )
+    for builder in ("latex", "html"):
+        result = sphinx(src, builder, tmp_path / "out", *style)
+        assert result.returncode == 0, result.stderr
+    assert "0 added, 0 changed, 0 removed" in result.stdout  # the html builder read nothing itself
+    fresh = sphinx(src, "html", tmp_path / "fresh", *style)
+    assert fresh.returncode == 0, fresh.stderr
+    after = _citations_in(tmp_path / "fresh" / "html" / "ch2.html")
+    assert after != before  # the test changes what it checks
+    assert _citations_in(tmp_path / "out" / "html" / "ch2.html") == after
+
+
 @pytest.mark.sphinx
 def test_bad_citations_fail_with_file_and_line(tmp_path: Path) -> None:
     src = copy_root(tmp_path / "src")

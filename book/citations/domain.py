@@ -44,6 +44,9 @@ class CitationDomain(Domain):
         "rendered": {},  # docname -> {cid: {"text": inlines, "note": inlines}} (after reading)
         "bibs": {},  # bibliography unit id -> [(key, inlines), ...] (after reading)
         "request": "",  # the cache key of the request that gave "rendered" and "bibs"
+        "renderings": 0,  # how many times a rendering changed (a clock for "changed" and "taken")
+        "changed": {},  # docname -> the clock when its rendering last changed
+        "taken": {},  # builder name -> {docname -> the clock of the rendering it last wrote}
         "store": None,  # CitationStore: the .bib files and the CSL style
     }
 
@@ -102,6 +105,21 @@ class CitationDomain(Domain):
     @property
     def lists_all(self) -> bool:
         return any("all" in modes for modes in self.data["bibliographies"].values())
+
+    def mark_changed(self, docnames: Set[str]) -> None:
+        """Record that the rendering of ``docnames`` changed (every builder must write them)."""
+        if docnames:
+            self.data["renderings"] += 1
+            for doc in docnames:
+                self.data["changed"][doc] = self.data["renderings"]
+
+    def take_changed(self, builder: str) -> set[str]:
+        """The documents whose rendering changed since ``builder`` last wrote them (another
+        builder of the same build may have rendered them first), marked as taken."""
+        taken = self.data["taken"].setdefault(builder, {})
+        stale = {doc for doc, clock in self.data["changed"].items() if taken.get(doc) != clock}
+        taken.update(self.data["changed"])
+        return stale
 
     def bibliography_docs(self, mode: str) -> list[str]:
         return sorted(doc for doc, modes in self.data["bibliographies"].items() if mode in modes)

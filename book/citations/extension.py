@@ -91,10 +91,11 @@ def _outdated(
 
 def _updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-updated: render the book's citations (once); rewrite the pages whose rendering
-    changed and the ``:cited:`` bibliographies (any document may cite a new work)."""
+    changed, in this builder or in an earlier one of the same build, and the ``:cited:``
+    bibliographies (any document may cite a new work)."""
     domain = citation_domain(env)
-    changed = render_book(env, domain)
-    return sorted(changed | set(domain.bibliography_docs("cited")))
+    changed = render_book(env, domain) | domain.take_changed(app.builder.name)
+    return sorted((changed & env.found_docs) | set(domain.bibliography_docs("cited")))
 
 
 def _check_unused(app: Sphinx, env: BuildEnvironment) -> None:

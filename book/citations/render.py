@@ -131,7 +131,9 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
     if domain.bibliographies != rendered.bibliographies:
         changed.update(domain.data["bibliographies"])
         domain.data["bibs"] = rendered.bibliographies
-    return {doc for doc in changed if doc in env.found_docs}
+    changed = {doc for doc in changed if doc in env.found_docs}
+    domain.mark_changed(changed)
+    return changed
 
 
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
