@@ -142,6 +142,9 @@ def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
     failure: list[BaseException] = []
     thread: threading.Thread | None = None
     try:
+        if "pdf" in order:  # its first pass begins on the last build's preamble (book/earlypass.py)
+            typesetter = Typesetter(build / "latex", name, root)
+            typesetter.begin_early(build / "early")
         for number, edition in enumerate(order):
             builder = _BUILDER[edition]
             _say(
@@ -150,8 +153,7 @@ def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
                 else f"reading the sources; writing the {edition} edition"
             )
             _sphinx(builder, root, build, log, progress=number == 0)
-            if edition == "pdf":
-                typesetter = Typesetter(build / "latex", name, root)
+            if edition == "pdf" and typesetter is not None:
                 thread = threading.Thread(target=_typeset, args=(typesetter, failure), daemon=True)
                 thread.start()
         if thread is not None:

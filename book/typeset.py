@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from .earlypass import EarlyPass
 from .errors import BookError
 
 MAX_PASSES = 5
@@ -42,14 +43,24 @@ class Typesetter:
         self.passes = 0
         self._proc: subprocess.Popen[bytes] | None = None
         self._stopped = threading.Event()
+        self._early: EarlyPass | None = None
+        self._early_before: dict[str, str | None] = {}
 
     @property
     def pdf(self) -> Path:
         return self.latex_dir / f"{self.name}.pdf"
 
+    def begin_early(self, folder: Path) -> None:
+        """Begin the first pass on the last build's preamble, before Sphinx writes the LaTeX
+        (see :mod:`.earlypass`); ``folder`` holds its files meanwhile."""
+        self._early_before = self._read_back()
+        self._early = EarlyPass.start(self.latex_dir, self.name, folder)
+
     def stop(self) -> None:
         """Stop a running xelatex (the build failed elsewhere, or was interrupted)."""
         self._stopped.set()
+        if self._early is not None:
+            self._early.abandon()
         proc = self._proc
         if proc is not None and proc.poll() is None:
             proc.kill()
@@ -64,7 +75,7 @@ class Typesetter:
                     hint="run make setup (it installs texlive-xetex), or build html and epub alone",
                 )
         try:
-            self._passes(say)
+            self._passes(say, self._finish_early(say))
             self._run(["xdvipdfmx", "-q", "-E", "-o", f"{self.name}.pdf", f"{self.name}.xdv"], "xdvipdfmx")
         except BaseException:
             self.clear_auxiliary()
@@ -76,13 +87,29 @@ class Typesetter:
             (self.latex_dir / f"{self.name}{suffix}").unlink(missing_ok=True)
         self.pdf.unlink(missing_ok=True)
 
-    def _passes(self, say: Callable[[str], None]) -> None:
+    def _finish_early(self, say: Callable[[str], None]) -> dict[str, str | None] | None:
+        """What the first pass read back before it began, if the early pass stands for it."""
+        early, self._early = self._early, None
+        if early is None:
+            return None
+        if early.finish(self._stopped):
+            return self._early_before
+        self.clear_auxiliary()  # the early pass may have begun rewriting them
+        say("xelatex: the early pass did not match the new LaTeX; starting afresh")
+        return None
+
+    def _passes(self, say: Callable[[str], None], first: dict[str, str | None] | None = None) -> None:
+        """xelatex until nothing it reads back changes; ``first``: the early pass ran the first."""
         index_done: str | None = None
         while True:
-            before = self._read_back()
             self.passes += 1
-            say(f"xelatex pass {self.passes}")
-            self._xelatex()
+            if first is not None:
+                before, first = first, None
+                say(f"xelatex pass {self.passes} (begun while the LaTeX was written)")
+            else:
+                before = self._read_back()
+                say(f"xelatex pass {self.passes}")
+                self._xelatex()
             idx = self.latex_dir / f"{self.name}.idx"
             if idx.exists() and _digest(idx) != index_done:
                 self._make_index()

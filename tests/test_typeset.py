@@ -1,9 +1,11 @@
 """The PDF's xelatex passes: two for a clean build (the index's contents line already set in the
-first), one after an edit that moves no page reference, and the contents right either way."""
+first), one after an edit that moves no page reference, begun on the last build's preamble
+before the LaTeX is written (book/earlypass.py) and giving the same bytes as a fresh pass."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -34,7 +36,8 @@ def _index_page_printed(pages: list[str]) -> int:
 
 
 @pytest.mark.sphinx
-def test_clean_build_takes_two_passes_and_an_edit_one(tmp_path: Path):
+def test_clean_build_takes_two_passes_and_an_edit_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # comparable bytes
     book = make_book(tmp_path)
     outline = book / "outline.toml"
     outline.write_text(outline.read_text(encoding="utf-8") + '\n[index]\nterms = ["steppe", "envoys"]\n')
@@ -52,4 +55,24 @@ def test_clean_build_takes_two_passes_and_an_edit_one(tmp_path: Path):
     chapter.write_text(text.replace("for months", "for many months", 1), encoding="utf-8")
     edit = run_book("publish", "pdf", cwd=book, check=True)
     assert re.findall(r"xelatex pass (\d+)", edit.stdout + edit.stderr) == ["1"], edit.stdout + edit.stderr
+    assert "xelatex pass 1 (begun while the LaTeX was written)" in edit.stdout
     assert "for many months" in "".join(_pages(book / "dist" / "tiny.pdf"))
+    assert not (book / "_build" / "early").exists()  # its pipe and copies are gone
+
+    # The early pass gives the bytes a fresh build gives.
+    early_pdf = (book / "dist" / "tiny.pdf").read_bytes()
+    shutil.rmtree(book / "_build")
+    shutil.rmtree(book / "dist")
+    run_book("publish", "pdf", cwd=book, check=True)
+    assert (book / "dist" / "tiny.pdf").read_bytes() == early_pdf
+
+
+@pytest.mark.sphinx
+def test_a_changed_preamble_throws_the_early_pass_away(tmp_path: Path):
+    book = make_book(tmp_path)
+    run_book("publish", "pdf", cwd=book, check=True)
+    outline = book / "outline.toml"
+    outline.write_text(outline.read_text(encoding="utf-8").replace("A Tiny Book", "A Smaller Book"))
+    again = run_book("publish", "pdf", cwd=book, check=True)
+    assert "the early pass did not match the new LaTeX; starting afresh" in again.stdout, again.stdout
+    assert "A Smaller Book" in "".join(_pages(book / "dist" / "tiny.pdf"))
