@@ -48,6 +48,7 @@ class EarlyPass:
     @classmethod
     def start(cls, latex_dir: Path, name: str, folder: Path) -> EarlyPass | None:
         """Begin the pass, or None when there is no last build to start from."""
+        shutil.rmtree(folder, ignore_errors=True)  # what a killed build may have left
         tex, aux = latex_dir / f"{name}.tex", latex_dir / f"{name}.aux"
         if not (tex.is_file() and aux.is_file() and shutil.which("xelatex") and hasattr(os, "mkfifo")):
             return None
@@ -55,7 +56,6 @@ class EarlyPass:
         if _BEGIN not in text:
             return None
         preamble = text[: text.index(_BEGIN) + len(_BEGIN)]
-        shutil.rmtree(folder, ignore_errors=True)
         (folder / "support").mkdir(parents=True)
         for path in _support_files(latex_dir, name):
             shutil.copyfile(path, folder / "support" / path.name)

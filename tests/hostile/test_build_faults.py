@@ -219,9 +219,8 @@ def test_two_builds_at_once_wait_for_each_other(book: Path):
     assert "A sentence for two builds." in page
 
 
-def test_build_killed_during_xelatex_does_not_break_later_builds(book: Path):
-    before = snapshot(book / "dist")
-    edit(book, "A sentence typeset twice.")
+def _kill_when(book: Path, trigger: str) -> None:
+    """Start a PDF build and kill it, with its xelatex, 0.3 s after ``trigger`` is printed."""
     proc = subprocess.Popen(
         book_cmd("publish", "pdf"),
         cwd=book,
@@ -232,14 +231,34 @@ def test_build_killed_during_xelatex_does_not_break_later_builds(book: Path):
     )
     assert proc.stdout is not None
     for line in proc.stdout:
-        if "xelatex pass" in line:
+        if trigger in line:
             time.sleep(0.3)
             os.killpg(proc.pid, signal.SIGKILL)  # the build and its xelatex, as a kill -9 would
             break
     proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the build ended before it was killed"
+
+
+def test_build_killed_during_xelatex_does_not_break_later_builds(book: Path):
+    before = snapshot(book / "dist")
+    edit(book, "A sentence typeset twice.")
+    for aux in (book / "_build" / "latex").glob("*.aux"):
+        aux.unlink()  # no early pass: the first pass starts after the LaTeX is written
+    _kill_when(book, "xelatex pass")
     assert snapshot(book / "dist") == before
     ok(run(book, "publish", "pdf"))
     assert "A sentence typeset twice." in pdf_text(book / "dist" / f"{NAME}.pdf")
+
+
+def test_build_killed_during_the_early_pass_does_not_break_later_builds(book: Path):
+    before = snapshot(book / "dist")
+    edit(book, "A sentence begun early.")
+    _kill_when(book, "reading the sources")  # the early pass reads the preamble meanwhile
+    assert snapshot(book / "dist") == before
+    again = run(book, "publish", "pdf")
+    ok(again)
+    assert "A sentence begun early." in pdf_text(book / "dist" / f"{NAME}.pdf")
+    assert not (book / "_build" / "early").exists()
 
 
 def test_missing_xelatex_is_one_clear_error_and_does_not_break_later_builds(book: Path, tmp_path: Path):
