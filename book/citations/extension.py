@@ -91,11 +91,11 @@ def _outdated(
 
 def _updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-updated: render the book's citations (once); rewrite the pages whose rendering
-    changed, in this builder or in an earlier one of the same build, and the ``:cited:``
-    bibliographies (any document may cite a new work)."""
+    changed, in this builder or in an earlier one of the same build (a bibliography page is
+    among them when its list changed: a document cited a new work, say)."""
     domain = citation_domain(env)
     changed = render_book(env, domain) | domain.take_changed(app.builder.name)
-    return sorted((changed & env.found_docs) | set(domain.bibliography_docs("cited")))
+    return sorted(changed & env.found_docs)
 
 
 def _check_unused(app: Sphinx, env: BuildEnvironment) -> None:
