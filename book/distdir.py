@@ -150,7 +150,10 @@ def _stage(target: Path, stage: Path, products: dict[str, Path], name: str) -> N
     for entry, source in products.items():
         dest = stage / entry
         if source.is_dir():
-            shutil.copytree(source, dest, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+            shutil.copytree(
+                source, dest, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"),
+                copy_function=lambda src, dst: _copy_unless_published(src, dst, stage, target),
+            )  # fmt: skip
         else:
             shutil.copy2(source, dest)
     html = stage / "html"
@@ -164,6 +167,21 @@ def _stage(target: Path, stage: Path, products: dict[str, Path], name: str) -> N
                 link.unlink()
             if edition.exists():
                 _link_or_copy(edition, link)
+
+
+def _copy_unless_published(source: str, dest: str, stage: Path, target: Path) -> None:
+    """Copy a built file into the staging folder, or hard-link the published copy of it when
+    that copy has the same size and time (``copy2`` gave it the built file's time: the file
+    was not written since it was published)."""
+    published = target / Path(dest).relative_to(stage)
+    try:
+        built, old = os.stat(source), os.stat(published)
+        if (built.st_size, built.st_mtime_ns) == (old.st_size, old.st_mtime_ns) and os.path.isfile(published):
+            os.link(published, dest)
+            return
+    except OSError:
+        pass
+    shutil.copy2(source, dest)
 
 
 def _link_or_copy(source: str | Path, dest: str | Path) -> None:
