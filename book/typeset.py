@@ -75,6 +75,7 @@ class Typesetter:
                     hint="run make setup (it installs texlive-xetex), or build html and epub alone",
                 )
         try:
+            self._no_index_no_placeholder()
             self._passes(say, self._finish_early(say))
             self._run(["xdvipdfmx", "-q", "-E", "-o", f"{self.name}.pdf", f"{self.name}.xdv"], "xdvipdfmx")
         except BaseException:
@@ -86,6 +87,13 @@ class Typesetter:
         for suffix in _AUXILIARY:
             (self.latex_dir / f"{self.name}{suffix}").unlink(missing_ok=True)
         self.pdf.unlink(missing_ok=True)
+
+    def _no_index_no_placeholder(self) -> None:
+        """A book without index entries gets an empty index file before its first pass, so that
+        bookdesign.sty sets no placeholder index there that the second pass would take away."""
+        ind, tex = self.latex_dir / f"{self.name}.ind", self.latex_dir / f"{self.name}.tex"
+        if not ind.exists() and "\\index{" not in tex.read_text(encoding="utf-8", errors="replace"):
+            ind.write_text("", encoding="utf-8")
 
     def _finish_early(self, say: Callable[[str], None]) -> dict[str, str | None] | None:
         """What the first pass read back before it began, if the early pass stands for it."""
