@@ -146,6 +146,11 @@ def citation_share(book: Path, clean: Took) -> Row:
     return ("citations: every note and bibliography (one pandoc run)", share, "reported")
 
 
+def _publish_after_edit(book: Path, number: int, *editions: str) -> Took:
+    _edit(book, number)
+    return _publish(book, *editions)
+
+
 def _edit(book: Path, number: int) -> Path:
     chapters = sorted((book / "chapters").glob("ch-*.md"), key=lambda p: p.stat().st_size)
     chapter = chapters[len(chapters) // 2]
@@ -357,19 +362,26 @@ def main() -> int:
         rows.append(
             ("`make` with nothing changed (median of 3)", f"{again:.2f} s", _target(again <= 1, "≤ 1 s"))
         )
-        _say("one-chapter edit")
-        _edit(book, 1)
-        edit = _publish(book)
+        _say("one-chapter edits (median of 3)")
+        edits = [_publish_after_edit(book, number) for number in (1, 2, 3)]
+        edit = _median(edits)
         rows.append(
             (
-                "one-chapter edit, three editions",
-                f"{edit}: {edit.seconds / clean.seconds:.0%} of clean (CPU {edit.cpu / clean.cpu:.0%})",
+                "one-chapter edit, three editions (median of 3)",
+                f"{edit}: {edit.seconds / clean.seconds:.0%} of clean (CPU {edit.cpu / clean.cpu:.0%})"
+                f" [{_list(edits)}]",
                 _target(edit.seconds <= 0.3 * clean.seconds, "≤ 30% of clean"),
             )
         )
-        _edit(book, 2)
-        html = _publish(book, "html")
-        rows.append(("one-chapter edit, `make html`", str(html), _target(html.seconds <= 2, "≤ 2 s")))
+        htmls = [_publish_after_edit(book, number, "html") for number in (4, 5, 6)]
+        html = _median(htmls)
+        rows.append(
+            (
+                "one-chapter edit, `make html` (median of 3)",
+                f"{html} [{_list(htmls)}]",
+                _target(html.seconds <= 2, "≤ 2 s"),
+            )
+        )
         _say("live preview")
         served = serve_latency(book)
         rows.append(("`make serve` shows an edit", f"{served:.2f} s", _target(served <= 2, "≤ 2 s")))
