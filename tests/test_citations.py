@@ -183,6 +183,56 @@ def test_bibtex_to_csl_json() -> None:
     assert "broken" in db.broken_keys
 
 
+def test_website_name_is_the_container_in_its_own_capitals(tmp_path: Path) -> None:
+    """An @online entry's organization that names the site is the web page's container:
+    italic in the book style, in the site's own capitals; a bare domain name is no title and
+    prints roman as given ("www.chinadaily.com.cn", never "Www.…"). An entry with no author
+    files under the site (CMOS 14.104)."""
+    db = parse_bibtex(
+        r"""@online{site, title = {China, Russia sign border agreement},
+                       organization = {www.chinadaily.com.cn}, urldate = {2019-08-27}}
+            @online{brit, title = {Leaders of Muscovy}, organization = {Encyclopedia Britannica}}
+            @online{blog, title = {A post}, organization = {the eighteenth-century commons}}
+            @report{rep, title = {Survey}, institution = {an institute}, year = 2000}""",
+        "refs.bib",
+    )
+    assert db.items["brit"]["container-title"] == '<span class="nocase">Encyclopedia Britannica</span>'
+    assert "publisher" not in db.items["brit"]
+    assert (
+        db.items["site"]["publisher"] == "www.chinadaily.com.cn" and "container-title" not in db.items["site"]
+    )
+    assert db.items["rep"]["publisher"] == "an institute"  # other entries' institutions: publishers
+    refs = tmp_path / "refs.json"
+    refs.write_text(json.dumps(list(db.items.values())), encoding="utf-8")
+    cites = [
+        {"t": "cite", "id": f"c{k}", "items": [{"key": k, "prefix": "", "suffix": ""}]}
+        for k in ("site", "brit", "blog")
+    ]
+    request = {
+        "csl": str(resolve_style("chicago-notes-bibliography-book", ROOT)),
+        "references": str(refs),
+        "units": [{"id": "ch", "paras": [[c] for c in cites], "bibliography": True}],
+    }
+    rendered = parse_result(render(request))
+    note = rendered.citations["csite"]["note"]
+    assert (
+        plain_text(note)
+        == "“China, Russia Sign Border Agreement,” www.chinadaily.com.cn, accessed August 27, 2019."
+    )
+    assert not [n for n in note if n["t"] == "Emph"]  # an address, roman
+    brit = rendered.citations["cbrit"]["note"]
+    assert plain_text(brit) == "“Leaders of Muscovy,” Encyclopedia Britannica."
+    assert [plain_text(n["c"]) for n in brit if n["t"] == "Emph"] == ["Encyclopedia Britannica"]
+    blog = plain_text(rendered.citations["cblog"]["note"])
+    assert blog == "“A Post,” the eighteenth-century commons."  # the site's capitals, not title case
+    entries = [plain_text(inlines) for _, inlines in rendered.bibliographies["ch"]]
+    assert entries == [
+        "Encyclopedia Britannica. “Leaders of Muscovy.”",
+        "the eighteenth-century commons. “A Post.”",  # as given, like a domain
+        "www.chinadaily.com.cn. “China, Russia Sign Border Agreement.” Accessed August 27, 2019.",
+    ]
+
+
 def _render(style: str, ibid: bool, citations: list[str], tmp_path: Path) -> list[str]:
     """Notes of one chapter, each holding one citation, rendered by the engine (no Sphinx)."""
     db = parse_bibtex((ROOT / "refs.bib").read_text(encoding="utf-8"), "refs.bib")

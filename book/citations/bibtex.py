@@ -12,7 +12,9 @@ Type mapping (BibTeX/BibLaTeX → CSL):
 ``@phdthesis``, ``@mastersthesis``,         ``thesis`` (genre "PhD diss." / "Master's thesis",
 ``@thesis``                                 or the ``type`` field)
 ``@techreport``, ``@report``                ``report``
-``@online``, ``@www``, ``@electronic``      ``webpage``
+``@online``, ``@www``, ``@electronic``      ``webpage`` (``organization``, the website's name,
+                                            → container-title, its capitalisation kept; a bare
+                                            domain name stays the publisher)
 ``@misc``                                   ``webpage`` when it has a ``url``, else ``document``
 ``@unpublished``                            ``manuscript``
 ``@booklet``                                ``pamphlet``
@@ -299,15 +301,35 @@ def _number(item: dict[str, Any], fields: dict[str, str]) -> None:
         item["number"] = number
 
 
+#: a bare domain name ("www.chinadaily.com.cn"): an address, not a title
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+
+
 def _publisher(item: dict[str, Any], fields: dict[str, str], entry_type: str) -> None:
-    """A thesis' genre; the school, institution or organization as publisher."""
+    """A thesis' genre; the school, institution or organization as publisher, except a web
+    page's ``organization`` that names the website: its container (CMOS 14.104), with the
+    site's own capitalisation ("Encyclopedia Britannica"). A bare domain name is no title: it
+    stays the publisher, which Chicago styles print where the site goes, roman and as given."""
+    organization = fields.get("organization", "").strip()
+    site = (
+        item["type"] == "webpage"
+        and bool(organization)
+        and "container-title" not in item
+        and not _DOMAIN.fullmatch(organization)
+    )
+    if site:
+        item["container-title"] = decode_protected("{" + fields["organization"].strip() + "}")
     if item["type"] == "thesis":  # @thesis names no degree: its type field ("thesis") is all there is
         genre = {"phdthesis": "PhD diss.", "mastersthesis": "Master’s thesis"}.get(entry_type, "")
         item.setdefault("genre", genre)
         if not item["genre"]:
             del item["genre"]
     for institution in ("school", "institution", "organization"):
-        if _has(fields, institution) and "publisher" not in item:
+        if (
+            _has(fields, institution)
+            and "publisher" not in item
+            and not (site and institution == "organization")
+        ):
             item["publisher"] = decode(fields[institution])
 
 
