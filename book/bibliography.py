@@ -252,6 +252,9 @@ class _Builder:
             warnings.simplefilter("ignore")
             ref = parse_reference(text)
         if ref.kind == "full":
+            if ref.remark:  # a reading list's "online", "excerpt": part of the item's annotation
+                annotation = ref.fields.get("annotation", "")
+                ref.fields["annotation"] = f"{annotation}; {ref.remark}" if annotation else ref.remark
             self.add(ref, doc.name)
         return ref if ref.kind in ("full", "short") else None
 
@@ -300,7 +303,7 @@ class _Builder:
                 doc, number, p, "“Ibid.” with no citation before it in the chapter: kept as text"
             )
             return p.raw
-        return Cite(prev, p.locator, p.prefix)
+        return Cite(prev, p.locator, p.prefix, p.remark)
 
     def _cite(self, doc: str, number: int, p: Reference) -> str | Cite:
         work = self.resolve(p, doc)
@@ -315,7 +318,8 @@ class _Builder:
                 "short form with no full reference in the book: "
                 "an entry marked incomplete (no title) until a correction completes it",
             )
-        return Cite(work, p.locator, p.prefix)  # a short cite keeps its pages, even all of them
+        # a short cite keeps its pages, even all of them; the source's "online" follows it
+        return Cite(work, p.locator, p.prefix, p.remark)
 
 
 def _same_entry(a: dict[str, str], b: dict[str, str]) -> bool:

@@ -6,8 +6,9 @@ it, with six changes so that nothing a source note gives is dropped from the boo
    and newspaper articles whose addresses were lost.
 2. The ``note`` field (archive and reprint remarks: "Archived from the original on …",
    "and OCR reprint", "incomplete reference …") ends the note and the bibliography entry.
-3. The ``annote`` field (a reading list's annotation, "a comprehensive history") ends the
-   bibliography entry.
+3. The ``annote`` field (a reading list's annotation, "a comprehensive history; excerpt")
+   comes before it in the bibliography entry, as the source has them ("detailed reviews …;
+   full text online Archived … at the Wayback Machine").
 4. Documents and manuscripts stay in the bibliography (CMOS 18 leaves inaccessible ones out;
    the book's Works cited lists every work its notes cite).
 5. A chapter's page range stays in its bibliography entry, as CMOS 17 printed it ("…, edited
@@ -49,12 +50,13 @@ _REPLACEMENTS = [
         "    </group>\n  </macro>",
         1,
     ),
-    # ... and in the bibliography entry, 3. with the annotation after it
+    # ... and in the bibliography entry, 3. after the annotation (the source's order: "detailed
+    # reviews …; full text online Archived 2020-08-07 at the Wayback Machine")
     (
         '      <text macro="source-date-accessed-DOI-URL-bib"/>\n    </group>\n  </macro>',
         '      <text macro="source-date-accessed-DOI-URL-bib"/>\n'
-        '      <text text-case="capitalize-first" variable="note"/>\n'
-        '      <text text-case="capitalize-first" variable="annote"/>\n    </group>\n  </macro>',
+        '      <text text-case="capitalize-first" variable="annote"/>\n'
+        '      <text text-case="capitalize-first" variable="note"/>\n    </group>\n  </macro>',
         1,
     ),
     # 4. documents and manuscripts in the bibliography

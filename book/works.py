@@ -14,10 +14,11 @@ class Cite:
     work: Work
     locator: str = ""
     prefix: str = ""
+    suffix: str = ""  # the source's words after the citation ("online"): the citation's suffix
 
     def source(self) -> str:
         """The citation item as written in a chapter."""
-        return format_item(self.work.key, self.prefix, self.locator)
+        return format_item(self.work.key, self.prefix, self.locator, self.suffix)
 
 
 @dataclass

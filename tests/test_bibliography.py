@@ -91,6 +91,7 @@ def test_note_markup(bib) -> None:
         "who in turn summarizes [@mancall1971russia].`"
     )
     assert bib.note_markup(DOC, 10) == "{note}`[@bell1808travels] has a record of this journey.`"
+    assert bib.entries["bell1808travels"]["note"] == "OCR reprint"
     assert bib.note_markup(DOC, 16).startswith(  # the quoted passage is set as a quotation
         "{note}`[@breidenbach2005china, p. 89]. “Probably the first clash"
     )
@@ -107,6 +108,24 @@ def test_note_markup(bib) -> None:
             and "Retrieved" not in markup
             and "Wayback" not in markup
         )
+
+
+def test_words_of_lost_links_are_kept(bib) -> None:
+    """ "online", "excerpt" ... whose URLs are gone stay the source's remark: after the citation
+    in a note, in the annotation of a reading-list item, with the archive remark they label."""
+    assert bib.note_markup(DOC, 9) == "{cite}`@perdue2010boundaries, online`"
+    assert bib.note_markup(DOC, 37) == "{cite}`@miller1904russian, online`"
+    assert bib.note_markup(DOC, 12) == "{cite}`@perdue2010boundaries`"  # the source says it in note 9 only
+    e = bib.entries
+    assert "annotation" not in e["perdue2010boundaries"]  # a note's remark is not the work's
+    assert e["urbansky2020beyond"]["annotation"] == "a comprehensive history; excerpt"
+    assert e["cheng1957history"]["annotation"] == "online free"
+    assert e["miller2021we"]["annotation"] == "online book review"
+    assert e["ananich2005sergei"]["note"] == "online, archived August 9, 2019, at the Wayback Machine"
+    assert e["jersild2014sino"]["note"] == "full text online, archived August 7, 2020, at the Wayback Machine"
+    assert (
+        "annotation" not in e["rozman1985mirror"] and "annotation" not in e["fischer1969russia"]
+    )  # nothing added
 
 
 def test_short_cite_without_full_reference_needs_editor(bib) -> None:

@@ -31,6 +31,12 @@ ITEMS = [  # (key, prefix, locator as the source gives it) -> the item parsed ba
     (("deasy1901", "", "356–357"), CiteItem("deasy1901", "", "", "page", "356–357")),
     (("a:b-c_d.e", "", ""), CiteItem("a:b-c_d.e", "", "", None, None)),
     (("perdue2005china", "", "p. 79; 80"), CiteItem("perdue2005china", "", "", "page", "79, 80")),
+    # the source's words after a citation ("online"): its suffix, with or without a locator
+    (("perdue2010b", "", "", "online"), CiteItem("perdue2010b", "", ", online", None, None)),
+    (
+        ("chang1990", "see", "p. 5", "online free"),
+        CiteItem("chang1990", "see ", ", online free", "page", "5"),
+    ),
 ]
 
 
@@ -40,7 +46,7 @@ def _inner(role: str) -> str:
 
 
 @pytest.mark.parametrize(("written", "parsed"), ITEMS)
-def test_cite_role_round_trip(written: tuple[str, str, str], parsed: CiteItem) -> None:
+def test_cite_role_round_trip(written: tuple[str, ...], parsed: CiteItem) -> None:
     role = cite_role([format_item(*written)])
     assert role.startswith("{cite}`")
     assert parse_citation(_inner(role)) == [parsed]

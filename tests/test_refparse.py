@@ -127,6 +127,31 @@ def test_article_pages_are_not_a_locator() -> None:
     )
     assert (ref.entry_type, ref.fields["pages"], ref.locator) == ("article", "341--356", "")
     assert "online" not in json.dumps(ref.fields)
+    assert ref.remark == "online"  # the lost link's word: the source's remark, not a field
+
+
+@pytest.mark.parametrize(
+    ("text", "remark", "note"),
+    [
+        ("Dallin, David. Soviet foreign policy after Stalin (1961) online", "online", None),
+        ("Lukin, Alexander. The Bear Watches the Dragon (2002) excerpt", "excerpt", None),
+        ("Miller, Chris. We Shall Be Masters (Harvard University Press, 2021) online book review",
+         "online book review", None),
+        ("Cheng, Tianfang. A history of Sino–Russian relations (Public Affairs Press, 1957) online free",
+         "online free", None),
+        ("Moore, Harriet L. Soviet Far Eastern Policy, 1931–1945 (Princeton UP, 1945). online", "online", None),
+        ('B. V. Ananich, "Sergei Witte." International Journal of Korean History 7.1 (2005): 109–131. '
+         "Online Archived 2019-08-09 at the Wayback Machine", "",
+         "online, archived August 9, 2019, at the Wayback Machine"),
+        ("Jersild, Austin. The Sino–Soviet Alliance (2014) reviews; full text online Archived 2020-08-07 "
+         "at the Wayback Machine", "", "full text online, archived August 7, 2020, at the Wayback Machine"),
+        ("Fischer, Louis. Russia's road from peace to war (1969)", "", None),
+    ],
+)  # fmt: skip
+def test_words_of_lost_links_are_kept_as_a_remark(text: str, remark: str, note: str | None) -> None:
+    ref = parse_reference(text)
+    assert ref.kind == "full" and ref.remark == remark and ref.fields.get("note") == note
+    assert "remark" not in ref.fields and "online" not in ref.fields.get("title", "")
 
 
 def test_open_range_locator_becomes_single_page() -> None:

@@ -291,12 +291,14 @@ def parse_note(text: str) -> list[str | list[CiteItem]]:
 # -- writing: the markup parse_citation and parse_note read back -------------------------------
 
 
-def format_item(key: str, prefix: str = "", locator: str = "") -> str:
-    """One citation item as written: ``see @key, p. 5``. A backtick would end the role and a
-    ';' start another item, so they become ``ʼ`` and ``,`` in the locator."""
+def format_item(key: str, prefix: str = "", locator: str = "", suffix: str = "") -> str:
+    """One citation item as written: ``see @key, p. 5`` or, with a suffix (a remark that
+    follows the citation, such as the source's "online"), ``@key, p. 5, online``. A backtick
+    would end the role and a ';' start another item, so they become ``ʼ`` and ``,``."""
     text = (prefix + " " if prefix else "") + "@" + key
-    if locator:
-        text += ", " + locator.replace("`", "ʼ").replace(";", ",")
+    for part in (locator, suffix):
+        if part:
+            text += ", " + part.replace("`", "ʼ").replace(";", ",")
     return text
 
 

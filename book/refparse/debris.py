@@ -1,4 +1,10 @@
-"""Strip what is not the reference (wiki debris, archive links, "online") and take out the identifiers."""
+"""Strip what is not the reference (wiki debris, archive links) and take out the identifiers.
+
+The words of a link whose address was lost ("online", "excerpt", "full text online", "online
+book review") are not the reference either, but they are the source's own remark on it: they
+come back as :data:`REMARK` (``fields["remark"]``, taken off by ``parse_reference``), and an
+archive remark keeps its link's label ("online, archived August 9, 2019, at the Wayback
+Machine")."""
 
 from __future__ import annotations
 
@@ -9,8 +15,11 @@ from .identifiers import take_identifiers
 from .vocab import YEAR
 
 _WAYBACK = re.compile(
-    rf"(?:\b[Oo]nline\s+)?\bArchived(?:\s+\(PDF\))?\s+{DATE_WORDS}\s+at the Wayback Machine\.?"
+    rf"(?:\b(?P<label>(?:[Ff]ull text\s+)?[Oo]nline)\s+)?\bArchived(?:\s+\(PDF\))?\s+{DATE_WORDS}\s+at the Wayback Machine\.?"
 )
+
+#: the field that carries the words of lost links out of :func:`extract_extras`
+REMARK = "remark"
 
 
 _ARCHIVED = re.compile(rf"\bArchived(?:\s+\(PDF\))?\s+from the original\s+on\s+({DATE_WORDS})\.?")
@@ -71,7 +80,8 @@ def _take_web_notes(s: str, fields: dict[str, str]) -> str:
     if m and date:
         words = _date_words(date.group(1))
         comma = "," if "," in words else ""  # "August 9, 2019, at the ..."
-        fields["note"] = f"archived {words}{comma} at the Wayback Machine"
+        label = f"{m.group('label').lower()}, " if m.group("label") else ""  # the archived link's words
+        fields["note"] = f"{label}archived {words}{comma} at the Wayback Machine"
     s = _WAYBACK.sub(" ", s)
     m = _ARCHIVED.search(s)
     if m:
@@ -123,14 +133,21 @@ def _take_thesis(s: str, fields: dict[str, str]) -> tuple[str, str]:
     return s, ""
 
 
-def _tidy(s: str) -> str:
-    """Drop trailing "online", "(PDF)" and the like; close up spaces and doubled punctuation."""
-    s = re.sub(r"\s*\((?:PDF|pdf|online)\)", "", s)
+def _tidy(s: str, fields: dict[str, str]) -> str:
+    """Take off the trailing words of lost links ("online", "excerpt": into ``fields[REMARK]``,
+    as the source has them) and drop "(PDF)"; close up spaces and doubled punctuation."""
+    s = re.sub(r"\s*\((?:PDF|pdf)\)", "", s)
+    words: list[str] = []
+    if re.search(r"\s*\(online\)", s):
+        s, words = re.sub(r"\s*\(online\)", "", s), ["online"]
     while True:
-        t = _TRAILING_DEBRIS.sub("", s)
-        if t == s:
+        m = _TRAILING_DEBRIS.search(s)
+        if m is None or not m.group(0).strip(" ,;."):
             break
-        s = t
+        words.insert(0, m.group(0).strip(" ,;."))
+        s = s[: m.start()]
+    if words:
+        fields[REMARK] = "; ".join(words)
     s = re.sub(r"\s+", " ", s)
     s = re.sub(r"\s+([.,;:])", r"\1", s)
     s = re.sub(r",(?:\s*,)+", ",", s)
@@ -145,4 +162,4 @@ def extract_extras(s: str) -> tuple[str, dict[str, str], list[str], str]:
     s = _take_web_notes(_WIKI_DEBRIS.sub(" ", s), fields)
     s = take_identifiers(s, fields, problems)
     s, thesis = _take_thesis(s, fields)
-    return _tidy(s), fields, problems, thesis
+    return _tidy(s, fields), fields, problems, thesis

@@ -20,6 +20,7 @@ class Reference:
     prefix: str = ""  # "see", "cf." ... before the citation
     raw: str = ""
     problems: list[str] = field(default_factory=list)  # for the editor (bad ISBN ...)
+    remark: str = ""  # the words of a lost link after the reference ("online", "excerpt")
 
 
 FIELD_ORDER = [

@@ -6,7 +6,7 @@ import re
 import unicodedata
 import warnings
 
-from .debris import extract_extras
+from .debris import REMARK, extract_extras
 from .languages import title_language
 from .model import Reference, ReferenceWarning, ordered_fields
 from .pages import normalise_locator, normalise_pages
@@ -48,6 +48,7 @@ def parse_reference(text: str) -> Reference:
     if found is None:
         return not_a_reference(text, "no recognisable reference")
     ref = found[1]
+    ref.remark = ref.fields.pop(REMARK, "") or candidate.extras.get(REMARK, "")
     if ref.kind == "full":
         apply_roles(ref.fields, roles)
         language = roles.get("langid") or title_language(ref.fields.get("title", ""))
