@@ -21,6 +21,7 @@ Note markup (MyST roles in Pandoc citation syntax, for the citation extension):
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,7 +96,12 @@ class Bibliography:
         texts = [p for p in parts if isinstance(p, str)]
         if cites and all(not t.strip(" .;,") for t in texts):
             return cite_role([c.source() for c in cites])
-        segments: list[str | list[str]] = [p if isinstance(p, str) else [p.source()] for p in parts]
+        segments: list[str | list[str]] = []
+        for i, p in enumerate(parts):
+            if isinstance(p, Cite):
+                segments.append([p.source()])
+            else:
+                segments.append(_set_off(p, parts[i - 1]) if i else p)
         last = segments[-1] if segments else ""
         if cites and isinstance(last, str) and last.rstrip()[-1:].isalnum():
             segments[-1] = last.rstrip() + "."  # commentary ends with a period, as a note does (CMOS 14.24)
@@ -320,6 +326,15 @@ class _Builder:
             )
         # a short cite keeps its pages, even all of them; the source's "online" follows it
         return Cite(work, p.locator, p.prefix, p.remark)
+
+
+def _set_off(text: str, before: str | Cite) -> str:
+    """Commentary that goes on with the sentence after a citation ending in a remark of its
+    entry's ``note`` ("John Bell, *Travels* (Edinburgh, 1808), OCR reprint has a record"): a
+    comma sets the citation off, so the remark does not read as the subject (CMOS 6.31)."""
+    if isinstance(before, Cite) and before.work.fields.get("note") and re.match(r"\s+[a-z]", text):
+        return "," + text
+    return text
 
 
 def _same_entry(a: dict[str, str], b: dict[str, str]) -> bool:

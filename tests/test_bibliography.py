@@ -90,7 +90,8 @@ def test_note_markup(bib) -> None:
         "{note}`The section down to the Treaty of Nerchinsk is largely a summary of [@march1996eastern], "
         "who in turn summarizes [@mancall1971russia].`"
     )
-    assert bib.note_markup(DOC, 10) == "{note}`[@bell1808travels] has a record of this journey.`"
+    # a comma sets off the citation whose remark ("OCR reprint") would read as the subject
+    assert bib.note_markup(DOC, 10) == "{note}`[@bell1808travels], has a record of this journey.`"
     assert bib.entries["bell1808travels"]["note"] == "OCR reprint"
     assert bib.note_markup(DOC, 16).startswith(  # the quoted passage is set as a quotation
         "{note}`[@breidenbach2005china, p. 89]. “Probably the first clash"
