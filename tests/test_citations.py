@@ -30,6 +30,7 @@ from book.citations.csl import StyleNotFound, read_style, resolve_style, without
 from book.citations.engine import locator_suffix, parse_result, render  # noqa: E402
 from book.citations.inlines import plain_text  # noqa: E402
 from book.citations.loader import load_store  # noqa: E402
+from book.citations.render import same_author_by_title  # noqa: E402
 from book.citations.syntax import CitationSyntaxError, CiteItem, parse_citation, parse_note  # noqa: E402
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -231,6 +232,24 @@ def test_website_name_is_the_container_in_its_own_capitals(tmp_path: Path) -> No
         "the eighteenth-century commons. “A Post.”",  # as given, like a domain
         "www.chinadaily.com.cn. “China, Russia Sign Border Agreement.” Accessed August 27, 2019.",
     ]
+
+
+def test_one_authors_works_are_listed_by_title() -> None:
+    """CMOS 13.70: an author's works by title, ignoring "The", "A", "An" and quotation marks;
+    "Peter C" and "Peter C." are one author; other entries keep their places."""
+    perdue, rozman = [{"family": "Perdue", "given": "Peter C"}], [{"family": "Rozman", "given": "Gilbert"}]
+    items = {
+        "china": {"author": perdue, "title": "China Marches West"},
+        "bound": {"author": [{"family": "Perdue", "given": "Peter C."}], "title": "Boundaries and Trade"},
+        "both": {"author": perdue + rozman, "title": "A Joint Work"},
+        "mirror": {"author": rozman, "title": "A Mirror for Socialism"},
+        "debate": {"author": rozman, "title": "The Chinese Debate"},
+        "sino": {"author": rozman, "title": '<span class="nocase">The Sino–Russian Challenge</span>'},
+        "anon": {"title": "Zed"},
+    }
+    order = ["china", "bound", "both", "mirror", "debate", "sino", "anon"]
+    got = same_author_by_title([(k, []) for k in order], items)
+    assert [k for k, _ in got] == ["bound", "china", "both", "debate", "mirror", "sino", "anon"]
 
 
 def _render(style: str, ibid: bool, citations: list[str], tmp_path: Path) -> list[str]:

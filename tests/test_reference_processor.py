@@ -18,7 +18,9 @@ not differences.)
 * PUNCTUATION_AFTER_CITATION: a comma of the commentary after a citation ending in a closing
   quote goes inside it (“Eastern Destiny,” who …), as Chicago puts it;
 * TITLE_FILING: Works cited files a work without author or editor under its title (ignoring
-  "The") among the others; citeproc puts "The Canadian Spectator" under T.
+  "The") among the others; citeproc puts "The Canadian Spectator" under T;
+* SAME_AUTHOR_BY_TITLE: one author's works are listed by title (CMOS 13.70); citeproc sorts on
+  the rendered title, so Perdue's “Boundaries …” came after *China Marches West*.
 """
 
 from __future__ import annotations
@@ -109,9 +111,11 @@ def test_works_cited_is_what_pandoc_makes_of_it(tmp_path: Path) -> None:
     assert sorted(theirs) == sorted(WORKS)  # the same 50 entries, word for word
     database = load_bibfiles([ROOT / "references.bib", ROOT / "references-generated.bib"])
     anonymous = {e for e in WORKS if e.startswith(("“", "The ", "www."))}
-    assert [e for e in theirs if e not in anonymous] == [
-        e for e in WORKS if e not in anonymous
-    ]  # TITLE_FILING
+    ordered = [e for e in theirs if e not in anonymous]
+    china = next(i for i, e in enumerate(ordered) if e.startswith("Perdue, Peter C. China Marches West"))
+    assert ordered[china + 1].startswith("Perdue, Peter C. “Boundaries")
+    ordered[china : china + 2] = ordered[china + 1], ordered[china]  # SAME_AUTHOR_BY_TITLE
+    assert ordered == [e for e in WORKS if e not in anonymous]  # TITLE_FILING
     assert theirs.index("The Canadian Spectator. Vol. 1. 1878.") > WORKS.index(
         "The Canadian Spectator. Vol. 1. 1878."
     )
