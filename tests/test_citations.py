@@ -27,7 +27,7 @@ if str(REPO) not in sys.path:
 
 from book.citations.bibtex import parse_bibtex  # noqa: E402
 from book.citations.csl import StyleNotFound, read_style, resolve_style, without_ibid  # noqa: E402
-from book.citations.engine import locator_suffix, parse_result, render  # noqa: E402
+from book.citations.engine import _split_cite, locator_suffix, parse_result, render  # noqa: E402
 from book.citations.inlines import plain_text  # noqa: E402
 from book.citations.loader import load_store  # noqa: E402
 from book.citations.render import same_author_by_title  # noqa: E402
@@ -250,6 +250,36 @@ def test_one_authors_works_are_listed_by_title() -> None:
     order = ["china", "bound", "both", "mirror", "debate", "sino", "anon"]
     got = same_author_by_title([(k, []) for k in order], items)
     assert [k for k, _ in got] == ["bound", "china", "both", "debate", "mirror", "sino", "anon"]
+
+
+def test_comma_after_a_title_ending_in_an_abbreviation() -> None:
+    """CMOS 6.123: “… Against U.S.,” Wall Street Journal — citeproc drops the comma after the
+    abbreviation's period; a question mark or a title at the end of the note takes none."""
+
+    def note(*title: dict[str, object]) -> str:
+        rendered = [{"t": "Note", "c": [{"t": "Para", "c": list(title)}]}]  # a Cite's content
+        return plain_text(_split_cite(rendered)["note"])
+
+    def words(text: str) -> list[dict[str, object]]:
+        out: list[dict[str, object]] = []
+        for word in text.split(" "):
+            out += [{"t": "Str", "c": word}, {"t": "Space"}]
+        return out[:-1]
+
+    tail = [{"t": "Space"}, {"t": "Emph", "c": words("Wall Street Journal")}, {"t": "Str", "c": ","}]
+    span = {
+        "t": "Span",
+        "c": [
+            ["", [], []],
+            [{"t": "Str", "c": "\u201c"}, *words("Against U.S."), {"t": "Str", "c": "\u201d"}],
+        ],
+    }
+    assert note(span, *tail) == "“Against U.S.,” Wall Street Journal,"
+    quoted = {"t": "Quoted", "c": [{"t": "DoubleQuote"}, words("Against U.S.")]}
+    assert note(quoted, *tail) == "“Against U.S.,” Wall Street Journal,"
+    asked = {"t": "Quoted", "c": [{"t": "DoubleQuote"}, words("What Is History?")]}
+    assert note(asked, *tail) == "“What Is History?” Wall Street Journal,"
+    assert note({"t": "Quoted", "c": [{"t": "DoubleQuote"}, words("Against U.S.")]}) == "“Against U.S.”"
 
 
 def _render(style: str, ibid: bool, citations: list[str], tmp_path: Path) -> list[str]:

@@ -185,6 +185,44 @@ def _block_inlines(blocks: list[dict[str, Any]]) -> list[Any]:
     return out
 
 
+def _leaves(inlines: list[Any]) -> Iterator[dict[str, Any]]:
+    """The Str, Space and closing-quote leaves of an inline AST, in reading order (a Quoted
+    node's content, then a ``”`` leaf standing for its closing quote)."""
+    for inline in inlines:
+        kind, content = inline["t"], inline.get("c")
+        if kind == "Quoted":
+            yield from _leaves(content[1])
+            yield {
+                "t": "Str",
+                "c": "\u201d" if content[0]["t"] == "DoubleQuote" else "\u2019",
+                "quoted": inline,
+            }
+        elif kind in ("Str", "Space", "SoftBreak"):
+            yield inline
+        elif kind in ("Span", "Link", "Cite"):  # (attr or citations, inlines [, target])
+            yield from _leaves(content[1])
+        elif kind in ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"):
+            yield from _leaves(content)
+
+
+def _comma_after_abbreviation(note: list[Any]) -> None:
+    """A quoted title ending in an abbreviation's period ("… Against U.S.”) keeps the comma
+    that follows it in a note (CMOS 6.123): citeproc drops it as a doubled punctuation mark."""
+    leaves = list(_leaves(note))
+    for i in range(1, len(leaves) - 2):
+        before, close, space = leaves[i - 1], leaves[i], leaves[i + 1]
+        if close["t"] != "Str" or space["t"] != "Space":
+            continue
+        if close["c"] == "\u201d" and before["t"] == "Str" and _abbreviation(before["c"]):
+            before["c"] += ","
+        elif close["c"].endswith("\u201d") and _abbreviation(close["c"][:-1]):
+            close["c"] = close["c"][:-1] + ",\u201d"
+
+
+def _abbreviation(text: str) -> bool:
+    return text.endswith(".") and not text.endswith("..")
+
+
 def _split_cite(inlines: list[Any]) -> dict[str, list[Any]]:
     """A rendered Cite's content → its running-text part and its note part."""
     text: list[Any] = []
@@ -196,6 +234,7 @@ def _split_cite(inlines: list[Any]) -> dict[str, list[Any]]:
             text.append(inline)
     while text and text[-1]["t"] in ("Space", "SoftBreak"):
         text.pop()
+    _comma_after_abbreviation(note)
     return {"text": text, "note": note}
 
 
