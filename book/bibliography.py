@@ -39,7 +39,7 @@ from .refparse import (
     parse_note,
     parse_reference,
 )
-from .shortforms import incomplete_work, resolve_short, set_quotation
+from .shortforms import incomplete_work, keep_short_title, resolve_short, set_quotation
 from .works import Cite, Work, check_work, same_work
 
 REFERENCE_LISTS = ("Further reading", "Primary sources")
@@ -282,6 +282,7 @@ class _Builder:
                 return None
             self.incomplete.append(work)
         work.refs.append(ref)
+        keep_short_title(ref, work)
         self.by_ref[id(ref)] = work
         return work
 

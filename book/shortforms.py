@@ -101,3 +101,16 @@ def _abbreviates(short: str, title: str) -> bool:
         return True
     rest = iter(tw)
     return all(any(w == t for t in rest) for w in sw) and len(sw) >= 2
+
+
+def keep_short_title(ref: Reference, work: Work) -> None:
+    """A short form that gives a short title the source chose ("Ananich and Lebedev, "Sergei
+    Witte"") makes it the work's ``shorttitle``, so the book's short notes print the source's
+    words rather than the whole title: only when they begin the title and are shorter than the
+    main title (before a colon), which is the short title anyway."""
+    short, title = ref.fields.get("title", ""), work.fields.get("title", "")
+    if ref.kind != "short" or work.hand or not short or "shorttitle" in work.fields:
+        return
+    sw, main = words(short), words(title.split(": ", 1)[0])
+    if sw and len(sw) < len(main) and main[: len(sw)] == sw:
+        work.fields["shorttitle"] = short.strip().strip("\"'‘’“”").strip()

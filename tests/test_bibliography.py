@@ -129,6 +129,13 @@ def test_words_of_lost_links_are_kept(bib) -> None:
     )  # nothing added
 
 
+def test_short_form_keeps_the_sources_short_title(bib) -> None:
+    """Notes 36/37 ("Ananich and Lebedev, "Sergei Witte" pp. 109–131"): the source's short title
+    becomes the work's, for the short notes; no other entry gets one it did not give."""
+    assert bib.entries["ananich2005sergei"]["shorttitle"] == "Sergei Witte"
+    assert [k for k, e in bib.entries.items() if "shorttitle" in e] == ["ananich2005sergei"]
+
+
 def test_short_cite_without_full_reference_needs_editor(bib) -> None:
     assert bib.entries["deasy1901"] == {
         "ENTRYTYPE": "misc",
