@@ -234,6 +234,33 @@ def test_website_name_is_the_container_in_its_own_capitals(tmp_path: Path) -> No
     ]
 
 
+def test_lowercase_prepositions_stay_lowercase_in_title_case(tmp_path: Path) -> None:
+    """Chicago lowercases prepositions of any length (CMOS 8.159); CSL's title case spares only
+    its short stop words. A preposition the source writes lowercase stays so, except as the
+    first word of a title or subtitle; one the source capitalizes is left as given."""
+    db = parse_bibtex(
+        r"""@article{a, title = {Imperial Russian diplomacy toward Qing China: against all odds},
+                        journal = {J}, year = 2019}
+            @book{b, title = {Partnership Against U.S. since 1949}, year = 2022}
+            @book{c, title = {Политика toward}, langid = {russian}, year = 1}""",
+        "refs.bib",
+    )
+    refs = tmp_path / "refs.json"
+    refs.write_text(json.dumps(list(db.items.values())), encoding="utf-8")
+    cites = [{"t": "cite", "id": f"c{k}", "items": [{"key": k, "prefix": "", "suffix": ""}]} for k in "ab"]
+    request = {
+        "csl": str(resolve_style("chicago-notes-bibliography-book", ROOT)),
+        "references": str(refs),
+        "units": [{"id": "ch", "paras": [[c] for c in cites]}],
+    }
+    rendered = parse_result(render(request)).citations
+    assert plain_text(rendered["ca"]["note"]).startswith(
+        "“Imperial Russian Diplomacy toward Qing China: Against All Odds,”"
+    )
+    assert plain_text(rendered["cb"]["note"]).startswith("Partnership Against U.S. since 1949")
+    assert db.items["c"]["title"] == "Политика toward"  # not English: no title case, no spans
+
+
 def test_one_authors_works_are_listed_by_title() -> None:
     """CMOS 13.70: an author's works by title, ignoring "The", "A", "An" and quotation marks;
     "Peter C" and "Peter C." are one author; other entries keep their places."""

@@ -45,7 +45,7 @@ from bibtexparser.middlewares.names import (
 )
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 
-from .latex import PROTECTED, decode, decode_protected
+from .latex import PROTECTED, decode, decode_protected, keep_lowercase_prepositions
 
 __all__ = ["MONTHS", "BibDatabase", "BibProblem", "entry_to_csl", "load_bibfiles", "parse_bibtex"]
 
@@ -311,13 +311,8 @@ def _publisher(item: dict[str, Any], fields: dict[str, str], entry_type: str) ->
     site's own capitalisation ("Encyclopedia Britannica"). A bare domain name is no title: it
     stays the publisher, which Chicago styles print where the site goes, roman and as given."""
     organization = fields.get("organization", "").strip()
-    site = (
-        item["type"] == "webpage"
-        and bool(organization)
-        and "container-title" not in item
-        and not _DOMAIN.fullmatch(organization)
-    )
-    if site:
+    site = item["type"] == "webpage" and "container-title" not in item
+    if site := site and bool(organization) and not _DOMAIN.fullmatch(organization):
         item["container-title"] = decode_protected("{" + fields["organization"].strip() + "}")
     if item["type"] == "thesis":  # @thesis names no degree: its type field ("thesis") is all there is
         genre = {"phdthesis": "PhD diss.", "mastersthesis": "Master’s thesis"}.get(entry_type, "")
@@ -356,6 +351,9 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     _number(item, fields)
     _publisher(item, fields, entry_type)
     _language_and_dates(item, fields)
+    for name in ("title", "title-short") if str(item.get("language", "en")).startswith("en") else ():
+        if name in item:  # English titles, which CSL styles title-case
+            item[name] = keep_lowercase_prepositions(item[name])
     return item
 
 

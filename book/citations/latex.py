@@ -10,7 +10,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 # citeproc formatting markers live in this Unicode private-use range (see csl.py): never in data
 _PRIVATE = re.compile("[\ue000-\ue0ff]")
 
-__all__ = ["PROTECTED", "decode", "decode_protected"]
+__all__ = ["PROTECTED", "decode", "decode_protected", "keep_lowercase_prepositions"]
 
 
 def _decoder() -> LatexNodes2Text:
@@ -74,3 +74,28 @@ def decode_protected(text: str) -> str:
         decoded = lead + decode(piece) + trail if piece.strip() else piece
         out += f'<span class="nocase">{decoded}</span>' if protected and decoded.strip() else decoded
     return " ".join(out.split())
+
+
+# Chicago (CMOS 8.159) lowercases prepositions whatever their length; CSL's title case spares
+# only its short stop words and capitalizes "toward", "against", "since" … A preposition the
+# source writes lowercase inside a title stays lowercase (a nocase span), never its first word
+# or the first word after a colon.
+_PREPOSITIONS = re.compile(
+    r"(?<![\w'’\-])(?:after|against|among|amongst|before|beneath|beside|between|beyond|despite|"
+    r"during|since|throughout|toward|towards|underneath|until|upon|versus|within|without)(?![\w'’\-])"
+)
+_MARKUP = re.compile(r'<span class="nocase">.*?</span>|<[^>]*>', re.S)
+
+
+def keep_lowercase_prepositions(title: str) -> str:
+    protected = [m.span() for m in _MARKUP.finditer(title)]
+    out, last = "", 0
+    for m in _PREPOSITIONS.finditer(title):
+        if any(a <= m.start() < b for a, b in protected):
+            continue
+        before = _MARKUP.sub("", title[: m.start()]).rstrip()
+        if not before or before[-1] in ":—?!":
+            continue  # the title's first word, or a subtitle's: capitalized
+        out += title[last : m.start()] + f'<span class="nocase">{m.group(0)}</span>'
+        last = m.end()
+    return out + title[last:]
