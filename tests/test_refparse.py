@@ -271,3 +271,12 @@ def test_parse_reference_never_raises_on_debris_with_a_locator() -> None:
         ref = parse_reference("{{cite news}}, p. 5")
     assert ref.kind == "none"
     assert form_of("{{cite news}}, p. 5") == ""
+
+
+def test_year_range_in_a_title_takes_an_en_dash() -> None:
+    ref = parse_reference(
+        "Bruce Elleman (2016). Diplomacy and Deception: Relations, 1917-27. Taylor & Francis."
+    )
+    assert ref.fields["title"] == "Diplomacy and Deception: Relations, 1917–27"  # CMOS 6.83
+    web = parse_reference('"Measures to improve the economy, No. 430-r". Russian Government. 5 March 2022.')
+    assert web.fields["title"].endswith("No. 430-r")  # not a range of years

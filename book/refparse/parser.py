@@ -13,6 +13,7 @@ from .pages import normalise_locator, normalise_pages
 from .recognizers import RECOGNIZERS, Candidate
 from .roles import apply_roles, extract_roles
 from .segments import QUOTES
+from .titles import year_ranges
 from .vocab import CITE_PREFIX
 
 
@@ -49,6 +50,9 @@ def parse_reference(text: str) -> Reference:
         return not_a_reference(text, "no recognisable reference")
     ref = found[1]
     ref.remark = ref.fields.pop(REMARK, "") or candidate.extras.get(REMARK, "")
+    for name in ("title", "booktitle"):
+        if name in ref.fields:
+            ref.fields[name] = year_ranges(ref.fields[name])
     if ref.kind == "full":
         apply_roles(ref.fields, roles)
         language = roles.get("langid") or title_language(ref.fields.get("title", ""))

@@ -43,3 +43,12 @@ def take_edition(title: str, fields: dict[str, str]) -> str:
         fields["edition"] = edition if re.fullmatch(r"\d+(?:st|nd|rd|th)?", edition) else f"{edition} ed."
         return title[: m.start()].strip()
     return title
+
+
+_YEAR_RANGE = re.compile(r"(?<![\w\-–])(1[0-9]{3}|20[0-9]{2})-([0-9]{2}|[0-9]{4})(?![\w\-–])")
+
+
+def year_ranges(title: str) -> str:
+    """A range of years in a title takes an en dash, as Chicago sets number ranges (CMOS 6.83):
+    "Diplomatic Relations, 1917-27" → "1917–27"; "430-r" or "U.S.-China" stay as they are."""
+    return _YEAR_RANGE.sub("\\1\u2013\\2", title)
