@@ -219,8 +219,22 @@ def test_two_builds_at_once_wait_for_each_other(book: Path):
     assert "A sentence for two builds." in page
 
 
+def _xelatex_in_session(session: int) -> bool:
+    """Whether an xelatex process of the session ``session`` is running (read from /proc)."""
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except (OSError, ValueError):
+            continue
+        comm, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        if comm.startswith("xelatex") and int(rest[3]) == session:  # fields: state ppid pgrp session
+            return True
+    return False
+
+
 def _kill_when(book: Path, trigger: str) -> None:
-    """Start a PDF build and kill it, with its xelatex, 0.3 s after ``trigger`` is printed."""
+    """Start a PDF build and kill it, with its xelatex, once ``trigger`` is printed and its
+    xelatex runs."""
     proc = subprocess.Popen(
         book_cmd("publish", "pdf"),
         cwd=book,
@@ -232,7 +246,9 @@ def _kill_when(book: Path, trigger: str) -> None:
     assert proc.stdout is not None
     for line in proc.stdout:
         if trigger in line:
-            time.sleep(0.3)
+            deadline = time.monotonic() + 30
+            while not _xelatex_in_session(proc.pid) and time.monotonic() < deadline:
+                time.sleep(0.01)
             os.killpg(proc.pid, signal.SIGKILL)  # the build and its xelatex, as a kill -9 would
             break
     proc.wait()
