@@ -85,7 +85,7 @@ def _html(outline: Outline) -> dict[str, Any]:
             "**": [
                 "navbar-logo.html",
                 "search-button-field.html",
-                "sbt-sidebar-nav.html",
+                "book-sidebar-nav-bs.html",  # sbt-sidebar-nav.html, rendered once (see the file)
                 "book-back-links.html",
             ]
         },

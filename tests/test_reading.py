@@ -249,6 +249,15 @@ def test_download_menu_offers_the_books_pdf_and_epub(html: Path):
             assert (path.parent / href).resolve().stat().st_size > 50_000
 
 
+def test_sidebar_lists_every_chapter_once(html: Path):
+    nav = soup(html / CHAPTER).select_one(".bd-sidebar-primary nav.bd-docs-nav")
+    assert nav is not None
+    links = [a["href"].rsplit("/", 1)[-1] for a in nav.select("a.reference.internal")]
+    others = sorted(p.name for p in (html / "chapters").glob("ch-*.html") if p.name != Path(CHAPTER).name)
+    assert sorted(set(links) & set(others)) == others  # the page itself is the nav's current entry
+    assert len(links) == len(set(links))
+
+
 def test_no_broken_internal_link(html: Path):
     ids: dict[Path, set[str]] = {}
     pages = sorted(html.rglob("*.html"))
