@@ -14,6 +14,8 @@ import os
 import re
 import shutil
 import textwrap
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from sphinx.builders.epub3 import Epub3Builder, NavPoint
 
 from .citations.domain import citation_domain
 
-__all__ = ["COVER_IMAGE", "COVER_PAGE", "BookEpubBuilder", "make_cover", "setup"]
+__all__ = ["COVER_IMAGE", "COVER_PAGE", "BookEpubBuilder", "make_cover", "setup", "write_epub"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static" / "epub"
@@ -90,6 +92,11 @@ class BookEpubBuilder(Epub3Builder):
             make_cover(self.config.epub_title, self.config.epub_author, partial)
             os.replace(partial, cached)
         shutil.copyfile(cached, target)
+
+    def build_epub(self) -> None:
+        """Write the EPUB file reproducibly (Sphinx's own zip is neither ordered nor dated)."""
+        names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
+        write_epub(self.outdir / f"{self.config.epub_basename}.epub", self.outdir, names)
 
     def content_metadata(self) -> dict[str, Any]:
         metadata = super().content_metadata()
@@ -163,6 +170,23 @@ def _bibliography_doc(builder: Epub3Builder) -> str | None:
     if not docs:
         docs = [d for d in builder.env.found_docs if d.rsplit("/", 1)[-1] == "bibliography"]
     return sorted(docs)[0] if docs else None
+
+
+def write_epub(path: Path, folder: Path, names: list[str]) -> None:
+    """Zip ``names`` (paths under ``folder``) into the EPUB ``path``: ``mimetype`` first and
+    stored, the rest in name order, every entry dated ``SOURCE_DATE_EPOCH`` (or 1980-01-01),
+    no file modes; the same files give the same bytes."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800") or 315532800)
+    stamp = time.gmtime(max(epoch, 315532800))[:6]
+    partial = path.with_name(f"{path.name}.tmp")
+    with zipfile.ZipFile(partial, "w") as out:
+        for name in sorted(set(names), key=lambda n: (n != "mimetype", n)):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            out.writestr(info, (folder / name).read_bytes())
+    os.replace(partial, path)
 
 
 def make_cover(title: str, author: str, path: Path) -> None:

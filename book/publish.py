@@ -19,7 +19,6 @@ import shutil
 import sys
 import threading
 import time
-import zipfile
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -164,8 +163,6 @@ def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
         if typesetter is not None:
             typesetter.stop()
         raise
-    if "epub" in editions:
-        _normalise_epub(build / "epub" / f"{name}.epub")
 
 
 def _typeset(typesetter: Any, failure: list[BaseException]) -> None:
@@ -309,21 +306,3 @@ def _book_error(error: BaseException) -> BookError | None:
             return exc
         exc = exc.__cause__ or exc.__context__ or getattr(exc, "orig_exc", None)
     return None
-
-
-def _normalise_epub(path: Path) -> None:
-    """Rewrite the EPUB reproducibly: ``mimetype`` first and stored, the rest in name order,
-    every entry dated ``SOURCE_DATE_EPOCH`` (or 1980-01-01), no file modes."""
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800") or 315532800)
-    stamp = time.gmtime(max(epoch, 315532800))[:6]
-    with zipfile.ZipFile(path) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
-    tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w") as out:
-        for filename in sorted(entries, key=lambda n: (n != "mimetype", n)):
-            info = zipfile.ZipInfo(filename, date_time=stamp)
-            info.compress_type = zipfile.ZIP_STORED if filename == "mimetype" else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            out.writestr(info, entries[filename])
-    os.replace(tmp, path)
