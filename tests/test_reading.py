@@ -22,6 +22,7 @@ from book.ebook import COVER_ALT
 from book.outline import load_outline
 
 from .conftest import ROOT
+from .layout import overflow
 
 pytestmark = pytest.mark.edition
 OUTLINE = load_outline(ROOT / "outline.toml")
@@ -166,12 +167,7 @@ def test_margin_notes_stay_inside_the_viewport_from_1000_to_1400_px(browser, htm
     for path in chapter_pages(html):
         page.goto(path.as_uri())
         for width in (1000, 1024, 1280, 1400):
-            page.set_viewport_size({"width": width, "height": 900})
-            scroll = page.evaluate("document.documentElement.scrollWidth")
-            right = page.evaluate(
-                "Math.max(0, ...[...document.querySelectorAll('span.sidenote')]"
-                ".filter(e => e.offsetParent).map(e => e.getBoundingClientRect().right))"
-            )
+            scroll, right = overflow(page, width, "span.sidenote")
             if scroll > width or right > width:
                 problems.append((path.name, width, scroll, right))
     page.close()

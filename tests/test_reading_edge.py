@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from .conftest import ROOT
+from .layout import overflow as settled_overflow
 
 pytestmark = pytest.mark.sphinx
 EDGE = ROOT / "tests" / "roots" / "reading"
@@ -62,13 +63,7 @@ def page():
 
 
 def overflow(page, width: int) -> tuple[int, float]:
-    page.set_viewport_size({"width": width, "height": 900})
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    right = page.evaluate(
-        "Math.max(0, ...[...document.querySelectorAll('span.sidenote, .book-notes li, table, aside, p')]"
-        ".filter(e => e.offsetParent).map(e => e.getBoundingClientRect().right))"
-    )
-    return scroll, right
+    return settled_overflow(page, width, "span.sidenote, .book-notes li, table, aside, p")
 
 
 def test_html_layout_holds_at_every_width(built: Path, page):
