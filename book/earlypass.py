@@ -83,16 +83,16 @@ class EarlyPass:
         )
         return cls(proc, folder, latex_dir, name, preamble)
 
-    def finish(self, stopped: threading.Event) -> bool:
-        """Send the new body and wait: True if the pass ran to a clean end on inputs equal to
-        those of a fresh pass; False if it was thrown away or failed (run a fresh pass then)."""
+    def finish(self, stopped: threading.Event) -> str | None:
+        """Send the new body and wait. None if the pass ran to a clean end on inputs equal to
+        those of a fresh pass, else why it was not used (run a fresh pass then)."""
         try:
             tex = (self.latex_dir / f"{self.name}.tex").read_text(encoding="utf-8")
             if not tex.startswith(self.preamble) or not self._same_support_files():
-                return False
-            if not self._send(tex[len(self.preamble) :].encode("utf-8"), stopped):
-                return False
-            return self.proc.wait() == 0
+                return "the preamble or its packages changed"
+            if not self._send(tex[len(self.preamble) :].encode("utf-8"), stopped) or self.proc.wait() != 0:
+                return "it stopped before the end"  # a fresh pass reports the error, if any
+            return None
         finally:
             self.abandon()
 

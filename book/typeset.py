@@ -100,10 +100,11 @@ class Typesetter:
         early, self._early = self._early, None
         if early is None:
             return None
-        if early.finish(self._stopped):
+        why_not = early.finish(self._stopped)
+        if why_not is None:
             return self._early_before
         self.clear_auxiliary()  # the early pass may have begun rewriting them
-        say("xelatex: the early pass did not match the new LaTeX; starting afresh")
+        say(f"xelatex: the pass begun early was not used ({why_not}); starting afresh")
         return None
 
     def _passes(self, say: Callable[[str], None], first: dict[str, str | None] | None = None) -> None:
