@@ -200,16 +200,20 @@ def make_cover(title: str, author: str, path: Path) -> None:
     main, _, sub = title.partition(": ")
     draw.rectangle((120, 120, width - 120, height - 120), outline=accent, width=6)
     y = 520
-    y = _centred(draw, main, _font("NotoSerif-Bold.ttf", 132), ink, y, width, 16)
+    y = _centred(draw, main, _font(_COVER_FONTS[0], 132), ink, y, width, 16)
     draw.line((width // 2 - 220, y + 60, width // 2 + 220, y + 60), fill=accent, width=6)
     y += 160
     if sub:
-        y = _centred(draw, sub, _font("NotoSerif-Italic.ttf", 84), ink, y, width, 28)
-    _centred(draw, author, _font("NotoSans-Regular.ttf", 72), accent, height - 420, width, 36)
+        y = _centred(draw, sub, _font(_COVER_FONTS[1], 84), ink, y, width, 28)
+    _centred(draw, author, _font(_COVER_FONTS[2], 72), accent, height - 420, width, 36)
     image.save(path, optimize=True)
 
 
-_COVER_FONTS = ("NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSans-Regular.ttf")
+_COVER_FONTS = (
+    "NotoSerif-Bold.ttf",
+    "NotoSerif-Italic.ttf",
+    "NotoSans-Regular.ttf",
+)  # title, subtitle, author
 
 
 def _font_stamp(name: str) -> str:

@@ -43,8 +43,8 @@ CJK_FONTS = r"""
 LATEX_FONTS = LATIN_FONTS + CJK_FONTS  # every script: for a book whose text is not known
 
 _CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
-_TEXT_FILES = {".md", ".rst", ".txt", ".bib", ".toml"}
 _CYRILLIC = re.compile("[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
+_TEXT_FILES = {".md", ".rst", ".txt", ".bib", ".toml"}  # where scripts_of looks
 
 # Russian words inside a book in another language are hyphenated with Russian patterns: the
 # language switches at every change into and out of Cyrillic script.

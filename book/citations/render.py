@@ -142,11 +142,15 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
-def _filing_text(inlines: list[Any]) -> str:
-    """How an entry files: its text without opening quotes, a leading article or accents."""
-    text = plain_text(inlines).lstrip("\u201c\u2018\"'([ ")
-    text = _ARTICLE.sub("", text)
+def _filing_key(text: str) -> str:
+    """How a text files: without opening quotes, a leading article or accents, in any case."""
+    text = _ARTICLE.sub("", text.lstrip("\u201c\u2018\"'([ "))
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def _filing_text(inlines: list[Any]) -> str:
+    """How an entry files: its rendered text, as :func:`_filing_key` files it."""
+    return _filing_key(plain_text(inlines))
 
 
 def file_by_title(
@@ -167,10 +171,8 @@ def file_by_title(
 
 
 def _title_filing(item: dict[str, Any]) -> str:
-    """A title as Chicago files it: no markup, opening quotes, leading article or accents."""
-    text = re.sub(r"<[^>]+>", "", str(item.get("title", ""))).lstrip("\u201c\u2018\"'([ ")
-    text = _ARTICLE.sub("", text)
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    """A title as Chicago files it: no markup, then as :func:`_filing_key` files it."""
+    return _filing_key(re.sub(r"<[^>]+>", "", str(item.get("title", ""))))
 
 
 def same_author_by_title(
