@@ -44,6 +44,7 @@ def _common(outline: Outline) -> dict[str, Any]:
         "exclude_patterns": ["_*", ".*", "dist", "node_modules", "tests", "documents", "book", "README.md"],
         "extensions": [
             "myst_parser",
+            "book.incremental",
             "book.citations",
             "book.safetext",
             "book.toccheck",

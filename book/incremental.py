@@ -1,0 +1,86 @@
+"""Section and figure numbers across the builders of a build.
+
+A build runs three builders over one environment (:mod:`.publish`): the first reads the
+changed documents, the others read nothing. Sphinx numbers sections and figures (and tables,
+equations) after reading, in each builder, and rewrites the documents whose numbers changed.
+Two faults follow, both fixed here:
+
+* the numbers only change in the first builder, so a later one found nothing changed and
+  kept the old numbers on its pages (a table added to chapter 1 left chapter 2's "Table 2" in
+  the HTML and the EPUB, while the PDF said "Table 3"). The documents a builder renumbers are
+  recorded in the environment with a clock, and every builder rewrites those renumbered since
+  it last wrote them;
+* the figure numbering walks every document of the book (unpickling each), though the
+  numbers can only change when a document was read or removed; a builder that read none
+  skips it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors.toctree import TocTreeCollector
+
+__all__ = ["documents_read", "setup"]
+
+_READ: weakref.WeakKeyDictionary[BuildEnvironment, bool] = weakref.WeakKeyDictionary()
+_STATE = "book_renumbered"  # env attribute (pickled with it): {"clock", "docs", "written"}
+
+
+def documents_read(env: BuildEnvironment) -> bool:
+    """Whether the running builder read or removed a document (True when not known)."""
+    return _READ.get(env, True)
+
+
+def _before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    _READ[env] = _READ.get(env, False) or bool(docnames)
+
+
+def _purged(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _READ[env] = True
+
+
+def _builder_inited(app: Sphinx) -> None:
+    """Start unknown; number through the book only after a document was read."""
+    _READ.pop(app.env, None)
+    for listener in list(app.events.listeners.get("env-get-updated", [])):
+        collector = getattr(listener.handler, "__self__", None)
+        if isinstance(collector, TocTreeCollector):
+            app.disconnect(listener.id)
+            app.connect("env-get-updated", _numbering(collector), priority=listener.priority)
+
+
+def _numbering(collector: TocTreeCollector) -> Any:
+    def updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+        if documents_read(env):
+            changed = collector.get_updated_docs(app, env)
+        else:  # figure numbers stand; section numbers come from the tables of contents (cheap)
+            changed = collector.assign_section_numbers(env)
+        return sorted(renumbered(env, app.builder.name, changed))
+
+    return updated
+
+
+def renumbered(env: BuildEnvironment, builder: str, changed: list[str]) -> set[str]:
+    """Record ``changed`` (renumbered just now); the documents ``builder`` must rewrite: those
+    renumbered since it last wrote them, by it or by an earlier builder."""
+    state: dict[str, Any] = env.__dict__.setdefault(_STATE, {"clock": 0, "docs": {}, "written": {}})
+    if changed:
+        state["clock"] += 1
+        state["docs"].update(dict.fromkeys(changed, state["clock"]))
+    written = state["written"].setdefault(builder, {})
+    due = {
+        doc for doc, clock in state["docs"].items() if clock > written.get(doc, 0) and doc in env.found_docs
+    }
+    written.update({doc: state["docs"][doc] for doc in due})
+    return due
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _builder_inited)
+    app.connect("env-purge-doc", _purged)
+    app.connect("env-before-read-docs", _before_read, priority=900)
+    return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

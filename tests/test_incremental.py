@@ -1,0 +1,62 @@
+"""book.incremental: after an edit, every edition shows the new section and table numbers,
+not only the one whose builder read the edited chapter (the tiny book, all three editions)."""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import make_book, run_book
+
+TABLE = """
+:::{{table}} {caption}
+:name: {name}
+
+| Year | Entry |
+| --- | --- |
+| 1689 | {caption} |
+:::
+"""
+
+
+def _numbers(book: Path) -> dict[str, str]:
+    """How each edition refers to the second chapter's table ({numref})."""
+    dist = book / "dist"
+    html = next((dist / "html" / "chapters").glob("ch-02-*.html")).read_text(encoding="utf-8")
+    with zipfile.ZipFile(next(dist.glob("*.epub"))) as epub:
+        name = next(n for n in epub.namelist() if "/ch-02-" in n)
+        xhtml = epub.read(name).decode()
+    pdf = subprocess.run(
+        ["pdftotext", str(next(dist.glob("*.pdf"))), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return {
+        edition: next((w for w in ("Table 2", "Table 3") if f"See {w}" in " ".join(text.split())), "none")
+        for edition, text in (("html", _text(html)), ("epub", _text(xhtml)), ("pdf", pdf))
+    }
+
+
+def _text(markup: str) -> str:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(markup, "html.parser").get_text(" ")
+
+
+@pytest.mark.sphinx
+def test_a_table_added_to_one_chapter_renumbers_the_next_in_every_edition(tmp_path: Path):
+    book = make_book(tmp_path)
+    first = next((book / "chapters").glob("ch-01-*.md"))
+    second = next((book / "chapters").glob("ch-02-*.md"))
+    with first.open("a", encoding="utf-8") as handle:
+        handle.write(TABLE.format(caption="Envoys", name="tab-envoys"))
+    with second.open("a", encoding="utf-8") as handle:
+        handle.write(TABLE.format(caption="Rivers", name="tab-rivers") + "\nSee {numref}`tab-rivers`.\n")
+    run_book("publish", cwd=book, check=True)
+    assert _numbers(book) == {"html": "Table 2", "epub": "Table 2", "pdf": "Table 2"}
+
+    with first.open("a", encoding="utf-8") as handle:  # one edit, to the first chapter only
+        handle.write(TABLE.format(caption="Letters", name="tab-letters"))
+    run_book("publish", cwd=book, check=True)
+    assert _numbers(book) == {"html": "Table 3", "epub": "Table 3", "pdf": "Table 3"}
