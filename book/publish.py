@@ -19,6 +19,7 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -135,33 +136,60 @@ def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
     """Run the builders of ``editions`` over one environment; xelatex beside HTML and EPUB."""
     from .typeset import Typesetter
 
-    log = _SphinxLog(root)
-    order = [e for e in ("pdf", "html", "epub") if e in editions]
-    typesetter: Typesetter | None = None
-    failure: list[BaseException] = []
-    thread: threading.Thread | None = None
+    first, *rest = [str(e) for e in ("pdf", "html", "epub") if e in editions]
+    typesetter = Typesetter(build / "latex", name, root) if first == "pdf" else None
     try:
-        if "pdf" in order:  # its first pass begins on the last build's preamble (book/earlypass.py)
-            typesetter = Typesetter(build / "latex", name, root)
+        if typesetter is not None:  # its first pass begins on the last build's preamble (book/earlypass.py)
             typesetter.begin_early(build / "early")
-        for number, edition in enumerate(order):
-            builder = _BUILDER[edition]
-            _say(
-                f"writing the {edition} edition"
-                if number
-                else f"reading the sources; writing the {edition} edition"
-            )
-            _sphinx(builder, root, build, log, progress=number == 0)
-            if edition == "pdf" and typesetter is not None:
-                thread = threading.Thread(target=_typeset, args=(typesetter, failure), daemon=True)
-                thread.start()
+        _run_builders(first, rest, root, build, _SphinxLog(root), typesetter)
+    except BaseException:
+        if typesetter is not None:
+            typesetter.stop()
+        raise
+
+
+def _run_builders(
+    first: str, rest: list[str], root: Path, build: Path, log: _SphinxLog, typesetter: Any
+) -> None:
+    """The first builder reads the sources; then the others write in a child process
+    (:mod:`.sidebuild`) while the first writes, or after it where there is no fork."""
+    from . import sidebuild
+
+    child: sidebuild.Child | None = None
+
+    def the_others(held: list[str] | None = None) -> None:
+        log.held = held
+        for edition in rest:
+            _say(f"writing the {edition} edition")
+            _sphinx(_BUILDER[edition], root, build, log, progress=False)
+
+    def beside() -> None:  # the first builder has read the sources and saved the environment
+        nonlocal child
+        child = sidebuild.fork(the_others)
+
+    side = bool(rest) and sidebuild.forking()
+    if side:
+        sidebuild.remember_docutils()
+    try:
+        _say(f"reading the sources; writing the {first} edition")
+        _sphinx(_BUILDER[first], root, build, log, progress=True, before_write=beside if side else None)
+        failure: list[BaseException] = []
+        thread = None
+        if typesetter is not None:
+            thread = threading.Thread(target=_typeset, args=(typesetter, failure), daemon=True)
+            thread.start()
+        if child is None:
+            the_others()
+        else:
+            for line in child.wait():
+                log.show(line)
         if thread is not None:
             thread.join()
             if failure:
                 raise failure[0]
     except BaseException:
-        if typesetter is not None:
-            typesetter.stop()
+        if child is not None:
+            child.stop()
         raise
 
 
@@ -190,6 +218,7 @@ class _SphinxLog(logging.Handler):
         self.root = str(root) + os.sep
         self.shown: set[str] = set()
         self.errors: list[str] = []
+        self.held: list[str] | None = None  # in a child build: warnings kept for the parent
 
     def attach(self, app: Any) -> None:
         from sphinx.util import logging as sphinx_logging
@@ -205,16 +234,45 @@ class _SphinxLog(logging.Handler):
         logging.getLogger(sphinx_logging.NAMESPACE).removeHandler(self)
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = logging.LogRecord.getMessage(record)
+        message = _one_type_suffix(record, logging.LogRecord.getMessage(record))
         location = getattr(record, "location", None)
         level = "ERROR" if record.levelno >= logging.ERROR else "WARNING"
         line = f"{location}: {level}: {message}" if location else f"{level}: {message}"
         line = line.replace(self.root, "")
         if record.levelno >= logging.ERROR:
             self.errors.append(line)
-        elif line not in self.shown:
+        elif self.held is not None:
+            self.held.append(line)
+        else:
+            self.show(line)
+
+    def show(self, line: str) -> None:
+        """Print a warning, unless an earlier builder printed it."""
+        if line not in self.shown:
             self.shown.add(line)
             print(line, file=sys.stderr, flush=True)
+
+
+def _one_type_suffix(record: logging.LogRecord, message: str) -> str:
+    """The message with its warning type once: Sphinx's own handler and this one each append
+    it to the same record ("… [ref.ref] [ref.ref]"), so one warning read as several."""
+    kind = ".".join(p for p in (getattr(record, "type", None), getattr(record, "subtype", None)) if p)
+    if not kind:
+        return message
+    suffix = f" [{kind}]"
+    while message.endswith(suffix):
+        message = message[: -len(suffix)]
+    return message + suffix
+
+
+class _Early(io.StringIO):
+    """Sphinx's warning stream: what it says before the log is attached (reading conf.py);
+    after that, the log has every warning (Sphinx would write each once more here)."""
+
+    attached = False
+
+    def write(self, text: str) -> int:
+        return len(text) if self.attached else super().write(text)
 
 
 class _Progress(io.TextIOBase):
@@ -232,8 +290,16 @@ class _Progress(io.TextIOBase):
         return len(text)
 
 
-def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bool) -> None:
-    """One Sphinx builder, in this process, over the shared doctree cache."""
+def _sphinx(
+    builder: str,
+    root: Path,
+    build: Path,
+    log: _SphinxLog,
+    progress: bool,
+    before_write: Callable[[], None] | None = None,
+) -> None:
+    """One Sphinx builder, in this process, over the shared doctree cache; ``before_write``
+    is called once it has read the sources and saved the environment."""
     from sphinx.application import Sphinx
     from sphinx.util import console
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -243,11 +309,12 @@ def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bo
     class App(Sphinx):
         def preload_builder(self, name: str) -> None:  # after extensions, before the builder's setup
             log.attach(self)
+            early.attached = True
             self.connect("builder-inited", lambda app: _template_cache(app, build / "templates"))
             super().preload_builder(name)
 
     log.errors = []
-    early = io.StringIO()  # messages before the log is attached (reading conf.py)
+    early = _Early()
     app = None
     try:
         with patch_docutils(root), docutils_namespace():  # each app its own docutils registry
@@ -256,6 +323,8 @@ def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bo
                 status=cast("IO[str]", _Progress()) if progress else None, warning=early,
                 parallel=_jobs(),
             )  # fmt: skip
+            if before_write is not None:
+                _call_before_write(app.builder, before_write)
             app.build()
     except BookError:
         raise
@@ -280,6 +349,16 @@ def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bo
             f"the {builder} build failed; dist/ was left as it was\n{detail}",
             hint="fix the file and line named above, then run make again",
         )
+
+
+def _call_before_write(builder: Any, hook: Callable[[], None]) -> None:
+    write = builder.write
+
+    def hooked(*args: Any, **kwargs: Any) -> Any:
+        hook()
+        return write(*args, **kwargs)
+
+    builder.write = hooked
 
 
 def _template_cache(app: Any, folder: Path) -> None:
