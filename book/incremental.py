@@ -1,15 +1,21 @@
-"""Section and figure numbers across the builders of a build.
+"""What each builder of a build rewrites after an edit: the pages whose numbers or whose
+navigation changed, not only the edited one.
 
 A build runs three builders over one environment (:mod:`.publish`): the first reads the
 changed documents, the others read nothing. Sphinx numbers sections and figures (and tables,
-equations) after reading, in each builder, and rewrites the documents whose numbers changed.
-Two faults follow, both fixed here:
+equations) after reading, in each builder, and rewrites the documents whose numbers changed;
+it rewrites an edited document and the one whose table of contents lists it. Three faults
+follow, all fixed here:
 
 * the numbers only change in the first builder, so a later one found nothing changed and
   kept the old numbers on its pages (a table added to chapter 1 left chapter 2's "Table 2" in
   the HTML and the EPUB, while the PDF said "Table 3"). The documents a builder renumbers are
   recorded in the environment with a clock, and every builder rewrites those renumbered since
   it last wrote them;
+* every HTML page shows the book's navigation (each chapter's title, the sections in the
+  contents) and its neighbours' titles, so renaming a chapter left the old name on every
+  other page. When what the navigation shows changed in reading, every page is rewritten,
+  by every builder;
 * the figure numbering walks every document of the book (unpickling each), though the
   numbers can only change when a document was read or removed; a builder that read none
   skips it.
@@ -27,6 +33,7 @@ from sphinx.environment.collectors.toctree import TocTreeCollector
 __all__ = ["documents_read", "setup"]
 
 _READ: weakref.WeakKeyDictionary[BuildEnvironment, bool] = weakref.WeakKeyDictionary()
+_SHOWN: weakref.WeakKeyDictionary[BuildEnvironment, Any] = weakref.WeakKeyDictionary()  # before reading
 _STATE = "book_renumbered"  # env attribute (pickled with it): {"clock", "docs", "written"}
 
 
@@ -39,6 +46,22 @@ def _before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> Non
     _READ[env] = _READ.get(env, False) or bool(docnames)
 
 
+def _outdated(app: Sphinx, env: BuildEnvironment, added: Any, changed: Any, removed: Any) -> list[str]:
+    """Before anything is removed or read: note what the navigation shows."""
+    _SHOWN[env] = navigation(env)
+    return []
+
+
+def navigation(env: BuildEnvironment) -> Any:
+    """What the navigation of every page shows of the book: each document's title and the
+    text of its contents, and which documents each table of contents lists."""
+    shown = sorted(
+        (doc, title.astext(), env.tocs[doc].astext() if doc in env.tocs else "")
+        for doc, title in env.titles.items()
+    )
+    return shown, sorted((doc, tuple(listed)) for doc, listed in env.toctree_includes.items())
+
+
 def _purged(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     _READ[env] = True
 
@@ -46,6 +69,7 @@ def _purged(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 def _builder_inited(app: Sphinx) -> None:
     """Start unknown; number through the book only after a document was read."""
     _READ.pop(app.env, None)
+    _SHOWN.pop(app.env, None)
     for listener in list(app.events.listeners.get("env-get-updated", [])):
         collector = getattr(listener.handler, "__self__", None)
         if isinstance(collector, TocTreeCollector):
@@ -57,6 +81,8 @@ def _numbering(collector: TocTreeCollector) -> Any:
     def updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         if documents_read(env):
             changed = collector.get_updated_docs(app, env)
+            if env in _SHOWN and _SHOWN[env] != navigation(env):
+                changed = sorted(env.found_docs)
         else:  # figure numbers stand; section numbers come from the tables of contents (cheap)
             changed = collector.assign_section_numbers(env)
         return sorted(renumbered(env, app.builder.name, changed))
@@ -81,6 +107,7 @@ def renumbered(env: BuildEnvironment, builder: str, changed: list[str]) -> set[s
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _builder_inited)
+    app.connect("env-get-outdated", _outdated)
     app.connect("env-purge-doc", _purged)
     app.connect("env-before-read-docs", _before_read, priority=900)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -60,3 +60,21 @@ def test_a_table_added_to_one_chapter_renumbers_the_next_in_every_edition(tmp_pa
         handle.write(TABLE.format(caption="Letters", name="tab-letters"))
     run_book("publish", cwd=book, check=True)
     assert _numbers(book) == {"html": "Table 3", "epub": "Table 3", "pdf": "Table 3"}
+
+
+@pytest.mark.sphinx
+def test_a_renamed_chapter_is_renamed_on_every_page(tmp_path: Path):
+    book = make_book(tmp_path)
+    run_book("publish", "html", cwd=book, check=True)
+    chapter = next((book / "chapters").glob("ch-02-*.md"))
+    lines = chapter.read_text(encoding="utf-8").splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("# "))
+    old = lines[heading][2:]
+    lines[heading] = "# A Renamed Chapter"
+    chapter.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run_book("publish", "html", cwd=book, check=True)
+    pages = sorted((book / "dist" / "html").rglob("*.html"))
+    stale = [p.name for p in pages if old in _text(p.read_text(encoding="utf-8"))]
+    assert not stale, f"the old title {old!r} is still on {stale}"
+    others = [p for p in pages if p.stem not in (chapter.stem, "search", "genindex")]
+    assert all("A Renamed Chapter" in _text(p.read_text(encoding="utf-8")) for p in others)
