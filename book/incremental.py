@@ -1,10 +1,10 @@
 """What each builder of a build rewrites after an edit: the pages whose numbers or whose
-navigation changed, not only the edited one.
+navigation changed, not only the edited one; and a search index as whole as a clean build's.
 
 A build runs three builders over one environment (:mod:`.publish`): the first reads the
 changed documents, the others read nothing. Sphinx numbers sections and figures (and tables,
 equations) after reading, in each builder, and rewrites the documents whose numbers changed;
-it rewrites an edited document and the one whose table of contents lists it. Three faults
+it rewrites an edited document and the one whose table of contents lists it. Four faults
 follow, all fixed here:
 
 * the numbers only change in the first builder, so a later one found nothing changed and
@@ -16,6 +16,12 @@ follow, all fixed here:
   contents) and its neighbours' titles, so renaming a chapter left the old name on every
   other page. When what the navigation shows changed in reading, every page is rewritten,
   by every builder;
+* the HTML search index keeps, from the last build, the words and titles of the pages not
+  rewritten, but not their index entries (Sphinx does not read them back), so after an edit
+  the search found no index term of any other page; and the words of a page's old text stayed
+  in the index, pointing nowhere. Index entries are read back with the rest, words that no
+  page has any more are dropped, and the entries are listed in document order, as a clean
+  build does;
 * the figure numbering walks every document of the book (unpickling each), though the
   numbers can only change when a document was read or removed; a builder that read none
   skips it.
@@ -70,6 +76,8 @@ def _builder_inited(app: Sphinx) -> None:
     """Start unknown; number through the book only after a document was read."""
     _READ.pop(app.env, None)
     _SHOWN.pop(app.env, None)
+    if callable(getattr(app.builder, "load_indexer", None)):
+        app.builder.load_indexer = _load_indexer(app.builder)  # type: ignore[attr-defined]
     for listener in list(app.events.listeners.get("env-get-updated", [])):
         collector = getattr(listener.handler, "__self__", None)
         if isinstance(collector, TocTreeCollector):
@@ -103,6 +111,44 @@ def renumbered(env: BuildEnvironment, builder: str, changed: list[str]) -> set[s
     }
     written.update({doc: state["docs"][doc] for doc in due})
     return due
+
+
+def _load_indexer(builder: Any) -> Any:
+    """The HTML builder's ``load_indexer`` (the last build's search index, less the pages to
+    be written again), with the index entries of the pages kept."""
+    original = builder.load_indexer
+
+    def load_indexer(docnames: Any) -> None:
+        original(docnames)
+        indexer = builder.indexer
+        keep = set(builder.env.all_docs).difference(docnames)
+        try:
+            text = (builder.outdir / builder.searchindex_filename).read_text(encoding="utf-8")
+            form = builder.indexer_format
+            frozen = (indexer.formats[form] if isinstance(form, str) else form).loads(text)
+            names = frozen["docnames"]
+            entries: dict[str, list[tuple[str, str, str]]] = {}
+            for entry, places in frozen["indexentries"].items():
+                for doc, target, main in places:
+                    entries.setdefault(names[doc], []).append((entry, target, "main" if main else ""))
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            entries = {}
+        indexer._index_entries.clear()
+        indexer._index_entries.update({doc: entries[doc] for doc in sorted(entries) if doc in keep})
+        freeze = indexer.freeze
+
+        def in_document_order() -> Any:  # as a clean build: pages in name order, no word of none
+            for words in (indexer._mapping, indexer._title_mapping):
+                for word in [word for word, docs in words.items() if not docs]:
+                    del words[word]
+            ordered = dict(sorted(indexer._index_entries.items()))
+            indexer._index_entries.clear()
+            indexer._index_entries.update(ordered)
+            return freeze()
+
+        indexer.freeze = in_document_order
+
+    return load_indexer
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
