@@ -165,15 +165,29 @@ class BuildState:
         (build / STATE_FILE).unlink(missing_ok=True)
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    """sha256 of every file under ``folder`` by its relative path (``{}`` if it is absent)."""
+Seen = dict[Path, tuple[tuple[int, int, int, int], str]]
+
+
+def snapshot(folder: Path, seen: Seen | None = None) -> dict[str, str]:
+    """sha256 of every file under ``folder`` by its relative path (``{}`` if it is absent).
+
+    ``seen`` (filled in as files are read) holds digests taken earlier in this process, with
+    each file's inode, size and times: a file whose are all unchanged is not read again.
+    """
     if not folder.is_dir():
         return {}
-    return {
-        str(p.relative_to(folder)): file_hash(p)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.is_symlink()
-    }
+    seen = {} if seen is None else seen
+    digests = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        st = path.stat()
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        known = seen.get(path)
+        if known is None or known[0] != stamp:
+            known = seen[path] = (stamp, file_hash(path))
+        digests[str(path.relative_to(folder))] = known[1]
+    return digests
 
 
 def stat_snapshot(folder: Path, names: Iterable[str]) -> dict[str, list[int]]:

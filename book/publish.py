@@ -1,8 +1,9 @@
 """Build the editions under ``_build/`` and only then swap them into ``dist/``.
 
-One process, one environment: Sphinx reads the sources once into the doctree cache, then each
-builder writes from it. The LaTeX is written first, so that xelatex (:mod:`.typeset`) runs in
-a thread of its own while the HTML and the EPUB are written. An edition whose inputs have the
+One environment: Sphinx reads the sources once into the doctree cache, then each builder
+writes from it. The first builder writes the LaTeX, so that xelatex (:mod:`.typeset`) runs as
+early as it can; the HTML and the EPUB are written meanwhile, in a forked copy of this process
+(:mod:`.sidebuild`). An edition whose inputs have the
 same content hash as at its last build is not rebuilt, and a ``dist/`` that already holds it
 is not touched (:mod:`.buildstate`); the build cache is checked against its recorded hashes
 before it is used, and thrown away if anything in it differs. Publishing is one build at a
@@ -66,6 +67,7 @@ def _publish_locked(
     toolchain = buildstate.toolchain_hash()
     hashes = buildstate.input_hashes(root, editions, skip=[build, target, dist_path], toolchain=toolchain)
     state = BuildState.load(build)
+    seen: buildstate.Seen = {}  # the cache's digests, read once: only what the build wrote is read again
     current = [e for e in editions if state.editions.get(e, {}).get("inputs") == hashes[e]]
     published = state.editions.get("_dist", {})
     if (
@@ -75,10 +77,11 @@ def _publish_locked(
         == published.get("files")
     ):
         return None
-    if state.toolchain != toolchain or _cache_files(build) != state.cache:
+    if state.toolchain != toolchain or _cache_files(build, seen) != state.cache:
         if state.cache or any((build / folder).exists() for folder in _CACHE_DIRS):
             _say("the build cache does not match its record; starting from a clean cache")
         _wipe(build)
+        seen.clear()
         state = BuildState()
         current = []
     todo = [e for e in editions if e not in current]
@@ -97,7 +100,7 @@ def _publish_locked(
     recorded.update({e: {"inputs": hashes[e]} for e in editions})
     files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
     recorded["_dist"] = {"target": _where(target, root), "files": buildstate.stat_snapshot(target, files)}
-    BuildState(toolchain, _cache_files(build), recorded).save(build)
+    BuildState(toolchain, _cache_files(build, seen), recorded).save(build)
     return todo
 
 
@@ -109,12 +112,12 @@ def _where(target: Path, root: Path) -> str:
 _CACHE_DIRS = ("doctrees", "html", "epub", "latex")  # what the builders read back or publish
 
 
-def _cache_files(build: Path) -> dict[str, str]:
+def _cache_files(build: Path, seen: buildstate.Seen | None = None) -> dict[str, str]:
     """sha256 of every file of the build cache, by its path under ``build``."""
     return {
         f"{folder}/{name}": digest
         for folder in _CACHE_DIRS
-        for name, digest in buildstate.snapshot(build / folder).items()
+        for name, digest in buildstate.snapshot(build / folder, seen).items()
         if not name.endswith(".tmp")
     }
 
