@@ -2,8 +2,8 @@
 
 One environment: Sphinx reads the sources once into the doctree cache, then each builder
 writes from it. The first builder writes the LaTeX, so that xelatex (:mod:`.typeset`) runs as
-early as it can; the HTML and the EPUB are written meanwhile, in a forked copy of this process
-(:mod:`.sidebuild`). An edition whose inputs have the
+early as it can; the HTML and the EPUB are written while it typesets, in a forked copy of this
+process (:mod:`.sidebuild`). An edition whose inputs have the
 same content hash as at its last build is not rebuilt, and a ``dist/`` that already holds it
 is not touched (:mod:`.buildstate`); the build cache is checked against its recorded hashes
 before it is used, and thrown away if anything in it differs. Publishing is one build at a
@@ -20,7 +20,6 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -154,11 +153,9 @@ def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
 def _run_builders(
     first: str, rest: list[str], root: Path, build: Path, log: _SphinxLog, typesetter: Any
 ) -> None:
-    """The first builder reads the sources; then the others write in a child process
-    (:mod:`.sidebuild`) while the first writes, or after it where there is no fork."""
+    """The first builder reads the sources and writes its edition; when that is the LaTeX, the
+    others write in a child process (:mod:`.sidebuild`) while xelatex typesets it."""
     from . import sidebuild
-
-    child: sidebuild.Child | None = None
 
     def the_others(held: list[str] | None = None) -> None:
         log.held = held
@@ -166,19 +163,13 @@ def _run_builders(
             _say(f"writing the {edition} edition")
             _sphinx(_BUILDER[edition], root, build, log, progress=False)
 
-    def beside() -> None:  # the first builder has read the sources and saved the environment
-        nonlocal child
-        child = sidebuild.fork(the_others)
-
-    side = bool(rest) and sidebuild.forking()
-    if side:
-        sidebuild.remember_docutils()
+    _say(f"reading the sources; writing the {first} edition")
+    _sphinx(_BUILDER[first], root, build, log, progress=True)
+    child = sidebuild.fork(the_others) if rest and typesetter is not None and sidebuild.forking() else None
     try:
-        _say(f"reading the sources; writing the {first} edition")
-        _sphinx(_BUILDER[first], root, build, log, progress=True, before_write=beside if side else None)
         failure: list[BaseException] = []
         thread = None
-        if typesetter is not None:
+        if typesetter is not None:  # after the fork: a forked process has only the thread that forked
             thread = threading.Thread(target=_typeset, args=(typesetter, failure), daemon=True)
             thread.start()
         if child is None:
@@ -293,16 +284,8 @@ class _Progress(io.TextIOBase):
         return len(text)
 
 
-def _sphinx(
-    builder: str,
-    root: Path,
-    build: Path,
-    log: _SphinxLog,
-    progress: bool,
-    before_write: Callable[[], None] | None = None,
-) -> None:
-    """One Sphinx builder, in this process, over the shared doctree cache; ``before_write``
-    is called once it has read the sources and saved the environment."""
+def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bool) -> None:
+    """One Sphinx builder, in this process, over the shared doctree cache."""
     from sphinx.application import Sphinx
     from sphinx.util import console
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -326,8 +309,6 @@ def _sphinx(
                 status=cast("IO[str]", _Progress()) if progress else None, warning=early,
                 parallel=_jobs(),
             )  # fmt: skip
-            if before_write is not None:
-                _call_before_write(app.builder, before_write)
             app.build()
     except BookError:
         raise
@@ -352,16 +333,6 @@ def _sphinx(
             f"the {builder} build failed; dist/ was left as it was\n{detail}",
             hint="fix the file and line named above, then run make again",
         )
-
-
-def _call_before_write(builder: Any, hook: Callable[[], None]) -> None:
-    write = builder.write
-
-    def hooked(*args: Any, **kwargs: Any) -> Any:
-        hook()
-        return write(*args, **kwargs)
-
-    builder.write = hooked
 
 
 def _template_cache(app: Any, folder: Path) -> None:

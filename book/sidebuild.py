@@ -1,11 +1,11 @@
-"""The later builders in a child process, beside the first builder's writing.
+"""The later builders in a child process, beside xelatex.
 
-The first builder of a build reads the changed sources and saves the environment; from then
-on every builder only reads the environment and writes its own output folder. So once the
-first has read, :func:`fork` starts a child process (a copy of this one: nothing is imported
-or read twice) that runs the other builders, HTML and EPUB, while the parent writes the
-LaTeX and typesets it. The child's warnings come back to the parent, which shows each once;
-its failure is the parent's. Where ``fork`` is unavailable the builders run in turn.
+The first builder of a build reads the changed sources, saves the environment and writes the
+LaTeX; from then on every builder only reads the environment and writes its own output
+folder. So :func:`fork` starts a child process (a copy of this one: nothing is imported or
+read twice) that runs the other builders, HTML and EPUB, while the parent typesets the PDF.
+The child's warnings come back to the parent, which shows each once; its failure is the
+parent's. Where ``fork`` is unavailable the builders run in turn.
 """
 
 from __future__ import annotations
@@ -75,7 +75,6 @@ def fork(run: Callable[[list[str]], None]) -> Child:
     its warnings to (the parent shows them); it returns normally or raises."""
     sys.stdout.flush()
     sys.stderr.flush()
-    _registries = _docutils_registries()
     read, write = os.pipe()
     pid = os.fork()
     if pid:
@@ -85,7 +84,6 @@ def fork(run: Callable[[list[str]], None]) -> Child:
     report: dict[str, Any] = {"warnings": []}
     code = 1
     try:
-        _leave_docutils_namespace(_registries)
         run(report["warnings"])
         code = 0
     except BookError as exc:
@@ -102,31 +100,3 @@ def fork(run: Callable[[list[str]], None]) -> Child:
             sys.stderr.flush()
         finally:
             os._exit(code)
-
-
-# The first builder forks while Sphinx has docutils' directive and role registries in its
-# namespace; the child's builders need them as they were before (Sphinx's docutils_namespace).
-_PRISTINE: list[tuple[dict[str, Any], dict[str, Any]]] = []
-
-
-def remember_docutils() -> None:
-    """Note docutils' registries before the first Sphinx application changes them."""
-    from docutils.parsers.rst import directives, roles
-
-    _PRISTINE[:] = [(dict(directives._directives), dict(roles._roles))]  # type: ignore[attr-defined]
-
-
-def _docutils_registries() -> tuple[dict[str, Any], dict[str, Any]] | None:
-    return _PRISTINE[0] if _PRISTINE else None
-
-
-def _leave_docutils_namespace(registries: tuple[dict[str, Any], dict[str, Any]] | None) -> None:
-    from docutils.parsers.rst import directives, roles
-    from sphinx.util.docutils import additional_nodes, unregister_node
-
-    if registries is not None:
-        directives._directives = dict(registries[0])  # type: ignore[attr-defined]
-        roles._roles = dict(registries[1])  # type: ignore[attr-defined]
-    for node in list(additional_nodes):
-        unregister_node(node)
-        additional_nodes.discard(node)
