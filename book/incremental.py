@@ -36,14 +36,14 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
 
-__all__ = ["documents_read", "setup"]
+__all__ = ["setup"]
 
 _READ: weakref.WeakKeyDictionary[BuildEnvironment, bool] = weakref.WeakKeyDictionary()
 _SHOWN: weakref.WeakKeyDictionary[BuildEnvironment, Any] = weakref.WeakKeyDictionary()  # before reading
 _STATE = "book_renumbered"  # env attribute (pickled with it): {"clock", "docs", "written"}
 
 
-def documents_read(env: BuildEnvironment) -> bool:
+def _documents_read(env: BuildEnvironment) -> bool:
     """Whether the running builder read or removed a document (True when not known)."""
     return _READ.get(env, True)
 
@@ -54,11 +54,11 @@ def _before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> Non
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added: Any, changed: Any, removed: Any) -> list[str]:
     """Before anything is removed or read: note what the navigation shows."""
-    _SHOWN[env] = navigation(env)
+    _SHOWN[env] = _navigation(env)
     return []
 
 
-def navigation(env: BuildEnvironment) -> Any:
+def _navigation(env: BuildEnvironment) -> Any:
     """What the navigation of every page shows of the book: each document's title and the
     text of its contents, and which documents each table of contents lists."""
     shown = sorted(
@@ -87,18 +87,18 @@ def _builder_inited(app: Sphinx) -> None:
 
 def _numbering(collector: TocTreeCollector) -> Any:
     def updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-        if documents_read(env):
+        if _documents_read(env):
             changed = collector.get_updated_docs(app, env)
-            if env in _SHOWN and _SHOWN[env] != navigation(env):
+            if env in _SHOWN and _SHOWN[env] != _navigation(env):
                 changed = sorted(env.found_docs)
         else:  # figure numbers stand; section numbers come from the tables of contents (cheap)
             changed = collector.assign_section_numbers(env)
-        return sorted(renumbered(env, app.builder.name, changed))
+        return sorted(_renumbered(env, app.builder.name, changed))
 
     return updated
 
 
-def renumbered(env: BuildEnvironment, builder: str, changed: list[str]) -> set[str]:
+def _renumbered(env: BuildEnvironment, builder: str, changed: list[str]) -> set[str]:
     """Record ``changed`` (renumbered just now); the documents ``builder`` must rewrite: those
     renumbered since it last wrote them, by it or by an earlier builder."""
     state: dict[str, Any] = env.__dict__.setdefault(_STATE, {"clock": 0, "docs": {}, "written": {}})
