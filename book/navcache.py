@@ -16,6 +16,7 @@ import hashlib
 import json
 import sys
 import weakref
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ class _Cache:
         self.changed = False
         self.used: set[str] = set()  # the pages rendered in this build
 
-    def get(self, page: str, call: str, key: str, make: Any) -> str:
+    def get(self, page: str, call: str, key: str, make: Callable[[], Any]) -> str:
         """The theme's HTML for ``call`` on ``page``: the recorded one if ``key`` is the same."""
         self.used.add(page)
         entry = self.pages.setdefault(page, {}).get(call)
