@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from .earlypass import EarlyPass
+from .earlypass import EarlyPass, tex_environment
 from .errors import BookError
 
 MAX_PASSES = 5
@@ -169,14 +169,13 @@ class Typesetter:
     def _run(self, cmd: list[str], label: str, check: bool = True) -> int:
         if self._stopped.is_set():
             raise BookError("the PDF build was stopped")
-        env = {**os.environ, "max_print_line": "10000"}  # error lines unwrapped in the log
         self._proc = proc = subprocess.Popen(
             cmd,
             cwd=self.latex_dir,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            env=env,
+            env=tex_environment(),
         )
         output, _ = proc.communicate()
         self._proc = None
