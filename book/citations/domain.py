@@ -33,7 +33,7 @@ class CitationDomain(Domain):
 
     name = "bookcite"
     label = "Book citations"
-    data_version = 4
+    data_version = 5
     initial_data: ClassVar[dict[str, Any]] = {  # Sphinx deep-copies it for a new environment
         "cited": {},  # docname -> [key, ...] in reading order
         "listed": {},  # docname -> [key, ...] from bibliography :keys:
@@ -44,6 +44,8 @@ class CitationDomain(Domain):
         "rendered": {},  # docname -> {cid: {"text": inlines, "note": inlines}} (after reading)
         "bibs": {},  # bibliography unit id -> [(key, inlines), ...] (after reading)
         "request": "",  # the cache key of the request that gave "rendered" and "bibs"
+        "previous": "",  # that key before documents were read again ("request" is then "")
+        "kept": {},  # docname -> its "rendered" before it was read again
         "renderings": 0,  # how many times a rendering changed (a clock for "changed" and "taken")
         "changed": {},  # docname -> the clock when its rendering last changed
         "taken": {},  # builder name -> {docname -> the clock of the rendering it last wrote}
@@ -129,9 +131,13 @@ class CitationDomain(Domain):
         return sorted(doc for doc, errors in self.data["errors"].items() if errors)
 
     def clear_doc(self, docname: str) -> None:
+        if docname in self.data["rendered"]:
+            self.data["kept"][docname] = self.data["rendered"][docname]
         for kind in PER_DOCUMENT:
             self.data[kind].pop(docname, None)
-        self.data["request"] = ""  # its rendering is gone: render again after reading
+        if self.data["request"]:
+            self.data["previous"] = self.data["request"]
+        self.data["request"] = ""  # render again after reading, unless the request is "previous"
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         # the store was loaded before the parallel readers started: the main process has it
