@@ -27,13 +27,28 @@ _WRAPPERS: dict[str, tuple[type[nodes.TextElement], tuple[str, ...]]] = {
 
 
 def _append_text(parent: nodes.Element, text: str) -> None:
-    if not text:
-        return
-    if parent.children and isinstance(parent.children[-1], nodes.Text):
-        last = parent.children[-1]
-        parent.replace(last, nodes.Text(str(last) + text))
-    else:
-        parent += nodes.Text(text)
+    if text:
+        parent += nodes.Text(text)  # adjacent texts are merged once the tree is made (_merge_texts)
+
+
+def _merge_texts(element: nodes.Element) -> None:
+    """Join adjacent text nodes, in ``element`` and below: one pass, not one join per word."""
+    children: list[nodes.Node] = []
+    pending: list[str] = []
+    for child in element.children:
+        if isinstance(child, nodes.Text):
+            pending.append(str(child))
+            continue
+        if pending:
+            children.append(nodes.Text("".join(pending)))
+            pending = []
+        if isinstance(child, nodes.Element):
+            _merge_texts(child)
+        children.append(child)
+    if pending:
+        children.append(nodes.Text("".join(pending)))
+    element.children = []
+    element.extend(children)
 
 
 def _add(parent: nodes.Element, inlines: list[Any]) -> None:
@@ -90,6 +105,7 @@ def to_nodes(inlines: list[Any]) -> list[nodes.Node]:
     """Inline AST → a list of docutils inline nodes (adjacent text merged)."""
     root = nodes.inline()
     _add(root, inlines)
+    _merge_texts(root)
     _punctuation_in_nested_quotes(root)
     children = list(root.children)
     root.children = []
