@@ -118,3 +118,31 @@ def test_an_edited_book_is_byte_for_byte_the_book_built_afresh(
 
     walk(compared, "")
     assert not different, f"the edited book differs from a fresh build in {different}"
+
+
+@pytest.mark.sphinx
+def test_static_files_are_copied_again_only_when_their_sources_change(tmp_path: Path):
+    """The theme's static files are not copied and rendered again after an edit to a chapter,
+    and a style sheet of the book's own (``html_static_path``) reaches the site when it is
+    added and when it changes."""
+    book = make_book(tmp_path)
+    run_book("publish", "html", cwd=book, check=True)
+    options = book / "_build" / "html" / "_static" / "documentation_options.js"
+    written = options.stat().st_mtime_ns
+    chapter = next((book / "chapters").glob("ch-01-*.md"))
+    with chapter.open("a", encoding="utf-8") as handle:
+        handle.write("\nA sentence added.\n")
+    run_book("publish", "html", cwd=book, check=True)
+    assert options.stat().st_mtime_ns == written, "an edit to a chapter copied the static files again"
+
+    (book / "style").mkdir()
+    (book / "style" / "house.css").write_text("p { color: black; }\n", encoding="utf-8")
+    with (book / "conf.py").open("a", encoding="utf-8") as handle:
+        handle.write('\nhtml_static_path = ["style"]\n')
+    run_book("publish", "html", cwd=book, check=True)
+    published = book / "dist" / "html" / "_static" / "house.css"
+    assert published.read_text(encoding="utf-8") == "p { color: black; }\n"
+
+    (book / "style" / "house.css").write_text("p { color: navy; }\n", encoding="utf-8")
+    run_book("publish", "html", cwd=book, check=True)
+    assert published.read_text(encoding="utf-8") == "p { color: navy; }\n"
