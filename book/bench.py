@@ -3,11 +3,13 @@
 Measured in one run, on a copy of the book's sources (the repository's own ``dist/`` is only
 used for ``make`` with nothing changed, which is run as the author runs it):
 
-* a clean build of the three editions against Pandoc (its MyST chapters turned into Pandoc
-  Markdown by :mod:`book.pandocmd`, the same ``references.bib`` and CSL style; HTML, EPUB and
-  a PDF through xelatex), interleaved, the median of each;
-* ``make`` with nothing changed; a one-chapter edit (three editions, then the HTML alone);
-  the live preview (``make serve``) showing an edit;
+* a clean build of the three editions, the same book with Pandoc (its MyST chapters turned
+  into Pandoc Markdown by :mod:`book.pandocmd`, the same ``references.bib`` and CSL style;
+  HTML, EPUB and a PDF through xelatex) and a one-chapter edit (of a second copy, built
+  once before), interleaved round by round, the median of each: each ratio compares runs
+  that met the same load on a shared machine;
+* ``make`` with nothing changed; a one-chapter edit of the HTML alone; the live preview
+  (``make serve``) showing an edit;
 * generated books of 10, 50 and 100 chapters (the book's chapters again and again, each copy
   with citation keys of its own), with the peak memory of each build;
 * parsing 10,000 reference strings, drafting a 6,000-word document.
@@ -36,7 +38,7 @@ from .model import Paragraph
 from .reader import read_document
 
 ROOT = Path.cwd()
-RUNS = 3  # interleaved runs of the clean builds
+RUNS = 5  # interleaved rounds: a clean build, Pandoc, a one-chapter edit
 SERVE_PORT = 8300
 _ROLE = re.compile(r"\{(cite|note)\}`([^`]*)`")
 _KEY = re.compile(r"@([\w:.-]*\w)")
@@ -114,23 +116,26 @@ def _clean(book: Path) -> None:
         shutil.rmtree(book / folder, ignore_errors=True)
 
 
-def clean_vs_pandoc(book: Path, work: Path) -> tuple[list[Took], list[Took]]:
+def interleaved(book: Path, edited: Path, work: Path) -> dict[str, list[Took]]:
+    """Clean builds of ``book``, Pandoc's build of it, and one-chapter edits of ``edited``
+    (built once first), round by round, in alternating order."""
     from .pandocmd import pandoc_commands
 
     commands = pandoc_commands(book, work / "pandoc")
-    ours: list[Took] = []
-    theirs: list[Took] = []
+    _publish(edited)
+    took: dict[str, list[Took]] = {"clean": [], "pandoc": [], "edit": []}
     for run in range(RUNS):
-        for which in ("ours", "pandoc") if run % 2 == 0 else ("pandoc", "ours"):
-            if which == "ours":
+        for which in ("clean", "pandoc", "edit") if run % 2 == 0 else ("edit", "pandoc", "clean"):
+            if which == "clean":
                 _clean(book)
-                took = _publish(book)
-                ours.append(took)
+                this = _publish(book)
+            elif which == "pandoc":
+                this = _pandoc(commands, work / "pandoc")
             else:
-                took = _pandoc(commands, work / "pandoc")
-                theirs.append(took)
-            _say(f"clean build, {which}: {took}")
-    return ours, theirs
+                this = _publish_after_edit(edited, run + 1)
+            took[which].append(this)
+            _say(f"{which}: {this}")
+    return took
 
 
 def citation_share(book: Path, clean: Took) -> Row:
@@ -341,14 +346,20 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
         work = Path(tmp)
         book = copy_book(work / "book")
+        edited = copy_book(work / "edited")
         _say("make: set up and build once, so that nothing installs during the measurements")
         subprocess.run(["make", "-s", "all"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=_env())
-        _say("clean builds, ours and Pandoc's, interleaved")
-        ours, theirs = clean_vs_pandoc(book, work)
-        clean, pandoc = _median(ours), _median(theirs)
+        _say(f"clean builds, Pandoc's and one-chapter edits, interleaved ({RUNS} rounds)")
+        runs = interleaved(book, edited, work)
+        ours, theirs, edits = runs["clean"], runs["pandoc"], runs["edit"]
+        clean, pandoc, edit = _median(ours), _median(theirs), _median(edits)
         rows += [
-            ("clean build, three editions (median)", f"{clean} [{_list(ours)}]", "reported"),
-            ("Pandoc, same book, three editions (median)", f"{pandoc} [{_list(theirs)}]", "reported"),
+            (f"clean build, three editions (median of {RUNS})", f"{clean} [{_list(ours)}]", "reported"),
+            (
+                f"Pandoc, same book, three editions (median of {RUNS})",
+                f"{pandoc} [{_list(theirs)}]",
+                "reported",
+            ),
             (
                 "clean build ÷ Pandoc",
                 f"{clean.seconds / pandoc.seconds:.2f}× (CPU {clean.cpu / pandoc.cpu:.2f}×)",
@@ -362,18 +373,16 @@ def main() -> int:
         rows.append(
             ("`make` with nothing changed (median of 3)", f"{again:.2f} s", _target(again <= 1, "≤ 1 s"))
         )
-        _say("one-chapter edits (median of 3)")
-        edits = [_publish_after_edit(book, number) for number in (1, 2, 3)]
-        edit = _median(edits)
         rows.append(
             (
-                "one-chapter edit, three editions (median of 3)",
+                f"one-chapter edit, three editions (median of {RUNS})",
                 f"{edit}: {edit.seconds / clean.seconds:.0%} of clean (CPU {edit.cpu / clean.cpu:.0%})"
                 f" [{_list(edits)}]",
                 _target(edit.seconds <= 0.3 * clean.seconds, "≤ 30% of clean"),
             )
         )
-        htmls = [_publish_after_edit(book, number, "html") for number in (4, 5, 6)]
+        _say("one-chapter edits of the HTML alone")
+        htmls = [_publish_after_edit(edited, RUNS + number, "html") for number in (1, 2, 3)]
         html = _median(htmls)
         rows.append(
             (
@@ -431,9 +440,10 @@ def _write(rows: list[Row]) -> None:
         f"Written by `make bench` ({time.strftime('%Y-%m-%d')}, {machine}; load average {load:.1f} at the end).",
         "All figures are wall-clock times from one run, with the CPU time (user and system, children",
         "included) beside them: the machine is shared, so the CPU time is the steadier figure.",
-        "The clean builds of this book and of the",
-        "same book with Pandoc (its chapters converted by `book/pandocmd.py`, the same",
-        "`references.bib` and CSL style; HTML, EPUB and a PDF through xelatex) are interleaved.",
+        "The clean builds of this book, those of the same book with Pandoc (its chapters",
+        "converted by `book/pandocmd.py`, the same `references.bib` and CSL style; HTML, EPUB and",
+        "a PDF through xelatex) and the one-chapter edits (of a second copy of the book) are",
+        "interleaved round by round, so that each ratio compares runs that met the same load.",
         "",
         "| what | measured | target |",
         "| --- | --- | --- |",
