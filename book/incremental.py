@@ -173,6 +173,9 @@ def _copy_static_files(app: Sphinx) -> Any:
     def copy_static_files() -> None:
         key = _static_key(app)
         if (Path(builder.outdir) / "_static").is_dir() and _read(record) == key:
+            # Sphinx's pygments.css, which the pages' links checksum: the theme overwrites it
+            # once the pages are written (pydata-sphinx-theme, at build-finished)
+            builder.create_pygments_style_file()
             return
         record.unlink(missing_ok=True)  # until the copy is whole
         copy()
