@@ -76,17 +76,30 @@ def _publish_locked(
         == published.get("files")
     ):
         return None
-    if state.toolchain != toolchain or _cache_files(build, seen) != state.cache:
-        if state.cache or any((build / folder).exists() for folder in _CACHE_DIRS):
-            _say("the build cache does not match its record; starting from a clean cache")
-        _wipe(build)
-        seen.clear()
-        state = BuildState()
-        current = []
-    todo = [e for e in editions if e not in current]
-    BuildState.forget(build)  # a build killed from here on leaves no trusted cache
-    if todo:
-        _build(todo, root, build, name)
+    typesetter = None
+    if "pdf" in editions and "pdf" not in current and state.toolchain == toolchain:
+        # its first pass begins on the last build's preamble while the cache is checked; it is
+        # dropped if the cache differs from its record (book/earlypass.py)
+        typesetter = _typesetter(root, build, name)
+    try:
+        if state.toolchain != toolchain or _cache_files(build, seen) != state.cache:
+            if typesetter is not None:
+                typesetter.stop()
+                typesetter = None
+            if state.cache or any((build / folder).exists() for folder in _CACHE_DIRS):
+                _say("the build cache does not match its record; starting from a clean cache")
+            _wipe(build)
+            seen.clear()
+            state = BuildState()
+            current = []
+        todo = [e for e in editions if e not in current]
+        BuildState.forget(build)  # a build killed from here on leaves no trusted cache
+        if todo:
+            _build(todo, root, build, name, typesetter)
+    except BaseException:
+        if typesetter is not None:
+            typesetter.stop()
+        raise
     products = {}
     if "html" in editions:
         products["html"] = build / "html"
@@ -134,15 +147,22 @@ def _say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
-    """Run the builders of ``editions`` over one environment; xelatex beside HTML and EPUB."""
+def _typesetter(root: Path, build: Path, name: str) -> Any:
+    """The PDF's typesetter, its first pass begun on the last build's preamble if there is one."""
     from .typeset import Typesetter
 
+    typesetter = Typesetter(build / "latex", name, root)
+    typesetter.begin_early(build / "early")
+    return typesetter
+
+
+def _build(editions: list[str], root: Path, build: Path, name: str, typesetter: Any = None) -> None:
+    """Run the builders of ``editions`` over one environment; xelatex beside HTML and EPUB.
+    ``typesetter``: the PDF's, if it began already."""
     first, *rest = [str(e) for e in ("pdf", "html", "epub") if e in editions]
-    typesetter = Typesetter(build / "latex", name, root) if first == "pdf" else None
+    if first == "pdf" and typesetter is None:
+        typesetter = _typesetter(root, build, name)
     try:
-        if typesetter is not None:  # its first pass begins on the last build's preamble (book/earlypass.py)
-            typesetter.begin_early(build / "early")
         _run_builders(first, rest, root, build, _SphinxLog(root), typesetter)
     except BaseException:
         if typesetter is not None:

@@ -297,6 +297,13 @@ def test_damaged_cache_is_rebuilt_never_published(book: Path):
     page.write_text(
         page.read_text(encoding="utf-8").replace("<body", "<body data-x='TAMPERED'"), encoding="utf-8"
     )
+    tex = next((book / "_build" / "latex").glob("*.tex"))  # the first pass begins on its preamble
+    tex.write_text(
+        tex.read_text(encoding="utf-8").replace(
+            "\\begin{document}", "\\AtBeginDocument{TAMPEREDTEX}\\begin{document}", 1
+        ),
+        encoding="utf-8",
+    )
     source = next((book / "chapters").glob("ch-02-*.md"))
     source.write_text(source.read_text(encoding="utf-8") + "\nA sentence to rebuild.\n", encoding="utf-8")
     proc = ok(run(book, "publish", "html", "pdf"))
@@ -304,6 +311,8 @@ def test_damaged_cache_is_rebuilt_never_published(book: Path):
     new_text = pdf_text(book / "dist" / f"{NAME}.pdf")
     body = "the envoys travelled for months"  # chapter 1's text, read from the truncated doctree
     assert body in text and body in new_text
+    assert "TAMPEREDTEX" not in new_text and "A sentence to rebuild." in new_text
+    assert not (book / "_build" / "early").exists()
     published = next((book / "dist" / "html" / "chapters").glob("ch-02-*.html")).read_text(encoding="utf-8")
     assert "TAMPERED" not in published and "A sentence to rebuild." in published
 
