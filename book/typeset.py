@@ -13,7 +13,6 @@ removed, so the next build starts from a clean slate.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shlex
 import shutil

@@ -139,6 +139,15 @@ class CitationDomain(Domain):
             self.data["previous"] = self.data["request"]
         self.data["request"] = ""  # render again after reading, unless the request is "previous"
 
+    def restore_kept(self, key: str) -> None:
+        """After reading: when the book's citation request is ``key`` again, the documents
+        read again cite as before, and their last rendering stands."""
+        kept, previous = self.data["kept"], self.data["previous"]
+        self.data["kept"], self.data["previous"] = {}, ""
+        if key == previous:
+            self.data["rendered"].update(kept)
+            self.data["request"] = key
+
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         # the store was loaded before the parallel readers started: the main process has it
         for kind in PER_DOCUMENT:

@@ -116,11 +116,7 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
     request = _request(env, domain)
     _write_atomic(cache_dir(env) / "request.json", json.dumps(request, ensure_ascii=False))  # for make bench
     key = request_key(request)
-    kept, previous = domain.data["kept"], domain.data["previous"]
-    domain.data["kept"], domain.data["previous"] = {}, ""
-    if key == previous:  # the documents read again cite as before: their last rendering stands
-        domain.data["rendered"].update(kept)
-        domain.data["request"] = key
+    domain.restore_kept(key)
     if key == domain.data["request"]:
         _LAST[:] = [(cache_dir(env), domain.store.signature, key)]
         return set()  # rendered by an earlier builder of this build, or by the last build
