@@ -92,7 +92,8 @@ def toolchain_hash() -> str:
     return _sha("\n".join([sys.version, package, *sorted(installed), str(FORMAT)]).encode())
 
 
-def _stat_line(path: str) -> str:
+def stat_line(path: str | os.PathLike[str]) -> str:
+    """A file's path, size and modification time ("path -" if it is not there)."""
     try:
         st = os.stat(path)
     except OSError:
@@ -104,17 +105,17 @@ def tex_hash() -> str:
     """The TeX programs, formats and trees, and the font folders (by size and time)."""
     found = [shutil.which(p) for p in _TEX_PROGRAMS]
     lines = [
-        _stat_line(os.path.realpath(f)) if f else f"{p} -" for p, f in zip(_TEX_PROGRAMS, found, strict=True)
+        stat_line(os.path.realpath(f)) if f else f"{p} -" for p, f in zip(_TEX_PROGRAMS, found, strict=True)
     ]
     for tree in _TEX_TREES:
-        lines.append(_stat_line(tree))
+        lines.append(stat_line(tree))
         if os.path.isdir(tree):
             for dirpath, _dirs, files in os.walk(tree):
-                lines += [_stat_line(os.path.join(dirpath, f)) for f in sorted(files) if f.endswith(".fmt")]
+                lines += [stat_line(os.path.join(dirpath, f)) for f in sorted(files) if f.endswith(".fmt")]
     for folder in _FONT_DIRS:
         for dirpath, dirnames, _ in os.walk(os.path.expanduser(folder)):
             dirnames.sort()
-            lines.append(_stat_line(dirpath))
+            lines.append(stat_line(dirpath))
     return _sha("\n".join(lines).encode())
 
 

@@ -47,6 +47,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
 
+from .buildstate import stat_line
+
 __all__ = ["setup"]
 
 _READ: weakref.WeakKeyDictionary[BuildEnvironment, bool] = weakref.WeakKeyDictionary()
@@ -192,16 +194,9 @@ def _static_key(app: Sphinx) -> str:
     files += [
         Path(app.confdir, f) for f in (config.html_logo, config.html_favicon) if f and "://" not in str(f)
     ]
-    stamps = []
-    for path in files:
-        found = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for each in found:
-            try:
-                st = each.stat()
-            except OSError:
-                stamps.append(f"{each} -")
-                continue
-            stamps.append(f"{each} {st.st_size} {st.st_mtime_ns}")
+    stamps = [
+        stat_line(each) for path in files for each in (sorted(path.rglob("*")) if path.is_dir() else [path])
+    ]
     indexer = getattr(builder, "indexer", None)
     search = indexer.context_for_searchtool() if indexer is not None else None
     info = getattr(builder, "build_info", None)
