@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 STATE_FILE = "state.json"
 FORMAT = 1  # bump when the state's layout or the build's structure changes
@@ -37,6 +38,11 @@ _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts", "~/.fo
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def digest(*parts: Any) -> str:
+    """sha256 of JSON-serialisable ``parts`` (anything else by its ``str``)."""
+    return _sha(json.dumps(parts, sort_keys=True, default=str).encode())
 
 
 def file_hash(path: Path) -> str:

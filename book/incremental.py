@@ -36,8 +36,6 @@ cache's record (:mod:`.buildstate`): a new version of either starts from an empt
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import weakref
 from pathlib import Path
@@ -47,7 +45,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
 
-from .buildstate import stat_line
+from .buildstate import digest, stat_line
 
 __all__ = ["setup"]
 
@@ -198,18 +196,16 @@ def _static_key(app: Sphinx) -> str:
         stat_line(each) for path in files for each in (sorted(path.rglob("*")) if path.is_dir() else [path])
     ]
     indexer = getattr(builder, "indexer", None)
-    search = indexer.context_for_searchtool() if indexer is not None else None
     info = getattr(builder, "build_info", None)
-    key = [
+    return digest(
         builder.name,
         getattr(info, "config_hash", ""),
         getattr(info, "tags_hash", ""),
         [str(d) for d in builder.theme.get_theme_dirs()] if getattr(builder, "theme", None) else [],
-        json.dumps(search, sort_keys=True, default=str),
+        indexer.context_for_searchtool() if indexer is not None else None,
         stamps,
         os.fspath(builder.outdir),
-    ]
-    return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
+    )
 
 
 def _read(path: Path) -> str | None:

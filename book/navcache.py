@@ -12,7 +12,6 @@ build recorded for that page. The cache is a file in the doctree folder,
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 import weakref
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+
+from .buildstate import digest
 
 __all__ = ["setup"]
 
@@ -98,15 +99,15 @@ def _wrapped(toctree: Any, cache: _Cache) -> Any:
             )
             if fragment is None:
                 return sidebar(kind, startdepth, show_nav_level, **kwargs)
-            call = _digest("sidebar", startdepth, show_nav_level, sorted(kwargs.items()))
+            call = digest("sidebar", startdepth, show_nav_level, sorted(kwargs.items()))
             make = lambda: sidebar(kind, startdepth, show_nav_level, **kwargs)  # noqa: E731
-            return cache.get(pagename, call, _digest(fragment), make)
+            return cache.get(pagename, call, digest(fragment), make)
 
         def generate_toc_html(kind: str = "html") -> Any:
             if "toc" not in context:
                 return contents(kind)
-            call = _digest("contents", kind, context.get("theme_show_toc_level"))
-            return cache.get(pagename, call, _digest(context["toc"]), lambda: contents(kind))
+            call = digest("contents", kind, context.get("theme_show_toc_level"))
+            return cache.get(pagename, call, digest(context["toc"]), lambda: contents(kind))
 
         context["generate_toctree_html"] = wraps(sidebar)(generate_toctree_html)
         context["generate_toc_html"] = wraps(contents)(generate_toc_html)
@@ -125,10 +126,6 @@ def _fragment(
         return None
     element = toctree.get_nonroot_toctree(app, pagename, ancestor, toctree_obj, **kwargs)
     return str(app.builder.render_partial(element)["fragment"])  # type: ignore[attr-defined]
-
-
-def _digest(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
 
 
 def _finished(app: Sphinx, exception: BaseException | None) -> None:

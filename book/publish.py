@@ -21,12 +21,15 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from . import buildstate, distdir
 from .buildstate import BuildState
 from .errors import BookError
 from .outline import load_outline
+
+if TYPE_CHECKING:
+    from .typeset import Typesetter
 
 EDITIONS = ("html", "epub", "pdf")
 _BUILDER = {"html": "html", "epub": "epub", "pdf": "latex"}
@@ -94,26 +97,31 @@ def _publish_locked(
             current = []
         todo = [e for e in editions if e not in current]
         BuildState.forget(build)  # a build killed from here on leaves no trusted cache
+        if "pdf" in todo and typesetter is None:
+            typesetter = _typesetter(root, build, name)
         if todo:
-            _build(todo, root, build, name, typesetter)
+            _build(todo, root, build, typesetter)
     except BaseException:
         if typesetter is not None:
             typesetter.stop()
         raise
-    products = {}
-    if "html" in editions:
-        products["html"] = build / "html"
-    if "epub" in editions:
-        products[f"{name}.epub"] = build / "epub" / f"{name}.epub"
-    if "pdf" in editions:
-        products[f"{name}.pdf"] = build / "latex" / f"{name}.pdf"
-    distdir.swap_in(target, products, name)
+    distdir.swap_in(target, _products(editions, build, name), name)
     recorded = {e: v for e, v in state.editions.items() if e in EDITIONS}
     recorded.update({e: {"inputs": hashes[e]} for e in editions})
     files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
     recorded["_dist"] = {"target": _where(target, root), "files": buildstate.stat_snapshot(target, files)}
     BuildState(toolchain, _cache_files(build, seen), recorded).save(build)
     return todo
+
+
+def _products(editions: list[str], build: Path, name: str) -> dict[str, Path]:
+    """What ``dist/`` gets of each edition (dist-relative name → built file or folder)."""
+    built = {
+        "html": build / "html",
+        "epub": build / "epub" / f"{name}.epub",
+        "pdf": build / "latex" / f"{name}.pdf",
+    }
+    return {("html" if e == "html" else f"{name}.{e}"): built[e] for e in editions}
 
 
 def _where(target: Path, root: Path) -> str:
@@ -147,7 +155,7 @@ def _say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def _typesetter(root: Path, build: Path, name: str) -> Any:
+def _typesetter(root: Path, build: Path, name: str) -> Typesetter:
     """The PDF's typesetter, its first pass begun on the last build's preamble if there is one."""
     from .typeset import Typesetter
 
@@ -156,18 +164,11 @@ def _typesetter(root: Path, build: Path, name: str) -> Any:
     return typesetter
 
 
-def _build(editions: list[str], root: Path, build: Path, name: str, typesetter: Any = None) -> None:
-    """Run the builders of ``editions`` over one environment; xelatex beside HTML and EPUB.
-    ``typesetter``: the PDF's, if it began already."""
+def _build(editions: list[str], root: Path, build: Path, typesetter: Typesetter | None) -> None:
+    """Run the builders of ``editions`` over one environment; xelatex (``typesetter``, the
+    caller's to stop on failure) beside HTML and EPUB."""
     first, *rest = [str(e) for e in ("pdf", "html", "epub") if e in editions]
-    if first == "pdf" and typesetter is None:
-        typesetter = _typesetter(root, build, name)
-    try:
-        _run_builders(first, rest, root, build, _SphinxLog(root), typesetter)
-    except BaseException:
-        if typesetter is not None:
-            typesetter.stop()
-        raise
+    _run_builders(first, rest, root, build, _SphinxLog(root), typesetter)
 
 
 def _run_builders(
