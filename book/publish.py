@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from . import buildstate, distdir
+from . import buildstate, distdir, regexcache
 from .buildstate import BuildState
 from .errors import BookError
 from .outline import load_outline
@@ -79,6 +79,7 @@ def _publish_locked(
         == published.get("files")
     ):
         return None
+    regexcache.install(build / "regex")  # before Sphinx and its libraries load
     typesetter = None
     if "pdf" in editions and "pdf" not in current and state.toolchain == toolchain:
         # its first pass begins on the last build's preamble while the cache is checked; it is
@@ -111,6 +112,7 @@ def _publish_locked(
     files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
     recorded["_dist"] = {"target": _where(target, root), "files": buildstate.stat_snapshot(target, files)}
     BuildState(toolchain, _cache_files(build, seen), recorded).save(build)
+    regexcache.save()
     return todo
 
 
@@ -183,6 +185,8 @@ def _run_builders(
         for edition in rest:
             _say(f"writing the {edition} edition")
             _sphinx(_BUILDER[edition], root, build, log, progress=False)
+        if held is not None:
+            regexcache.save()  # what the child compiled (the themes' patterns), for next time
 
     _say(f"reading the sources; writing the {first} edition")
     _sphinx(_BUILDER[first], root, build, log, progress=True)
