@@ -16,7 +16,7 @@ import fcntl
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -114,54 +114,86 @@ def recover(target: Path, say: Callable[[str], None]) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def swap_in(target: Path, products: dict[str, Path], name: str) -> None:
-    """Stage ``products`` (dist-relative name → built file or folder), then swap them in.
+def stage(target: Path, products: dict[str, Path], ready: Iterable[str]) -> None:
+    """Stage the products named in ``ready`` ahead of :func:`swap_in` (while the others are
+    made), with what ``target`` holds besides ``products``."""
+    staging, _, _ = _siblings(target)
+    try:
+        _stage_kept(target, staging, products)
+        for entry in ready:
+            _stage_product(target, staging, entry, products[entry])
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def drop_staging(target: Path) -> None:
+    """Remove what :func:`stage` staged for a build that then failed."""
+    shutil.rmtree(_siblings(target)[0], ignore_errors=True)
+
+
+def swap_in(target: Path, products: dict[str, Path], name: str, ready: Iterable[str] = ()) -> None:
+    """Stage ``products`` (dist-relative name → built file or folder), then swap them in;
+    ``ready``: those :func:`stage` staged already.
 
     What ``target`` holds besides the products stays (hard-linked, not copied): the editions
     not rebuilt now, and any file of the user's. ``OSError`` propagates to the caller.
     """
-    stage, old, journal = _siblings(target)
+    staging, old, journal = _siblings(target)
+    ready = set(ready)
     try:
-        _stage(target, stage, products, name)
+        if not ready:
+            _stage_kept(target, staging, products)
+        for entry, source in products.items():
+            if entry not in ready:
+                _stage_product(target, staging, entry, source)
+        _link_downloads(staging, name)
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
     journal.touch()
     if target.exists():
         target.rename(old)
-    stage.rename(target)
+    staging.rename(target)
     journal.unlink()
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _stage(target: Path, stage: Path, products: dict[str, Path], name: str) -> None:
-    if stage.exists():
-        shutil.rmtree(stage)
+def _stage_kept(target: Path, staging: Path, products: dict[str, Path]) -> None:
+    """A new staging folder with what ``target`` holds besides ``products``."""
+    if staging.exists():
+        shutil.rmtree(staging)
     if target.is_dir():
         kept = set(products)
         shutil.copytree(
-            target, stage, symlinks=True, copy_function=_link_or_copy,
+            target, staging, symlinks=True, copy_function=_link_or_copy,
             ignore=lambda folder, names: [
                 n for n in names if Path(folder) == target and n in kept
             ],
         )  # fmt: skip
     else:
-        stage.mkdir(parents=True)
-    for entry, source in products.items():
-        dest = stage / entry
-        if source.is_dir():
-            shutil.copytree(
-                source, dest, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"),
-                copy_function=lambda src, dst: _copy_unless_published(src, dst, stage, target),
-            )  # fmt: skip
-        else:
-            shutil.copy2(source, dest)
-    html = stage / "html"
-    if html.is_dir():  # the landing page links to the PDF and EPUB in html/downloads/
+        staging.mkdir(parents=True)
+
+
+def _stage_product(target: Path, staging: Path, entry: str, source: Path) -> None:
+    dest = staging / entry
+    if source.is_dir():
+        shutil.copytree(
+            source, dest, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"),
+            copy_function=lambda src, dst: _copy_unless_published(src, dst, staging, target),
+        )  # fmt: skip
+    else:
+        shutil.copy2(source, dest)
+
+
+def _link_downloads(staging: Path, name: str) -> None:
+    """The landing page links to the PDF and EPUB in html/downloads/."""
+    html = staging / "html"
+    if html.is_dir():
         downloads = html / "downloads"
         downloads.mkdir(exist_ok=True)
         for ext in ("pdf", "epub"):
-            edition = stage / f"{name}.{ext}"
+            edition = staging / f"{name}.{ext}"
             link = downloads / edition.name
             if link.exists():
                 link.unlink()

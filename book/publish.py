@@ -20,6 +20,7 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -100,13 +101,17 @@ def _publish_locked(
         BuildState.forget(build)  # a build killed from here on leaves no trusted cache
         if "pdf" in todo and typesetter is None:
             typesetter = _typesetter(root, build, name)
+        products, ready = _products(editions, build, name), list[str]()
         if todo:
-            _build(todo, root, build, typesetter)
+            _build(
+                todo, root, build, typesetter, meanwhile=_ahead_of_pdf(build, seen, target, products, ready)
+            )
     except BaseException:
         if typesetter is not None:
             typesetter.stop()
+        distdir.drop_staging(target)
         raise
-    distdir.swap_in(target, _products(editions, build, name), name)
+    distdir.swap_in(target, products, name, ready)
     recorded = {e: v for e, v in state.editions.items() if e in EDITIONS}
     recorded.update({e: {"inputs": hashes[e]} for e in editions})
     files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
@@ -126,19 +131,39 @@ def _products(editions: list[str], build: Path, name: str) -> dict[str, Path]:
     return {("html" if e == "html" else f"{name}.{e}"): built[e] for e in editions}
 
 
+def _ahead_of_pdf(
+    build: Path, seen: buildstate.Seen, target: Path, products: dict[str, Path], ready: list[str]
+) -> Callable[[], None]:
+    """What the build does while xelatex ends the PDF: hash the other editions' cache files
+    for the record, and stage the other products for ``dist/`` (``ready`` lists them)."""
+
+    def work() -> None:
+        _cache_files(build, seen, _DONE_FIRST)
+        others = [entry for entry in products if not entry.endswith(".pdf")]
+        if others:
+            distdir.stage(target, products, others)
+            ready.extend(others)
+
+    return work
+
+
 def _where(target: Path, root: Path) -> str:
     """The published folder as recorded: relative to the book if inside it (the book may move)."""
     return str(target.relative_to(root)) if target.is_relative_to(root) else str(target)
 
 
 _CACHE_DIRS = ("doctrees", "html", "epub", "latex")  # what the builders read back or publish
+_DONE_FIRST = ("doctrees", "html", "epub")  # finished before the PDF, which xelatex ends last
 
 
-def _cache_files(build: Path, seen: buildstate.Seen | None = None) -> dict[str, str]:
-    """sha256 of every file of the build cache, by its path under ``build``."""
+def _cache_files(
+    build: Path, seen: buildstate.Seen | None = None, folders: tuple[str, ...] = _CACHE_DIRS
+) -> dict[str, str]:
+    """sha256 of every file of the build cache (or of ``folders`` in it), by its path under
+    ``build``."""
     return {
         f"{folder}/{name}": digest
-        for folder in _CACHE_DIRS
+        for folder in folders
         for name, digest in buildstate.snapshot(build / folder, seen).items()
         if not name.endswith(".tmp")
     }
@@ -166,16 +191,21 @@ def _typesetter(root: Path, build: Path, name: str) -> Typesetter:
     return typesetter
 
 
-def _build(editions: list[str], root: Path, build: Path, typesetter: Typesetter | None) -> None:
+def _build(
+    editions: list[str], root: Path, build: Path, typesetter: Typesetter | None,
+    meanwhile: Callable[[], object] | None = None,
+) -> None:  # fmt: skip
     """Run the builders of ``editions`` over one environment; xelatex (``typesetter``, the
-    caller's to stop on failure) beside HTML and EPUB."""
+    caller's to stop on failure) beside HTML and EPUB; ``meanwhile`` once those are written,
+    if xelatex still runs."""
     first, *rest = [str(e) for e in ("pdf", "html", "epub") if e in editions]
-    _run_builders(first, rest, root, build, _SphinxLog(root), typesetter)
+    _run_builders(first, rest, root, build, _SphinxLog(root), typesetter, meanwhile)
 
 
 def _run_builders(
-    first: str, rest: list[str], root: Path, build: Path, log: _SphinxLog, typesetter: Any
-) -> None:
+    first: str, rest: list[str], root: Path, build: Path, log: _SphinxLog, typesetter: Any,
+    meanwhile: Callable[[], object] | None = None,
+) -> None:  # fmt: skip
     """The first builder reads the sources and writes its edition; when that is the LaTeX, the
     others write in a child process (:mod:`.sidebuild`) while xelatex typesets it."""
     from . import sidebuild
@@ -189,7 +219,8 @@ def _run_builders(
             regexcache.save()  # what the child compiled (the themes' patterns), for next time
 
     _say(f"reading the sources; writing the {first} edition")
-    _sphinx(_BUILDER[first], root, build, log, progress=True)
+    before_write = typesetter.send_ahead if typesetter is not None and first == "pdf" else None
+    _sphinx(_BUILDER[first], root, build, log, progress=True, before_write=before_write)
     child = sidebuild.fork(the_others) if rest and typesetter is not None and sidebuild.forking() else None
     try:
         failure: list[BaseException] = []
@@ -203,6 +234,8 @@ def _run_builders(
             for line in child.wait():
                 log.show(line)
         if thread is not None:
+            if meanwhile is not None and thread.is_alive():
+                meanwhile()
             thread.join()
             if failure:
                 raise failure[0]
@@ -309,8 +342,12 @@ class _Progress(io.TextIOBase):
         return len(text)
 
 
-def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bool) -> None:
-    """One Sphinx builder, in this process, over the shared doctree cache."""
+def _sphinx(
+    builder: str, root: Path, build: Path, log: _SphinxLog, progress: bool,
+    before_write: Callable[[set[str]], None] | None = None,
+) -> None:  # fmt: skip
+    """One Sphinx builder, in this process, over the shared doctree cache; ``before_write`` is
+    told which documents it writes anew, once it has read them and before it writes."""
     from sphinx.application import Sphinx
     from sphinx.util import console
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -322,6 +359,8 @@ def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bo
             log.attach(self)
             early.attached = True
             self.connect("builder-inited", lambda app: _template_cache(app, build / "templates"))
+            if before_write is not None:
+                self.connect("builder-inited", lambda app: _tell_before_write(app, before_write))
             super().preload_builder(name)
 
     log.errors = []
@@ -358,6 +397,17 @@ def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bo
             f"the {builder} build failed; dist/ was left as it was\n{detail}",
             hint="fix the file and line named above, then run make again",
         )
+
+
+def _tell_before_write(app: Any, hook: Callable[[set[str]], None]) -> None:
+    """Call ``hook`` with the documents the builder writes anew, just before it writes."""
+    write = app.builder.write
+
+    def write_after_hook(build_docnames: Any, updated_docnames: Any, method: str = "update") -> None:
+        hook(set(updated_docnames))
+        write(build_docnames, updated_docnames, method)
+
+    app.builder.write = write_after_hook
 
 
 def _template_cache(app: Any, folder: Path) -> None:

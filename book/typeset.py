@@ -44,6 +44,7 @@ class Typesetter:
         self._stopped = threading.Event()
         self._early: EarlyPass | None = None
         self._early_before: dict[str, str | None] = {}
+        self._sent_ahead = 0  # documents the early pass had before the LaTeX was written
 
     @property
     def pdf(self) -> Path:
@@ -54,6 +55,12 @@ class Typesetter:
         (see :mod:`.earlypass`); ``folder`` holds its files meanwhile."""
         self._early_before = self._read_back()
         self._early = EarlyPass.start(self.latex_dir, self.name, folder)
+
+    def send_ahead(self, changed: set[str]) -> None:
+        """Sphinx is about to write the LaTeX again for the documents ``changed``: the early
+        pass may typeset the unchanged ones before them meanwhile."""
+        if self._early is not None:
+            self._early.send_ahead(changed)
 
     def stop(self) -> None:
         """Stop a running xelatex (the build failed elsewhere, or was interrupted)."""
@@ -76,7 +83,9 @@ class Typesetter:
         try:
             self._no_index_no_placeholder()
             self._passes(say, self._finish_early(say))
-            self._run(["xdvipdfmx", "-q", "-E", "-o", f"{self.name}.pdf", f"{self.name}.xdv"], "xdvipdfmx")
+            # zlib's own default level: 30 ms less than xdvipdfmx's 9, for a PDF 0.7 % larger
+            pdf = ["xdvipdfmx", "-q", "-E", "-z", "6", "-o", f"{self.name}.pdf", f"{self.name}.xdv"]
+            self._run(pdf, "xdvipdfmx")
         except BaseException:
             self.clear_auxiliary()
             raise
@@ -101,6 +110,7 @@ class Typesetter:
             return None
         why_not = early.finish(self._stopped)
         if why_not is None:
+            self._sent_ahead = early.documents_ahead
             return self._early_before
         self.clear_auxiliary()  # the early pass may have begun rewriting them
         say(f"xelatex: the pass begun early was not used ({why_not}); starting afresh")
@@ -113,7 +123,8 @@ class Typesetter:
             self.passes += 1
             if first is not None:
                 before, first = first, None
-                say(f"xelatex pass {self.passes} (begun while the LaTeX was written)")
+                ahead = f", {self._sent_ahead} unchanged documents sent ahead" if self._sent_ahead else ""
+                say(f"xelatex pass {self.passes} (begun while the LaTeX was written{ahead})")
             else:
                 before = self._read_back()
                 say(f"xelatex pass {self.passes}")

@@ -232,9 +232,9 @@ def _xelatex_in_session(session: int) -> bool:
     return False
 
 
-def _kill_when(book: Path, trigger: str) -> None:
-    """Start a PDF build and kill it, with its xelatex, once ``trigger`` is printed and its
-    xelatex runs."""
+def _kill_when(book: Path, trigger: str, group: bool = True) -> None:
+    """Start a PDF build and kill it, with its xelatex (``group``) or alone, once ``trigger`` is
+    printed and its xelatex runs."""
     proc = subprocess.Popen(
         book_cmd("publish", "pdf"),
         cwd=book,
@@ -249,7 +249,12 @@ def _kill_when(book: Path, trigger: str) -> None:
             deadline = time.monotonic() + 30
             while not _xelatex_in_session(proc.pid) and time.monotonic() < deadline:
                 time.sleep(0.01)
-            os.killpg(proc.pid, signal.SIGKILL)  # the build and its xelatex, as a kill -9 would
+            if group:
+                os.killpg(
+                    proc.pid, signal.SIGKILL
+                )  # the build and its xelatex, as a kill of the whole job would
+            else:
+                os.kill(proc.pid, signal.SIGKILL)  # the build alone, as kill -9 would
             break
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, "the build ended before it was killed"
@@ -266,11 +271,29 @@ def test_build_killed_during_xelatex_does_not_break_later_builds(book: Path):
     assert "A sentence typeset twice." in pdf_text(book / "dist" / f"{NAME}.pdf")
 
 
+def _processes_in(book: Path) -> list[str]:
+    """The command lines of processes working in the book's folder (their working directory)."""
+    found = []
+    for _ in range(50):  # a process killed with its parent may take a moment to go
+        found = []
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                if Path(os.readlink(proc / "cwd")).is_relative_to(book):
+                    found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+            except OSError:
+                continue
+        if not found:
+            break
+        time.sleep(0.1)
+    return found
+
+
 def test_build_killed_during_the_early_pass_does_not_break_later_builds(book: Path):
     before = snapshot(book / "dist")
     edit(book, "A sentence begun early.")
-    _kill_when(book, "reading the sources")  # the early pass reads the preamble meanwhile
+    _kill_when(book, "reading the sources", group=False)  # the early pass reads the preamble meanwhile
     assert snapshot(book / "dist") == before
+    assert _processes_in(book) == [], "the killed build left its xelatex behind"
     again = run(book, "publish", "pdf")
     ok(again)
     assert "A sentence begun early." in pdf_text(book / "dist" / f"{NAME}.pdf")
@@ -322,7 +345,7 @@ def test_tex_error_names_the_chapter_line_and_tex_first_error(book: Path):
     lines = chapter(book).read_text(encoding="utf-8").splitlines()
     lines += ["", "```{raw} latex", r"\undefinedbookmacro", "```"]
     chapter(book).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    proc = run(book, "publish", "pdf")
+    proc = run(book, "publish", "html", "pdf")  # the HTML is staged for dist/ while xelatex runs
     one_clear_error(proc, "Undefined control sequence", "chapters/ch-01-")
     first = next(line for line in proc.stderr.splitlines() if "error:" in line)
     assert first.startswith(f"{chapter(book).relative_to(book)}:{len(lines) - 1}: error: xelatex stopped"), (
@@ -330,5 +353,6 @@ def test_tex_error_names_the_chapter_line_and_tex_first_error(book: Path):
     )
     assert "xelatex failed" not in proc.stderr
     assert snapshot(book / "dist") == before
+    assert not (book / ".dist.new").exists()  # nothing staged is left beside dist/
     chapter(book).write_text("\n".join(lines[:-4]) + "\n", encoding="utf-8")
     ok(run(book, "publish", "pdf"))  # fixed: the next build works
