@@ -187,14 +187,14 @@ class EarlyPass:
         fd = self._pipes[pipe]
         view = memoryview(data)
         while True:
-            if stopped.is_set() or self.proc.poll() is not None:
-                return False
-            if view:
+            if view and not stopped.is_set():
                 with contextlib.suppress(BlockingIOError):
                     view = view[os.write(fd, view) :]
-            if not view and _unread(fd) == 0:  # all read: xelatex has the pipe open, so
-                self._close(pipe)  # closing this end loses nothing
+            if not view and _unread(fd) == 0:  # all read (xelatex may have ended since): it
+                self._close(pipe)  # had the pipe open, so closing this end loses nothing
                 return True
+            if stopped.is_set() or self.proc.poll() is not None:
+                return False
             select.select([], [fd] if view else [], [], 0.005)
 
 
