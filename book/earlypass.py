@@ -127,8 +127,10 @@ class EarlyPass:
             return
         data = _PAD + self.ahead.encode("utf-8")
         fd = self._pipes["ahead"]
-        with contextlib.suppress(OSError):  # a larger pipe, where the system allows it
-            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, min(len(data), 1 << 20))
+        resize = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux: a larger pipe, where allowed
+        if resize is not None:
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(fd, resize, min(len(data), 1 << 20))
         try:
             self._unsent = data[os.write(fd, data) :]
         except BlockingIOError:

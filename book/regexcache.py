@@ -84,7 +84,7 @@ def install(folder: Path) -> None:
     def cached_compile(p: Any, flags: int = 0) -> Any:
         if not isinstance(p, (str, bytes)) or flags & re.DEBUG:
             return compile_(p, flags)
-        key = (isinstance(p, bytes), p, int(flags))
+        key = (isinstance(p, bytes), bytes(p) if isinstance(p, bytes) else str(p), int(flags))
         program = programs.get(key)
         if program is not None:
             used[key] = build
@@ -117,6 +117,7 @@ def install(folder: Path) -> None:
         same = False
     if not same:
         setattr(_compiler, "_code", code_)  # noqa: B010
+        _state.clear()
         return
     setattr(_compiler, "compile", cached_compile)  # noqa: B010
     _state.update(path=path, build=build, programs=programs, used=used, added=False)

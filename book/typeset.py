@@ -123,7 +123,8 @@ class Typesetter:
             self.passes += 1
             if first is not None:
                 before, first = first, None
-                ahead = f", {self._sent_ahead} unchanged documents sent ahead" if self._sent_ahead else ""
+                count = self._sent_ahead
+                ahead = f", {count} unchanged document{'s' if count > 1 else ''} sent ahead" if count else ""
                 say(f"xelatex pass {self.passes} (begun while the LaTeX was written{ahead})")
             else:
                 before = self._read_back()
