@@ -39,8 +39,7 @@ for source, is_bytes, flags in json.loads(sys.argv[2]):
     samples = [s.encode("utf-8") if is_bytes else s for s in json.loads(sys.argv[3])]
     matches = [[m.span(), m.groups()] if (m := pattern.search(s)) else None for s in samples]
     results.append({
-        "cached": (is_bytes, source if not is_bytes else None, int(flags)) in
-                  {(k[0], k[1] if not k[0] else None, k[2]) for k in programs},
+        "cached": (is_bytes, source, int(flags)) in programs,
         "what": [str(pattern.pattern), int(pattern.flags), pattern.groups, dict(pattern.groupindex)],
         "matches": json.loads(json.dumps(matches, default=lambda b: b.decode("latin-1"))),
     })
