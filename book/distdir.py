@@ -98,6 +98,36 @@ def resolve_target(dist: Path) -> Path:
     return target
 
 
+def refuse_book_folder(dist: Path, root: Path, build: Path, sources: Iterable[Path]) -> None:
+    """Refuse a ``dist`` that is a folder the book needs, before anything is written.
+
+    Publishing replaces ``dist`` by a new folder (:func:`swap_in`), so it must not be the
+    book's folder or hold it, lie inside a folder the book reads (its chapters, documents,
+    build folder, the repository's metadata) or hold one of them; links are followed."""
+    target = Path(os.path.realpath(dist))
+    root = Path(os.path.realpath(root))
+    needed = {Path(os.path.realpath(p)) for p in (build, *sources)}
+    needed |= {root / name for name in (".git", "tests", ".venv", "node_modules") if (root / name).exists()}
+    needed.discard(root)
+    clash = None
+    if root.is_relative_to(target):
+        clash = "the book's folder" if target == root else f"a folder that holds the book ({root})"
+    else:
+        for folder in sorted(needed):
+            if folder.is_relative_to(target) or target.is_relative_to(folder):
+                shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
+                clash = f"the book's folder {shown}/" + ("" if folder == target else " (or one inside it)")
+                if folder.is_relative_to(target) and folder != target:
+                    clash = f"a folder that holds the book's {shown}/"
+                break
+    if clash is not None:
+        raise BookError(
+            f"the output folder is {clash}: publishing replaces the output folder, so nothing was written",
+            dist,
+            hint="choose a folder of its own for the editions, such as the default --dist dist",
+        )
+
+
 def recover(target: Path, say: Callable[[str], None]) -> None:
     """Finish or undo a swap that a killed build left half-done; drop leftovers."""
     stage, old, journal = _siblings(target)

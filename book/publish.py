@@ -47,6 +47,7 @@ def publish(editions: list[str], dist: Path, root: Path | None = None, build: Pa
     name = load_outline(root / "outline.toml").filename
     dist = Path(dist)
     dist_path = dist if dist.is_absolute() else root / dist
+    distdir.refuse_book_folder(dist_path, root, build, _source_folders(root, build, dist_path))
     started = time.monotonic()
     with distdir.build_lock(build, _say):
         target = distdir.resolve_target(dist_path)
@@ -61,6 +62,14 @@ def publish(editions: list[str], dist: Path, root: Path | None = None, build: Pa
         what = f"built {', '.join(built)}; " if built else ""
         _say(f"{what}published {', '.join(editions)} into {dist}/ in {time.monotonic() - started:.1f} s")
     return 0
+
+
+def _source_folders(root: Path, build: Path, dist: Path) -> set[Path]:
+    """The folders holding a file the book is made from (the outline's documents, the chapters,
+    the bibliography, ...), the build folder among them; what lies in ``dist`` is not a source."""
+    outline = load_outline(root / "outline.toml")
+    files = [*buildstate.book_files(root, skip=[build, dist]), *outline.documents]
+    return {build, root / "chapters", *(path.parent for path in files)}
 
 
 def _publish_locked(

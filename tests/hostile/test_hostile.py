@@ -195,6 +195,10 @@ SPECIAL: dict[str, Callable[[Path], None]] = {
     "fifo-draft": lambda b: os.mkfifo(b / "pipe.txt"),
     "out-file": lambda b: (b / "out").write_text("a file\n", encoding="utf-8"),
     "out-not-empty": lambda b: ((b / "out").mkdir(), (b / "out" / "notes.txt").write_text("mine\n")),
+    "link-here": lambda b: os.symlink(".", b / "here"),
+    "link-up": lambda b: os.symlink("..", b / "up"),
+    "link-chapters": lambda b: os.symlink("chapters", b / "chapter-link"),
+    "link-documents": lambda b: os.symlink("documents", b / "docs-link"),
 }
 
 
@@ -295,6 +299,7 @@ def test_hostile_input(case: Case, base_book: Path, tmp_path: Path) -> None:
     if case.special:
         SPECIAL[case.special](book)
     before = snapshot(book / "dist")
+    whole = (snapshot(book), sorted(os.listdir(tmp_path))) if case.group == "dist-target" else None
     proc = run_book(*case.run, cwd=book, timeout=120)
     output = proc.stdout + proc.stderr
     assert "Traceback" not in output, output
@@ -308,6 +313,8 @@ def test_hostile_input(case: Case, base_book: Path, tmp_path: Path) -> None:
     if case.check:
         CHECKS[case.check](book)
     assert snapshot(book / "dist") == before, "dist/ changed"
+    if whole is not None:
+        assert (snapshot(book), sorted(os.listdir(tmp_path))) == whole, "the book's folder changed"
     if case.special == "out-not-empty":
         assert (book / "out" / "notes.txt").read_text() == "mine\n" and sorted(os.listdir(book / "out")) == [
             "notes.txt"
