@@ -103,7 +103,7 @@ serve: setup ## live preview of the HTML at http://127.0.0.1:$(PORT) (make serve
 	$(PY) -m book serve --port $(PORT)
 
 bench: setup ## time the builds and the parsers; writes BENCHMARKS.md
-	$(PY) -m book.bench
+	$(PY) -m book.commands.bench
 
 clean: ## remove build products (dist/ too)
 	rm -rf _build dist

@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 
-from .cli import main
+from book.cli import main
 
 gc.set_threshold(1_000_000, 50, 100)
 code = main()

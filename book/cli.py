@@ -11,8 +11,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import __version__
-from .errors import BookError
+from book import __version__
+from book.errors import BookError
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -134,14 +134,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
-        from .importer import import_book
+        from book.commands.importer import import_book
 
         import_book(args.outline, args.out)
         return 0
     if args.command == "bib":
-        from .bibfiles import GENERATED_FILE
-        from .bibliography import bib_command
-        from .outline import load_outline
+        from book.commands.bibliography import bib_command
+        from book.references.bibfiles import GENERATED_FILE
+        from book.sources.outline import load_outline
 
         outline = load_outline(args.outline)
         out = args.out or outline.path.parent / GENERATED_FILE
@@ -149,20 +149,20 @@ def _run(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         return 0
     if args.command == "refs":
-        from .refs import refs_command
+        from book.commands.refs import refs_command
 
         sys.stdout.write(refs_command(args.file, args.json))
         return 0
     if args.command == "publish":
-        from .publish import publish
+        from book.build.publish import publish
 
         return publish(args.editions, args.dist)
     if args.command == "draft":
-        from .draft import draft
+        from book.commands.draft import draft
 
         return draft(args.documents, args.out, title=args.title, author=args.author, force=args.force)
     if args.command == "serve":
-        from .serve import serve
+        from book.commands.serve import serve
 
         return serve(Path.cwd(), args.port, args.host, downloads=not args.no_downloads)
     raise AssertionError(args.command)

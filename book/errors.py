@@ -7,7 +7,7 @@ import re
 import stat
 from pathlib import Path
 
-from .limits import MAX_FILE_BYTES, size
+from book.limits import MAX_FILE_BYTES, size
 
 
 class BookError(Exception):

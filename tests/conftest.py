@@ -55,7 +55,7 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def book_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real book's three editions, built once per test run (share it: it is the slow part)."""
-    from book.publish import publish
+    from book.build.publish import publish
 
     base = tmp_path_factory.mktemp("book")
     publish(["html", "epub", "pdf"], base / "dist", root=ROOT, build=base / "_build")

@@ -1,5 +1,5 @@
 """``make bib`` keeps the author's work: hand entries in references.bib, hand edits of the
-generated file, and the keys chapters already cite (book.bibfiles, book.bibliography)."""
+generated file, and the keys chapters already cite (book.references.bibfiles, book.commands.bibliography)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from book.bibfiles import GENERATED_FILE, HAND_FILE, read_entries
-from book.bibliography import build_bibliography
-from book.reader import read_document
+from book.commands.bibliography import build_bibliography
+from book.references.bibfiles import GENERATED_FILE, HAND_FILE, read_entries
+from book.sources.reader import read_document
 
 from .conftest import ROOT, run_book
 
@@ -104,7 +104,7 @@ def test_a_key_that_would_change_is_kept_and_reported() -> None:
 
 
 def test_short_forms_find_names_with_particles_and_suffixes() -> None:
-    from book.model import Document, Note
+    from book.sources.model import Document, Note
 
     doc = Document(Path("plague.txt"), "plague")
     doc.notes = [

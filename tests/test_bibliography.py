@@ -1,4 +1,4 @@
-"""Tests of book.bibliography (dedup, keys, corrections, markup) and the bib/refs commands."""
+"""Tests of book.commands.bibliography (dedup, keys, corrections, markup) and the bib/refs commands."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from book.bibkeys import key_candidates, resolve_collisions
-from book.bibliography import book_bibliography, build_bibliography, entries_to_bibtex, write_bib
+from book.commands.bibliography import book_bibliography, build_bibliography, entries_to_bibtex, write_bib
 from book.errors import BookError
-from book.model import Document, ListItem, Note
-from book.reader import read_document
+from book.references.bibkeys import key_candidates, resolve_collisions
+from book.sources.model import Document, ListItem, Note
+from book.sources.reader import read_document
 
 from .conftest import ARTICLE, ROOT, SUMMARY, run_book
 

@@ -1,4 +1,4 @@
-"""Content hashes that decide what a build redoes (book/buildstate.py)."""
+"""Content hashes that decide what a build redoes (book/build/buildstate.py)."""
 
 from __future__ import annotations
 

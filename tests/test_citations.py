@@ -146,7 +146,7 @@ def test_parse_note_keeps_text_verbatim() -> None:
 
 
 def test_parse_note_backslash_escapes_are_literal() -> None:
-    """The escapes book.bibliography writes into commentary (Pandoc's rules)."""
+    """The escapes book.commands.bibliography writes into commentary (Pandoc's rules)."""
     segments = parse_note(r"Not a cite \[@k\], mail a\@b, a \\ and \[sic\] then [@real, p. 2].")
     assert segments[0] == r"Not a cite [@k], mail a@b, a \ and [sic] then "
     assert [i.key for i in segments[1]] == ["real"]  # type: ignore[union-attr]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from book.citebook import _year
+from book.editions.citebook import _year
 
 
 def test_year_comes_from_the_release_date(monkeypatch: pytest.MonkeyPatch) -> None:

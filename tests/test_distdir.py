@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from book.distdir import swap_in
+from book.build.distdir import swap_in
 
 
 def _built(tmp_path: Path) -> Path:

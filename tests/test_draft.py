@@ -17,8 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from book.model import Heading, Paragraph
-from book.reader import read_document
+from book.sources.model import Heading, Paragraph
+from book.sources.reader import read_document
 
 from .conftest import ARTICLE, ROOT, SUMMARY, run_book
 from .text_measure import coverage, html_site_text, pdf_text

@@ -11,9 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from book.model import Paragraph
-from book.outline import load_outline
-from book.reader import read_document
+from book.sources.model import Paragraph
+from book.sources.outline import load_outline
+from book.sources.reader import read_document
 
 from .conftest import ARTICLE, ROOT, SUMMARY
 from .text_measure import coverage, epub_files, html_site_text, pdf_text

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from book.outline import load_outline
+from book.sources.outline import load_outline
 
 from .conftest import ROOT
 from .golden_notes import epub_notes, epub_works_cited, html_notes, html_works_cited, read_golden, squash

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from book.model import Heading
-from book.reader import read_document
+from book.sources.model import Heading
+from book.sources.reader import read_document
 
 
 def levels(tmp_path: Path, lines: list[str]) -> list[tuple[str, int]]:

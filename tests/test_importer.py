@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from book.bibliography import build_bibliography
+from book.commands.bibliography import build_bibliography
+from book.commands.importer import import_book, paragraph_markup
 from book.errors import BookError
-from book.importer import import_book, paragraph_markup
-from book.model import Paragraph
-from book.myst import GENERATED
-from book.reader import read_document
+from book.sources.model import Paragraph
+from book.sources.myst import GENERATED
+from book.sources.reader import read_document
 
 from .conftest import ROOT
 

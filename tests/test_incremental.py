@@ -1,4 +1,4 @@
-"""book.incremental: after an edit, every edition shows the new section and table numbers,
+"""book.build.incremental: after an edit, every edition shows the new section and table numbers,
 not only the one whose builder read the edited chapter (the tiny book, all three editions)."""
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from book.latexbook import CJK_FONTS, CYRILLIC_HYPHENATION, LATIN_FONTS, fonts, scripts_of
-from book.outline import load_outline
+from book.editions.latexbook import CJK_FONTS, CYRILLIC_HYPHENATION, LATIN_FONTS, fonts, scripts_of
+from book.sources.outline import load_outline
 
 from .conftest import TINY
 

@@ -7,7 +7,6 @@ import warnings
 
 import pytest
 
-from book.bibliography import build_bibliography
 from book.citations.syntax import (
     CiteItem,
     cite_role,
@@ -17,7 +16,8 @@ from book.citations.syntax import (
     parse_citation,
     parse_note,
 )
-from book.reader import read_document
+from book.commands.bibliography import build_bibliography
+from book.sources.reader import read_document
 
 from .conftest import ARTICLE, ROOT, SUMMARY
 

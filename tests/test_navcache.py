@@ -1,4 +1,4 @@
-"""book.navcache: the theme's navigation is made once per change, not once per build."""
+"""book.editions.navcache: the theme's navigation is made once per change, not once per build."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from book.navcache import _Cache
+from book.editions.navcache import _Cache
 
 from .conftest import GUARD, ROOT, make_book, run_book
 

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from book.outline import load_outline
+from book.sources.outline import load_outline
 
 from .conftest import ROOT
 from .pdf_read import Page, index_entries, normalized, read_pages

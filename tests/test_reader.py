@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from book.errors import BookError
-from book.model import Heading, Paragraph
-from book.reader import SourceWarning, read_document
+from book.sources.model import Heading, Paragraph
+from book.sources.reader import SourceWarning, read_document
 
 from .conftest import ARTICLE, SUMMARY
 

@@ -18,8 +18,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from book.ebook import COVER_ALT
-from book.outline import load_outline
+from book.editions.ebook import COVER_ALT
+from book.sources.outline import load_outline
 
 from .conftest import ROOT
 from .layout import overflow

@@ -4,7 +4,7 @@ using Pandoc would write them (one run per chapter, as the notes restart in each
 
 The build renders with Pandoc's citeproc too; what it changes afterwards is listed here, each
 with its reason, and nothing else may differ from tests/gold/notes.txt. (The book style's own
-changes to Chicago 18, listed in book/bookstyle.py — access dates, remarks, a chapter's page
+changes to Chicago 18, listed in book/citations/bookstyle.py — access dates, remarks, a chapter's page
 range in its entry, website names in italics — are in the style both sides use, so they are
 not differences.)
 

@@ -1,4 +1,4 @@
-"""Unit tests of book.refparse, and the parser's field-level accuracy against the gold file."""
+"""Unit tests of book.references.refparse, and the parser's field-level accuracy against the gold file."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from book.reader import read_document
-from book.refparse import (
+from book.references.refparse import (
     Reference,
     ReferenceWarning,
     benchmark,
@@ -21,7 +20,8 @@ from book.refparse import (
     parse_note,
     parse_reference,
 )
-from book.refparse.recognizers import RECOGNIZERS
+from book.references.refparse.recognizers import RECOGNIZERS
+from book.sources.reader import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold" / "references.jsonl"

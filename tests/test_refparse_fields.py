@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from book.refparse.dates import parse_date, set_date
-from book.refparse.identifiers import _isbn_ok, normalise_isbn, take_identifiers
-from book.refparse.pages import normalise_locator, normalise_pages
-from book.refparse.titles import take_edition, title_end, title_volume, unquote
+from book.references.refparse.dates import parse_date, set_date
+from book.references.refparse.identifiers import _isbn_ok, normalise_isbn, take_identifiers
+from book.references.refparse.pages import normalise_locator, normalise_pages
+from book.references.refparse.titles import take_edition, title_end, title_volume, unquote
 
 DATES = [
     ("30 June 2009", ("2009", "2009-06-30")),

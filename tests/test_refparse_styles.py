@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from book.refparse import parse_note, parse_reference
-from book.refparse.languages import title_language
+from book.references.refparse import parse_note, parse_reference
+from book.references.refparse.languages import title_language
 
 from .test_refparse import _score
 

@@ -1,4 +1,4 @@
-"""book.regexcache: a pattern compiled through the cache is the one ``re`` compiles; the cache
+"""book.build.regexcache: a pattern compiled through the cache is the one ``re`` compiles; the cache
 file is checked before it is used, and keeps only what recent builds used. Each "build" is a
 Python process of its own, since the cache changes ``re`` for the process that installs it."""
 

@@ -1,4 +1,4 @@
-"""book.sidebuild: the later builders run in a forked child; its warnings and failures come
+"""book.build.sidebuild: the later builders run in a forked child; its warnings and failures come
 back to the parent. Real processes: the unit tests fork this one; the tiny book is built
 through the command line, all three editions."""
 

@@ -1,6 +1,6 @@
 """The PDF's xelatex passes: two for a clean build (the index's contents line already set in the
 first), one after an edit that moves no page reference, begun on the last build's preamble
-before the LaTeX is written (book/earlypass.py) and giving the same bytes as a fresh pass."""
+before the LaTeX is written (book/editions/earlypass.py) and giving the same bytes as a fresh pass."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def _xdv(folder: Path) -> bytes:
 
 
 def test_the_unchanged_part_ends_where_the_first_changed_document_begins():
-    from book.earlypass import _unchanged_part
+    from book.editions.earlypass import _unchanged_part
 
     body = BODY.replace("{a}", "x").replace("{b}", "y")
     before_b = body.index("\\sphinxstepscope\n\\label{\\detokenize{b::doc}}")
@@ -124,7 +124,7 @@ def test_an_early_pass_whose_chapters_sent_ahead_changed_is_thrown_away(tmp_path
     fresh pass gives; different (a chapter Sphinx did not name changed), it is dropped."""
     import threading
 
-    from book.earlypass import EarlyPass, tex_environment
+    from book.editions.earlypass import EarlyPass, tex_environment
 
     def fresh(folder: Path) -> None:
         cmd = ["xelatex", "-no-pdf", "-interaction=nonstopmode", "-no-shell-escape", "book.tex"]

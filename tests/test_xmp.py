@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from book.xmp import Metadata, pdf_specials, xmp_packet
+from book.editions.xmp import Metadata, pdf_specials, xmp_packet
 
 HOSTILE = 'A </rdf:li> & <b>"title"</b> % \\end{document} {#} Россия 中国'
 

@@ -29,7 +29,7 @@ epub_description = "A test book"
 
 latex_engine = "xelatex"
 latex_documents = [("index", "citetest.tex", project, author, "manual", True)]
-from book.sphinxconf import LATEX_FONTS  # noqa: E402  (the book's fonts: Noto, xeCJK)
+from book.editions.sphinxconf import LATEX_FONTS  # noqa: E402  (the book's fonts: Noto, xeCJK)
 
 latex_elements = {
     "fontpkg": LATEX_FONTS,

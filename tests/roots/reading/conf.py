@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from book.sphinxconf import book_settings
+from book.editions.sphinxconf import book_settings
 
 globals().update(book_settings(Path(__file__).resolve().parent / "outline.toml"))
 book_csl_style = "chicago-notes-bibliography"

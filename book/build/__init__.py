@@ -1,0 +1,1 @@
+"""Building: publish, build state, incremental builds, the dist/ swap and lock."""

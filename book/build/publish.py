@@ -1,0 +1,447 @@
+"""Build the editions under ``_build/`` and only then swap them into ``dist/``.
+
+One environment: Sphinx reads the sources once into the doctree cache, then each builder
+writes from it. The first builder writes the LaTeX, so that xelatex (:mod:`.typeset`) runs as
+early as it can; the HTML and the EPUB are written while it typesets, in a forked copy of this
+process (:mod:`.sidebuild`). An edition whose inputs have the
+same content hash as at its last build is not rebuilt, and a ``dist/`` that already holds it
+is not touched (:mod:`.buildstate`); the build cache is checked against its recorded hashes
+before it is used, and thrown away if anything in it differs. Publishing is one build at a
+time and crash-safe (:mod:`.distdir`). Sphinx's messages are read from its logging, in this
+process; any error fails the build, names file and line, and leaves ``dist/`` as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, cast
+
+from . import buildstate
+from . import distdir
+from . import regexcache
+from .buildstate import BuildState
+from book.errors import BookError
+from book.sources.outline import load_outline
+
+if TYPE_CHECKING:
+    from book.editions.typeset import Typesetter
+
+EDITIONS = ("html", "epub", "pdf")
+_BUILDER = {"html": "html", "epub": "epub", "pdf": "latex"}
+
+
+def publish(editions: list[str], dist: Path, root: Path | None = None, build: Path | None = None) -> int:
+    """Build ``editions`` (of html, epub, pdf) and publish them into ``dist``."""
+    root = (root or Path.cwd()).resolve()
+    build = Path(build).resolve() if build else root / "_build"
+    unknown = sorted(set(editions) - set(EDITIONS))
+    if unknown:
+        raise BookError(f"unknown edition {', '.join(unknown)}", hint="choose from html, epub, pdf")
+    editions = [e for e in EDITIONS if e in editions] or list(EDITIONS)
+    name = load_outline(root / "outline.toml").filename
+    dist = Path(dist)
+    dist_path = dist if dist.is_absolute() else root / dist
+    distdir.refuse_book_folder(dist_path, root, build, _source_folders(root, build, dist_path))
+    started = time.monotonic()
+    with distdir.build_lock(build, _say):
+        target = distdir.resolve_target(dist_path)
+        try:
+            distdir.recover(target, _say)
+            built = _publish_locked(editions, target, root, build, name, dist_path)
+        except OSError as exc:
+            raise distdir.describe_os_error(exc, dist) from None
+    if built is None:
+        _say(f"{dist}/ is up to date ({', '.join(editions)}): nothing to do")
+    else:
+        what = f"built {', '.join(built)}; " if built else ""
+        _say(f"{what}published {', '.join(editions)} into {dist}/ in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def _source_folders(root: Path, build: Path, dist: Path) -> set[Path]:
+    """The folders holding a file the book is made from (the outline's documents, the chapters,
+    the bibliography, ...), the build folder among them; what lies in ``dist`` is not a source."""
+    outline = load_outline(root / "outline.toml")
+    files = [*buildstate.book_files(root, skip=[build, dist]), *outline.documents]
+    return {build, root / "chapters", *(path.parent for path in files)}
+
+
+def _publish_locked(
+    editions: list[str], target: Path, root: Path, build: Path, name: str, dist_path: Path
+) -> list[str] | None:
+    """Build what changed and publish; None if ``dist/`` was already up to date."""
+    toolchain = buildstate.toolchain_hash()
+    hashes = buildstate.input_hashes(root, editions, skip=[build, target, dist_path], toolchain=toolchain)
+    state = BuildState.load(build)
+    seen: buildstate.Seen = {}  # the cache's digests, read once: only what the build wrote is read again
+    current = [e for e in editions if state.editions.get(e, {}).get("inputs") == hashes[e]]
+    published = state.editions.get("_dist", {})
+    if (
+        current == editions
+        and published.get("target") == _where(target, root)
+        and buildstate.stat_snapshot(target, cast("dict[str, list[int]]", published.get("files", {})))
+        == published.get("files")
+    ):
+        return None
+    regexcache.install(build / "regex")  # before Sphinx and its libraries load
+    typesetter = None
+    if "pdf" in editions and "pdf" not in current and state.toolchain == toolchain:
+        # its first pass begins on the last build's preamble while the cache is checked; it is
+        # dropped if the cache differs from its record (book/editions/earlypass.py)
+        typesetter = _typesetter(root, build, name)
+    try:
+        if state.toolchain != toolchain or _cache_files(build, seen) != state.cache:
+            if typesetter is not None:
+                typesetter.stop()
+                typesetter = None
+            if state.cache or any((build / folder).exists() for folder in _CACHE_DIRS):
+                _say("the build cache does not match its record; starting from a clean cache")
+            _wipe(build)
+            seen.clear()
+            state = BuildState()
+            current = []
+        todo = [e for e in editions if e not in current]
+        BuildState.forget(build)  # a build killed from here on leaves no trusted cache
+        if "pdf" in todo and typesetter is None:
+            typesetter = _typesetter(root, build, name)
+        products, ready = _products(editions, build, name), list[str]()
+        if todo:
+            _build(
+                todo, root, build, typesetter, meanwhile=_ahead_of_pdf(build, seen, target, products, ready)
+            )
+    except BaseException:
+        if typesetter is not None:
+            typesetter.stop()
+        distdir.drop_staging(target)
+        raise
+    distdir.swap_in(target, products, name, ready)
+    recorded = {e: v for e, v in state.editions.items() if e in EDITIONS}
+    recorded.update({e: {"inputs": hashes[e]} for e in editions})
+    files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    recorded["_dist"] = {"target": _where(target, root), "files": buildstate.stat_snapshot(target, files)}
+    BuildState(toolchain, _cache_files(build, seen), recorded).save(build)
+    regexcache.save()
+    return todo
+
+
+def _products(editions: list[str], build: Path, name: str) -> dict[str, Path]:
+    """What ``dist/`` gets of each edition (dist-relative name → built file or folder)."""
+    built = {
+        "html": build / "html",
+        "epub": build / "epub" / f"{name}.epub",
+        "pdf": build / "latex" / f"{name}.pdf",
+    }
+    return {("html" if e == "html" else f"{name}.{e}"): built[e] for e in editions}
+
+
+def _ahead_of_pdf(
+    build: Path, seen: buildstate.Seen, target: Path, products: dict[str, Path], ready: list[str]
+) -> Callable[[], None]:
+    """What the build does while xelatex ends the PDF: hash the other editions' cache files
+    for the record, and stage the other products for ``dist/`` (``ready`` lists them)."""
+
+    def work() -> None:
+        _cache_files(build, seen, _DONE_FIRST)
+        others = [entry for entry in products if not entry.endswith(".pdf")]
+        if others:
+            distdir.stage(target, products, others)
+            ready.extend(others)
+
+    return work
+
+
+def _where(target: Path, root: Path) -> str:
+    """The published folder as recorded: relative to the book if inside it (the book may move)."""
+    return str(target.relative_to(root)) if target.is_relative_to(root) else str(target)
+
+
+_CACHE_DIRS = ("doctrees", "html", "epub", "latex")  # what the builders read back or publish
+_DONE_FIRST = ("doctrees", "html", "epub")  # finished before the PDF, which xelatex ends last
+
+
+def _cache_files(
+    build: Path, seen: buildstate.Seen | None = None, folders: tuple[str, ...] = _CACHE_DIRS
+) -> dict[str, str]:
+    """sha256 of every file of the build cache (or of ``folders`` in it), by its path under
+    ``build``."""
+    return {
+        f"{folder}/{name}": digest
+        for folder in folders
+        for name, digest in buildstate.snapshot(build / folder, seen).items()
+        if not name.endswith(".tmp")
+    }
+
+
+def _wipe(build: Path) -> None:
+    for folder in _CACHE_DIRS:
+        entry = build / folder
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        elif entry.exists() or entry.is_symlink():
+            entry.unlink()
+
+
+def _say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def _typesetter(root: Path, build: Path, name: str) -> Typesetter:
+    """The PDF's typesetter, its first pass begun on the last build's preamble if there is one."""
+    from book.editions.typeset import Typesetter
+
+    typesetter = Typesetter(build / "latex", name, root)
+    typesetter.begin_early(build / "early")
+    return typesetter
+
+
+def _build(
+    editions: list[str], root: Path, build: Path, typesetter: Typesetter | None,
+    meanwhile: Callable[[], object] | None = None,
+) -> None:  # fmt: skip
+    """Run the builders of ``editions`` over one environment; xelatex (``typesetter``, the
+    caller's to stop on failure) beside HTML and EPUB; ``meanwhile`` once those are written,
+    if xelatex still runs."""
+    first, *rest = [str(e) for e in ("pdf", "html", "epub") if e in editions]
+    _run_builders(first, rest, root, build, _SphinxLog(root), typesetter, meanwhile)
+
+
+def _run_builders(
+    first: str, rest: list[str], root: Path, build: Path, log: _SphinxLog, typesetter: Any,
+    meanwhile: Callable[[], object] | None = None,
+) -> None:  # fmt: skip
+    """The first builder reads the sources and writes its edition; when that is the LaTeX, the
+    others write in a child process (:mod:`.sidebuild`) while xelatex typesets it."""
+    from . import sidebuild
+
+    def the_others(held: list[str] | None = None) -> None:
+        log.held = held
+        for edition in rest:
+            _say(f"writing the {edition} edition")
+            _sphinx(_BUILDER[edition], root, build, log, progress=False)
+        if held is not None:
+            regexcache.save()  # what the child compiled (the themes' patterns), for next time
+
+    _say(f"reading the sources; writing the {first} edition")
+    before_write = typesetter.send_ahead if typesetter is not None and first == "pdf" else None
+    _sphinx(_BUILDER[first], root, build, log, progress=True, before_write=before_write)
+    child = sidebuild.fork(the_others) if rest and typesetter is not None and sidebuild.forking() else None
+    try:
+        failure: list[BaseException] = []
+        thread = None
+        if typesetter is not None:  # after the fork: a forked process has only the thread that forked
+            thread = threading.Thread(target=_typeset, args=(typesetter, failure), daemon=True)
+            thread.start()
+        if child is None:
+            the_others()
+        else:
+            for line in child.wait():
+                log.show(line)
+        if thread is not None:
+            if meanwhile is not None and thread.is_alive():
+                meanwhile()
+            thread.join()
+            if failure:
+                raise failure[0]
+    except BaseException:
+        if child is not None:
+            child.stop()
+        raise
+
+
+def _typeset(typesetter: Any, failure: list[BaseException]) -> None:
+    try:
+        typesetter.run(lambda message: _say(f"PDF: {message}"))
+        _report_missing_glyphs(typesetter.latex_dir / f"{typesetter.name}.log")
+    except BaseException as exc:
+        failure.append(exc)
+
+
+def _report_missing_glyphs(log: Path) -> None:
+    import re
+
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    missing = sorted(set(re.findall(r"Missing character: There is no (.) ", text)))
+    if missing:
+        print(f"warning: the PDF's fonts lack these characters: {' '.join(missing)}", file=sys.stderr)
+
+
+class _SphinxLog(logging.Handler):
+    """Sphinx's warnings and errors as log records: each warning shown once, errors kept."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(logging.WARNING)
+        self.root = str(root) + os.sep
+        self.shown: set[str] = set()
+        self.errors: list[str] = []
+        self.held: list[str] | None = None  # in a child build: warnings kept for the parent
+
+    def attach(self, app: Any) -> None:
+        from sphinx.util import logging as sphinx_logging
+
+        self.filters = []
+        self.addFilter(sphinx_logging.WarningSuppressor(app))
+        self.addFilter(sphinx_logging.WarningLogRecordTranslator(app))
+        logging.getLogger(sphinx_logging.NAMESPACE).addHandler(self)
+
+    def detach(self) -> None:
+        from sphinx.util import logging as sphinx_logging
+
+        logging.getLogger(sphinx_logging.NAMESPACE).removeHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = _one_type_suffix(record, logging.LogRecord.getMessage(record))
+        location = getattr(record, "location", None)
+        level = "ERROR" if record.levelno >= logging.ERROR else "WARNING"
+        line = f"{location}: {level}: {message}" if location else f"{level}: {message}"
+        line = line.replace(self.root, "")
+        if record.levelno >= logging.ERROR:
+            self.errors.append(line)
+        elif self.held is not None:
+            self.held.append(line)
+        else:
+            self.show(line)
+
+    def show(self, line: str) -> None:
+        """Print a warning, unless an earlier builder printed it."""
+        if line not in self.shown:
+            self.shown.add(line)
+            print(line, file=sys.stderr, flush=True)
+
+
+def _one_type_suffix(record: logging.LogRecord, message: str) -> str:
+    """The message with its warning type once: Sphinx's own handler and this one each append
+    it to the same record ("… [ref.ref] [ref.ref]"), so one warning read as several."""
+    kind = ".".join(p for p in (getattr(record, "type", None), getattr(record, "subtype", None)) if p)
+    if not kind:
+        return message
+    suffix = f" [{kind}]"
+    while message.endswith(suffix):
+        message = message[: -len(suffix)]
+    return message + suffix
+
+
+class _Early(io.StringIO):
+    """Sphinx's warning stream: what it says before the log is attached (reading conf.py);
+    after that, the log has every warning (Sphinx would write each once more here)."""
+
+    attached = False
+
+    def write(self, text: str) -> int:
+        return len(text) if self.attached else super().write(text)
+
+
+class _Progress(io.TextIOBase):
+    """Sphinx's status stream: its progress lines ("reading sources... [ 40%] ...") shown."""
+
+    def __init__(self) -> None:
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        *lines, self.pending = self.pending.replace("\r", "\n").split("\n")
+        for line in lines:
+            if "%]" in line:
+                print(f"    {line.strip()}", flush=True)
+        return len(text)
+
+
+def _sphinx(
+    builder: str, root: Path, build: Path, log: _SphinxLog, progress: bool,
+    before_write: Callable[[set[str]], None] | None = None,
+) -> None:  # fmt: skip
+    """One Sphinx builder, in this process, over the shared doctree cache; ``before_write`` is
+    told which documents it writes anew, once it has read them and before it writes."""
+    from sphinx.application import Sphinx
+    from sphinx.util import console
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    console.nocolor()
+
+    class App(Sphinx):
+        def preload_builder(self, name: str) -> None:  # after extensions, before the builder's setup
+            log.attach(self)
+            early.attached = True
+            self.connect("builder-inited", lambda app: _template_cache(app, build / "templates"))
+            if before_write is not None:
+                self.connect("builder-inited", lambda app: _tell_before_write(app, before_write))
+            super().preload_builder(name)
+
+    log.errors = []
+    early = _Early()
+    app = None
+    try:
+        with patch_docutils(root), docutils_namespace():  # each app its own docutils registry
+            app = App(
+                root, root, build / builder, build / "doctrees", builder,
+                status=cast("IO[str]", _Progress()) if progress else None, warning=early,
+                parallel=_jobs(),
+            )  # fmt: skip
+            app.build()
+    except BookError:
+        raise
+    except Exception as exc:
+        cause = _book_error(exc)
+        if cause is not None:
+            raise cause from None
+        if isinstance(exc, OSError):
+            raise
+        detail = getattr(exc, "message", None) or str(exc)
+        raise BookError(
+            f"the {builder} build failed; dist/ was left as it was\n{detail.strip()[-2000:]}",
+            hint="fix the file and line named above, then run make again",
+        ) from None
+    finally:
+        log.detach()
+        if early.getvalue().strip():
+            print(early.getvalue().rstrip().replace(str(root) + os.sep, ""), file=sys.stderr)
+    if log.errors or app.statuscode:
+        detail = "\n".join(dict.fromkeys(log.errors)) or "Sphinx reported a failure"
+        raise BookError(
+            f"the {builder} build failed; dist/ was left as it was\n{detail}",
+            hint="fix the file and line named above, then run make again",
+        )
+
+
+def _tell_before_write(app: Any, hook: Callable[[set[str]], None]) -> None:
+    """Call ``hook`` with the documents the builder writes anew, just before it writes."""
+    write = app.builder.write
+
+    def write_after_hook(build_docnames: Any, updated_docnames: Any, method: str = "update") -> None:
+        hook(set(updated_docnames))
+        write(build_docnames, updated_docnames, method)
+
+    app.builder.write = write_after_hook
+
+
+def _template_cache(app: Any, folder: Path) -> None:
+    """Keep the theme's compiled templates between builds (checked against their source)."""
+    import jinja2
+
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if isinstance(environment, jinja2.Environment):
+        folder.mkdir(parents=True, exist_ok=True)
+        environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def _jobs() -> int:
+    return int(os.environ.get("BOOK_JOBS", "0"))
+
+
+def _book_error(error: BaseException) -> BookError | None:
+    """A BookError that Sphinx wrapped (raised in conf.py or an extension), if any."""
+    exc: BaseException | None = error
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, BookError):
+            return exc
+        exc = exc.__cause__ or exc.__context__ or getattr(exc, "orig_exc", None)
+    return None

@@ -1,0 +1,1 @@
+"""The commands of the command line: each runs the stages below it."""

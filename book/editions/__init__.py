@@ -1,0 +1,1 @@
+"""The editions: LaTeX and typesetting, EPUB, HTML, their Sphinx settings and templates."""

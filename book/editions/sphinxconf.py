@@ -1,0 +1,129 @@
+"""The Sphinx settings of a book, derived from its outline (title, author, language, sources).
+
+The repository's ``conf.py`` and every drafted book's ``conf.py`` call ``book_settings`` and
+then set what an editor may want to change (the CSL style, "Ibid.").
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from book.references.bibfiles import bib_paths
+from book.sources.outline import Outline, load_outline
+from book.sources.reader import read_document
+
+from .ebook import COVER_IMAGE, COVER_PAGE
+from .latexbook import LATEX_FONTS as LATEX_FONTS  # the fonts, for tiny test books
+from .latexbook import latex_settings
+
+
+def book_settings(outline_path: str | Path) -> dict[str, Any]:
+    """All Sphinx settings for the book described by ``outline_path``."""
+    outline = load_outline(outline_path)
+    return {
+        **_common(outline),
+        **_html(outline),
+        **_epub(outline),
+        **_latex(outline),
+    }
+
+
+def _common(outline: Outline) -> dict[str, Any]:
+    return {
+        "project": outline.title,
+        "author": outline.author,
+        "copyright": outline.publisher or outline.author,
+        "language": outline.language,
+        "root_doc": "index",
+        "version": outline.edition,
+        "release": outline.edition,
+        # Everything in the repository that is not the book stays out of it, and Sphinx does
+        # not even walk those folders (node_modules alone took 0.45 s of every build).
+        "include_patterns": ["index.md", "chapters/**"],
+        "exclude_patterns": ["_*", ".*", "dist", "node_modules", "tests", "documents", "book", "README.md"],
+        "extensions": [
+            "myst_parser",
+            "book.build.incremental",
+            "book.citations",
+            "book.sources.safetext",
+            "book.editions.toccheck",
+            "book.editions.mathml",
+            "book.editions.printchecks",
+            "book.editions.site",
+            "book.editions.ebook",
+            "book.editions.citebook",
+        ],
+        "suppress_warnings": ["toc.not_included"],  # book.editions.toccheck makes it an error
+        # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
+        "myst_enable_extensions": ["colon_fence", "dollarmath"],
+        "html_math_renderer": "mathml",
+        # Figures, tables and equations are numbered; {numref} cites them as "Figure 1", "Table 1".
+        "numfig": True,
+        "numfig_secnum_depth": 0,  # 1, 2, 3... through the book, the same in every edition
+        "numfig_format": {
+            "figure": "Figure %s",
+            "table": "Table %s",
+            "code-block": "Listing %s",
+            "section": "Section %s",
+        },
+        "math_numfig": True,
+        "myst_heading_anchors": 3,
+        "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
+        # The author's own entries, then the generated ones (see book/references/bibfiles.py).
+        "book_bibfiles": [p.name for p in bib_paths(outline.path.parent) if p.exists()],
+        "book_release_date": outline.date,  # the year "Cite this book" gives
+    }
+
+
+def _html(outline: Outline) -> dict[str, Any]:
+    return {
+        "html_theme": "sphinx_book_theme",
+        "html_title": outline.title,
+        "html_theme_options": {"use_sidenotes": True, "show_toc_level": 2, "home_page_in_toc": True},
+        # the theme's sidebar, then links to the index, the glossary and the citation page
+        "html_sidebars": {
+            "**": [
+                "navbar-logo.html",
+                "search-button-field.html",
+                "book-sidebar-nav-bs.html",  # sbt-sidebar-nav.html, rendered once (see the file)
+                "book-back-links.html",
+            ]
+        },
+        "html_copy_source": False,
+        "html_show_sourcelink": False,
+    }
+
+
+def _epub(outline: Outline) -> dict[str, Any]:
+    summary = read_document(outline.summary) if outline.summary else None
+    description = " ".join(b.text for b in summary.blocks) if summary else outline.full_title
+    identifier = f"book-{uuid.uuid5(uuid.NAMESPACE_URL, f'book:{outline.filename}').hex}"
+    return {
+        "epub_basename": outline.filename,
+        "epub_title": outline.full_title,
+        "epub_author": outline.author,
+        "epub_language": outline.language,
+        "epub_publisher": outline.publisher or outline.author,
+        "epub_copyright": outline.rights or outline.publisher or outline.author,
+        # toc.ncx carries epub_uid as the book's identifier: both must be the same XML name.
+        "epub_identifier": identifier,
+        "epub_scheme": "uuid",
+        "epub_uid": identifier,
+        "epub_description": description,
+        "epub_show_urls": "no",
+        "epub_tocdepth": 3,
+        # Sphinx's basic theme ships these; no page of the e-book uses them.
+        "epub_exclude_files": [
+            "search.html",
+            "_static/basic.css",
+            "_static/minus.png",
+            "_static/plus.png",
+        ],
+        "epub_cover": (COVER_IMAGE, COVER_PAGE),  # a cover made from the title (book/editions/ebook.py)
+    }
+
+
+def _latex(outline: Outline) -> dict[str, Any]:
+    return latex_settings(outline)  # the printed book: book/editions/latexbook.py, book/editions/latex/bookdesign.sty

@@ -1,0 +1,291 @@
+"""Typeset the LaTeX that Sphinx wrote into a PDF: xelatex as many times as the book needs.
+
+The passes are decided the way latexmk decides them, without its saved state: xelatex runs
+again only while a file it reads back (``.aux``, ``.toc``, ``.out``, the index) changed in the
+last pass, so an edit that moves no page reference costs one pass, a clean build two (the first
+pass sets an empty index, so its line in the contents stands already; see bookdesign.sty). The
+index is made with the program Sphinx configured (makeindex, or xindy with Sphinx's options).
+A failure is reported with TeX's own first error line, the chapter and line it comes from,
+and the generated ``.tex`` line; the files a failed pass may have left half-written are
+removed, so the next build starts from a clean slate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from book.errors import BookError
+
+from .earlypass import EarlyPass, tex_environment
+
+MAX_PASSES = 5
+_READ_BACK = (".aux", ".toc", ".out", ".lof", ".lot", ".ind")
+_AUXILIARY = (*_READ_BACK, ".idx", ".ilg", ".xdv", ".log", ".fls", ".fdb_latexmk")
+_FILE_LINE = re.compile(r"^(?:\./)?(\S+\.tex):(\d+): (.*)$")
+_PAGE_COUNT = re.compile(rb"^\\gdef ?\\@abspage@last\{\d+\}\r?$", re.M)
+_DOC_LABEL = re.compile(r"\\label\{\\detokenize\{([^}:]+):")
+
+
+class Typesetter:
+    """Runs xelatex (in a thread of its own, beside the HTML and EPUB builds) and can stop it."""
+
+    def __init__(self, latex_dir: Path, name: str, root: Path) -> None:
+        self.latex_dir = latex_dir
+        self.name = name
+        self.root = root
+        self.passes = 0
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stopped = threading.Event()
+        self._early: EarlyPass | None = None
+        self._early_before: dict[str, str | None] = {}
+        self._sent_ahead = 0  # documents the early pass had before the LaTeX was written
+
+    @property
+    def pdf(self) -> Path:
+        return self.latex_dir / f"{self.name}.pdf"
+
+    def begin_early(self, folder: Path) -> None:
+        """Begin the first pass on the last build's preamble, before Sphinx writes the LaTeX
+        (see :mod:`.earlypass`); ``folder`` holds its files meanwhile."""
+        self._early_before = self._read_back()
+        self._early = EarlyPass.start(self.latex_dir, self.name, folder)
+
+    def send_ahead(self, changed: set[str]) -> None:
+        """Sphinx is about to write the LaTeX again for the documents ``changed``: the early
+        pass may typeset the unchanged ones before them meanwhile."""
+        if self._early is not None:
+            self._early.send_ahead(changed)
+
+    def stop(self) -> None:
+        """Stop a running xelatex (the build failed elsewhere, or was interrupted)."""
+        self._stopped.set()
+        if self._early is not None:
+            self._early.abandon()
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    def run(self, say: Callable[[str], None] = print) -> None:
+        """Typeset ``<name>.tex`` into ``<name>.pdf``; a BookError says why it could not."""
+        for program in ("xelatex", "xdvipdfmx"):
+            if not shutil.which(program):
+                raise BookError(
+                    f"{program} is not installed, so the PDF cannot be made; dist/ was left as it was",
+                    hint="run make setup (it installs texlive-xetex), or build html and epub alone",
+                )
+        try:
+            self._no_index_no_placeholder()
+            self._passes(say, self._finish_early(say))
+            # zlib's own default level: 30 ms less than xdvipdfmx's 9, for a PDF 0.7 % larger
+            pdf = ["xdvipdfmx", "-q", "-E", "-z", "6", "-o", f"{self.name}.pdf", f"{self.name}.xdv"]
+            self._run(pdf, "xdvipdfmx")
+        except BaseException:
+            self.clear_auxiliary()
+            raise
+
+    def clear_auxiliary(self) -> None:
+        """Remove what a failed or killed pass may have left half-written."""
+        for suffix in _AUXILIARY:
+            (self.latex_dir / f"{self.name}{suffix}").unlink(missing_ok=True)
+        self.pdf.unlink(missing_ok=True)
+
+    def _no_index_no_placeholder(self) -> None:
+        """A book without index entries gets an empty index file before its first pass, so that
+        bookdesign.sty sets no placeholder index there that the second pass would take away."""
+        ind, tex = self.latex_dir / f"{self.name}.ind", self.latex_dir / f"{self.name}.tex"
+        if not ind.exists() and "\\index{" not in tex.read_text(encoding="utf-8", errors="replace"):
+            ind.write_text("", encoding="utf-8")
+
+    def _finish_early(self, say: Callable[[str], None]) -> dict[str, str | None] | None:
+        """What the first pass read back before it began, if the early pass stands for it."""
+        early, self._early = self._early, None
+        if early is None:
+            return None
+        why_not = early.finish(self._stopped)
+        if why_not is None:
+            self._sent_ahead = early.documents_ahead
+            return self._early_before
+        self.clear_auxiliary()  # the early pass may have begun rewriting them
+        say(f"xelatex: the pass begun early was not used ({why_not}); starting afresh")
+        return None
+
+    def _passes(self, say: Callable[[str], None], first: dict[str, str | None] | None = None) -> None:
+        """xelatex until nothing it reads back changes; ``first``: the early pass ran the first."""
+        index_done: str | None = None
+        while True:
+            self.passes += 1
+            if first is not None:
+                before, first = first, None
+                count = self._sent_ahead
+                ahead = f", {count} unchanged document{'s' if count > 1 else ''} sent ahead" if count else ""
+                say(f"xelatex pass {self.passes} (begun while the LaTeX was written{ahead})")
+            else:
+                before = self._read_back()
+                say(f"xelatex pass {self.passes}")
+                self._xelatex()
+            idx = self.latex_dir / f"{self.name}.idx"
+            if idx.exists() and _digest(idx) != index_done:
+                self._make_index()
+                index_done = _digest(idx)
+            if self._read_back() == before:
+                return
+            if self.passes >= MAX_PASSES:
+                say(f"warning: cross-references still change after {MAX_PASSES} xelatex passes")
+                return
+
+    def _read_back(self) -> dict[str, str | None]:
+        return {s: _digest(self.latex_dir / f"{self.name}{s}") for s in _READ_BACK}
+
+    def _xelatex(self) -> None:
+        cmd = [
+            "xelatex", "-no-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+            "-no-shell-escape", f"{self.name}.tex",
+        ]  # fmt: skip
+        returncode = self._run(cmd, "xelatex", check=False)
+        if returncode != 0:
+            raise self._tex_error()
+
+    def _make_index(self) -> None:
+        idx, ind = f"{self.name}.idx", f"{self.name}.ind"
+        rc = (self.latex_dir / "latexmkrc").read_text(encoding="utf-8", errors="replace")
+        if "xindy" not in rc:
+            self._run(["makeindex", "-q", "-s", "python.ist", "-o", ind, idx], "makeindex")
+        elif (self.latex_dir / idx).stat().st_size == 0:
+            (self.latex_dir / ind).write_text("", encoding="utf-8")
+        else:
+            self._run(["xindy", *self._xindy_options(), "-o", ind, idx], "xindy")
+
+    def _xindy_options(self) -> list[str]:
+        """XINDYOPTS as Sphinx's generated Makefile sets them."""
+        options: list[str] = []
+        makefile = self.latex_dir / "Makefile"
+        text = makefile.read_text(encoding="utf-8", errors="replace") if makefile.exists() else ""
+        for line in text.splitlines():
+            match = re.match(r"^(?:export\s+)?XINDYOPTS\s*(\+?=)\s*(.*)$", line)
+            if match:
+                options = (
+                    options + shlex.split(match.group(2))
+                    if match.group(1) == "+="
+                    else shlex.split(match.group(2))
+                )
+        return options
+
+    def _run(self, cmd: list[str], label: str, check: bool = True) -> int:
+        if self._stopped.is_set():
+            raise BookError("the PDF build was stopped")
+        self._proc = proc = subprocess.Popen(
+            cmd,
+            cwd=self.latex_dir,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=tex_environment(),
+        )
+        output, _ = proc.communicate()
+        self._proc = None
+        if self._stopped.is_set():
+            raise BookError("the PDF build was stopped")
+        if check and proc.returncode != 0:
+            text = output.decode("utf-8", "replace").strip().splitlines()
+            raise BookError(
+                f"{label} failed (exit status {proc.returncode}); dist/ was left as it was"
+                + (f"\n{text[-1]}" if text else ""),
+                self.latex_dir / f"{self.name}.tex",
+            )
+        return proc.returncode
+
+    def _tex_error(self) -> BookError:
+        """TeX's first error line, and the chapter and line of the book it comes from."""
+        log_path = self.latex_dir / f"{self.name}.log"
+        log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+        lines = log.splitlines()
+        first, tex_line, context = "", None, ""
+        for i, line in enumerate(lines):
+            match = _FILE_LINE.match(line)
+            if match or line.startswith("! "):
+                first = match.group(3) if match else line[2:]
+                tex_line = int(match.group(2)) if match else None
+                for following in lines[i + 1 : i + 12]:
+                    found = re.match(r"^l\.(\d+) ?(.*)$", following)
+                    if found:
+                        tex_line = tex_line or int(found.group(1))
+                        context = found.group(2)
+                        break
+                break
+        if not first:
+            tail = [line for line in lines[-5:] if line.strip()]
+            first = tail[-1] if tail else "xelatex stopped without a message"
+        tex = self.latex_dir / f"{self.name}.tex"
+        source, source_line = self._source_of(tex, tex_line, context)
+        where = f"{tex.name}:{tex_line}" if tex_line else tex.name
+        if source is not None and source.is_relative_to(Path.cwd()):
+            source = source.relative_to(Path.cwd())
+        return BookError(
+            f"xelatex stopped: {first.strip()}\n  in the generated LaTeX {where}"
+            + (f": {context.strip()[:120]}" if context.strip() else "")
+            + "; dist/ was left as it was",
+            source or tex,
+            source_line,
+            hint=f"fix the text at that place; TeX's full log is {log_path}",
+        )
+
+    def _source_of(self, tex: Path, tex_line: int | None, context: str) -> tuple[Path | None, int | None]:
+        """The source document (and line) that the given line of the generated LaTeX came from."""
+        if tex_line is None or not tex.exists():
+            return None, None
+        tex_lines = tex.read_text(encoding="utf-8", errors="replace").splitlines()
+        docname = None
+        for line in reversed(tex_lines[:tex_line]):
+            match = _DOC_LABEL.search(line)
+            if match:
+                docname = match.group(1)
+                break
+        if docname is None:
+            return None, None
+        source = next((p for p in sorted(self.root.glob(f"{docname}.*")) if p.is_file()), None)
+        if source is None:
+            return None, None
+        text_line = tex_lines[tex_line - 1] if tex_line <= len(tex_lines) else context
+        return source, _find_line(source, context or text_line)
+
+
+def _find_line(source: Path, tex_text: str) -> int | None:
+    """The line of ``source`` holding the longest run of plain words of ``tex_text``."""
+    lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
+    verbatim = tex_text.strip()
+    if verbatim:  # raw LaTeX in the source is copied as it is
+        hits = [n for n, line in enumerate(lines, 1) if line.strip() == verbatim]
+        if hits:
+            return hits[0]
+    words = re.findall(r"[^\W\d_][\w'’-]*", re.sub(r"\\[A-Za-z@]+|[{}]", " ", tex_text))
+    for size in range(min(len(words), 6), 0, -1):
+        for start in range(len(words) - size + 1):
+            phrase = " ".join(words[start : start + size])
+            if size == 1 and len(phrase) < 5:
+                continue
+            hits = [n for n, line in enumerate(lines, 1) if phrase in " ".join(line.split())]
+            if len(hits) == 1 or (hits and size > 1):
+                return hits[0]
+    return None
+
+
+def _digest(path: Path) -> str | None:
+    """The hash of what a pass reads back from ``path`` (None if it is missing).
+
+    The document's page count, which LaTeX records in the ``.aux`` for packages that print
+    it, is left out: the book prints it nowhere, and the index growing from the empty one of
+    a first pass to its full length must not cost another pass.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha256(_PAGE_COUNT.sub(b"", data)).hexdigest()

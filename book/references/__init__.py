@@ -1,0 +1,1 @@
+"""References: reference strings parsed, .bib files, keys, corrections, works."""

@@ -1,0 +1,1 @@
+"""Reading: source documents into the model, the outline, MyST chapters, text escaping."""

@@ -1,0 +1,333 @@
+"""Load ``outline.toml``: the book's metadata, its sources and the level of each heading."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from book.errors import BookError, check_text, read_text, toml_error
+from book.limits import MAX_FIELD_CHARS
+
+LEVELS = {"part": 1, "chapter": 2, "section": 3, "subsection": 4}
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What ``outline.toml`` says. Paths are resolved against the outline's folder."""
+
+    path: Path
+    title: str
+    subtitle: str
+    author: str
+    language: str
+    publisher: str
+    rights: str
+    filename: str
+    edition: str
+    date: str  # the release date (ISO, "2026-11-23"); empty: SOURCE_DATE_EPOCH, else none
+    summary: Path | None
+    sources: tuple[Path, ...]  # the documents whose text makes the chapters, in order
+    titles: dict[str, str]
+    headings: dict[str, int]  # heading text -> level (1 part, 2 chapter, 3 section, ...)
+    editorial_parts: dict[str, str]  # heading text -> title of a part that opens before it
+    index_terms: tuple[str, ...] = ()
+    index_entries: dict[str, str] = field(default_factory=dict)  # term -> heading ("Stalin, Joseph")
+    back_matter: tuple[str, ...] = ()  # hand-written chapters (glossary, timeline) before the bibliography
+    front_matter: tuple[str, ...] = ()  # hand-written chapters before the generated ones
+    chapter_per_document: bool = False  # each source document one chapter, its headings sections
+    strict: bool = True  # False: a note mark with no note is a warning (drafts), not an error
+    _text: str = field(default="", repr=False, compare=False)
+
+    @property
+    def documents(self) -> list[Path]:
+        """All source documents, summary first."""
+        return [p for p in (self.summary, *self.sources) if p is not None]
+
+    @property
+    def has_parts(self) -> bool:
+        """Whether the book is divided into parts (headed, or editorial)."""
+        return LEVELS["part"] in self.headings.values() or bool(self.editorial_parts)
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
+
+    def line_of(self, text: str) -> int | None:
+        """The line of the outline where ``text`` stands (for error messages)."""
+        return _line_of(self._text, text)
+
+    def error(self, message: str, text: str, hint: str | None = None) -> BookError:
+        return BookError(message, self.path, self.line_of(text), hint)
+
+
+# The outline's tables and keys: (type, required). A key not listed is an error (a typo must
+# not be silently ignored); "text" is one line of text, "name" a plain file name.
+SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
+    "book": {
+        "title": ("text", True),
+        "subtitle": ("text", False),
+        "author": ("text", True),
+        "language": ("language", False),
+        "publisher": ("text", False),
+        "rights": ("text", False),
+        "filename": ("name", False),
+        "edition": ("edition", False),
+        "date": ("text", False),  # the release date on the copyright page ("2026-11-23")
+    },
+    "sources": {
+        "summary": ("path", False),
+        "documents": ("paths", False),
+        "article": ("path", False),
+        "chapter_per_document": ("flag", False),
+        "strict": ("flag", False),
+    },
+    "titles": {"overview": ("text", False), "introduction": ("text", False)},
+    "index": {"terms": ("texts", False), "entries": ("text table", False)},
+    "back_matter": {"chapters": ("names", False)},
+    "front_matter": {"chapters": ("names", False)},
+}
+FREE_TABLES = ("headings", "editorial_parts")  # heading text -> text: any key, text values
+TYPE_NAMES = {
+    "text": "one line of text",
+    "name": "a plain file name (letters, digits, '.', '_', '-')",
+    "language": 'a language tag such as "en" or "zh-Hans"',
+    "edition": "text or a number",
+    "path": "a file path (text)",
+    "paths": "a list of file paths",
+    "texts": "a list of texts",
+    "names": "a list of plain file names",
+    "flag": "true or false",
+    "text table": 'a table of texts ("Joseph Stalin" = "Stalin, Joseph")',
+}
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def load_outline(path: str | Path) -> Outline:
+    """Read and check an outline file; a bad entry is a BookError naming its line."""
+    path = Path(path)
+    text = read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise toml_error(exc, path) from None
+    _check_schema(path, text, data)
+
+    base = path.parent
+    book = data.get("book", {})
+    sources = data.get("sources", {})
+
+    def source(key: str, value: str | None = None) -> Path | None:
+        value = value if value is not None else sources.get(key)
+        if value is None:
+            return None
+        return _source_path(path, text, base, key, value)
+
+    documents = sources.get("documents", [])
+    if "article" in sources:
+        documents = [sources["article"], *documents]
+    headings: dict[str, int] = {}
+    raw_headings = data.get("headings", {})
+    outline = Outline(
+        path=path,
+        title=book["title"],
+        subtitle=book.get("subtitle", ""),
+        author=book["author"],
+        language=book.get("language", "en"),
+        publisher=book.get("publisher", ""),
+        rights=book.get("rights", ""),
+        filename=book.get("filename", "book"),
+        edition=str(book.get("edition", "1.0")),
+        date=str(book.get("date", "")),
+        summary=source("summary"),
+        sources=tuple(source("documents", v) for v in documents),  # type: ignore[misc]
+        titles={"overview": "Overview", "introduction": "Introduction", **data.get("titles", {})},
+        headings=headings,
+        editorial_parts=dict(data.get("editorial_parts", {})),
+        index_terms=tuple(data.get("index", {}).get("terms", ())),
+        index_entries=dict(data.get("index", {}).get("entries", {})),
+        back_matter=tuple(data.get("back_matter", {}).get("chapters", ())),
+        front_matter=tuple(data.get("front_matter", {}).get("chapters", ())),
+        chapter_per_document=bool(sources.get("chapter_per_document", False)),
+        strict=bool(sources.get("strict", True)),
+        _text=text,
+    )
+    if not outline.sources:
+        raise BookError(
+            "[sources] names no document", path, None, hint='add: documents = ["documents/….txt"]'
+        )
+    _check_headings(outline, raw_headings)
+    return outline
+
+
+def _check_headings(outline: Outline, raw_headings: dict[str, str]) -> None:
+    """Each heading's level known, and no level skipped."""
+    headings = outline.headings
+    for heading, level in raw_headings.items():
+        if level not in LEVELS:
+            raise outline.error(
+                f"heading '{heading}' has level '{level}'",
+                f'"{heading}"',
+                hint="use one of: " + ", ".join(LEVELS),
+            )
+        headings[heading] = LEVELS[level]
+    previous = 0 if outline.has_parts else LEVELS["part"]  # without parts, chapters are on top
+    for heading, depth in headings.items():
+        if heading in outline.editorial_parts:
+            previous = LEVELS["part"]
+        if depth > previous + 1:
+            raise outline.error(
+                f"heading '{heading}' is a {raw_headings[heading]} with no "
+                f"{next(k for k, v in LEVELS.items() if v == depth - 1)} above it",
+                f'"{heading}"',
+            )
+        previous = depth
+    for heading in outline.editorial_parts:
+        if heading not in headings:
+            raise outline.error(f"editorial part placed before unknown heading '{heading}'", f'"{heading}"')
+
+
+def _check_schema(path: Path, text: str, data: dict) -> None:
+    """Every table and key known, every value of its type: else a BookError naming the line."""
+    for table, content in data.items():
+        if table not in SCHEMA and table not in FREE_TABLES:
+            known = ", ".join(f"[{t}]" for t in (*SCHEMA, *FREE_TABLES))
+            raise BookError(
+                f"unknown table or key '{table}'", path, _key_line(text, None, table), hint=f"use {known}"
+            )
+        if not isinstance(content, dict):
+            raise BookError(f"'{table}' must be a table ([{table}])", path, _key_line(text, None, table))
+        for key, value in content.items():
+            line = _key_line(text, table, key)
+            if table in FREE_TABLES:
+                _check_value(path, line, f'[{table}] "{key}"', key, "text")
+                _check_value(path, line, f'[{table}] "{key}"', value, "text")
+                continue
+            if key not in SCHEMA[table]:
+                raise BookError(
+                    f"unknown key '{key}' in [{table}]",
+                    path,
+                    line,
+                    hint="known keys: " + ", ".join(SCHEMA[table]),
+                )
+            _check_value(path, line, f"[{table}] {key}", value, SCHEMA[table][key][0])
+        for key, (_, required) in SCHEMA.get(table, {}).items():
+            if required and key not in content:
+                raise BookError(f"[{table}] needs a text value '{key}'", path, _key_line(text, None, table))
+    for table, keys in SCHEMA.items():
+        for key, (_, required) in keys.items():
+            if required and table not in data:
+                raise BookError(f"[{table}] needs a text value '{key}'", path, None)
+
+
+def _check_list(path: Path, line: int | None, what: str, value: object, kind: str) -> None:
+    if not isinstance(value, list):
+        raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line,
+                        hint='write it in brackets: ["…", "…"]')  # fmt: skip
+    for item in value:
+        _check_value(path, line, what, item, kind[:-1])
+
+
+def _check_table(path: Path, line: int | None, what: str, value: object, kind: str) -> None:
+    if not isinstance(value, dict):
+        raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line)
+    for key, item in value.items():
+        _check_value(path, line, f'{what} "{key}"', key, "text")
+        _check_value(path, line, f'{what} "{key}"', item, "text")
+
+
+def _check_value(path: Path, line: int | None, what: str, value: object, kind: str) -> None:
+    if kind == "text table":
+        _check_table(path, line, what, value, kind)
+        return
+    if kind in ("paths", "texts", "names"):
+        _check_list(path, line, what, value, kind)
+        return
+    if kind == "edition" and isinstance(value, int | float) and not isinstance(value, bool):
+        return
+    if kind == "flag":
+        if not isinstance(value, bool):
+            raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line)
+        return
+    if not isinstance(value, str):
+        raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line)
+    if not value.strip():
+        raise BookError(f"{what} is empty", path, line)
+    if len(value) > MAX_FIELD_CHARS:
+        raise BookError(f"{what} is {len(value):,} characters long; the limit is {MAX_FIELD_CHARS:,}",
+                        path, line)  # fmt: skip
+    check_text(value, path, line, what)
+    if kind != "path" and "\n" in value:
+        raise BookError(f"{what} must be one line of text", path, line)
+    if kind == "name" and not NAME.fullmatch(value):
+        raise BookError(f"{what} must be {TYPE_NAMES[kind]}: {value!r}", path, line,
+                        hint="it names the output files; no folders, spaces or quotes")  # fmt: skip
+    if kind == "language" and not LANGUAGE.fullmatch(value):
+        raise BookError(f"{what} must be {TYPE_NAMES[kind]}: {value!r}", path, line)
+
+
+def _toml_type(value: object) -> str:
+    names = {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list",
+             dict: "a table"}  # fmt: skip
+    return names.get(type(value), type(value).__name__)
+
+
+def _source_path(outline: Path, text: str, base: Path, key: str, value: str) -> Path:
+    """A source document's path: inside the book's folder (symlinks resolved), a regular file."""
+    line = _line_of(text, value)
+    resolved = (base / value).resolve()
+    if not resolved.is_relative_to(base.resolve()):
+        raise BookError(
+            f"source document '{value}' lies outside the book's folder {base.resolve()}",
+            outline,
+            line,
+            hint="copy the document into the book's documents/ folder (a symlink out of it is refused too)",
+        )
+    if not resolved.exists():
+        raise BookError(
+            f"source document '{value}' not found",
+            outline,
+            line,
+            hint="restore it from git (git checkout -- documents/) or fix the path",
+        )
+    if not resolved.is_file():
+        raise BookError(f"source document '{value}' is not a regular file", outline, line)
+    return base / value
+
+
+def _key_line(text: str, table: str | None, key: str) -> int | None:
+    """The line where ``key`` of ``[table]`` (or the table ``key`` itself) is defined."""
+    current: str | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header:
+            current = _unquote(header.group(1))
+            if table is None and current == key:
+                return number
+            continue
+        match = _KEY.match(line)
+        if match and current == table and _unquote(match.group(1)) == key:
+            return number
+        if match and table is None and current is None and _unquote(match.group(1)) == key:
+            return number
+    return None
+
+
+_HEADER = re.compile(r"^\s*\[\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\]\s]+)\s*\]")
+_KEY = re.compile(r"^\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[A-Za-z0-9_.-]+)\s*=")
+
+
+def _unquote(key: str) -> str:
+    if key.startswith('"'):
+        try:
+            return tomllib.loads(f"k = {key}")["k"]
+        except tomllib.TOMLDecodeError:
+            return key
+    return key.strip("'")
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    """The first line of ``text`` holding ``needle``."""
+    return next((n for n, line in enumerate(text.splitlines(), 1) if needle in line), None)
