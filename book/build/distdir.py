@@ -12,13 +12,15 @@ naming the folder, and leaves ``dist/`` as it was.
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import re
 import shutil
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from book.errors import BookError
 
@@ -55,13 +57,12 @@ def build_lock(build: Path, say: Callable[[str], None]) -> Iterator[None]:
     except OSError as exc:
         raise describe_os_error(exc, f"the build folder {build}") from None
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_lock(handle):
             handle.seek(0)
             holder = handle.read().strip() or "?"
             say(f"another build of this book is running (process {holder}); waiting for it to finish")
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            while not _try_lock(handle):
+                time.sleep(0.2)
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
@@ -69,6 +70,26 @@ def build_lock(build: Path, say: Callable[[str], None]) -> Iterator[None]:
         yield
     finally:
         handle.close()  # releases the lock
+
+
+def _try_lock(handle: IO[str]) -> bool:
+    """Take the lock on ``handle``'s file if no other process holds it (released on close)."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        handle.seek(0)
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _siblings(target: Path) -> tuple[Path, Path, Path]:
@@ -98,12 +119,15 @@ def resolve_target(dist: Path) -> Path:
     return target
 
 
-def refuse_book_folder(dist: Path, root: Path, build: Path, sources: Iterable[Path]) -> None:
+def refuse_book_folder(
+    dist: Path, root: Path, build: Path, sources: Iterable[Path], shown: str | Path | None = None
+) -> None:
     """Refuse a ``dist`` that is a folder the book needs, before anything is written.
 
     Publishing replaces ``dist`` by a new folder (:func:`swap_in`), so it must not be the
     book's folder or hold it, lie inside a folder the book reads (its chapters, documents,
-    build folder, the repository's metadata) or hold one of them; links are followed."""
+    build folder, the repository's metadata) or hold one of them; links are followed. The
+    message names ``shown`` (the folder as the user wrote it), else ``dist``."""
     target = Path(os.path.realpath(dist))
     root = Path(os.path.realpath(root))
     needed = {Path(os.path.realpath(p)) for p in (build, *sources)}
@@ -115,15 +139,15 @@ def refuse_book_folder(dist: Path, root: Path, build: Path, sources: Iterable[Pa
     else:
         for folder in sorted(needed):
             if folder.is_relative_to(target) or target.is_relative_to(folder):
-                shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
-                clash = f"the book's folder {shown}/" + ("" if folder == target else " (or one inside it)")
+                name = folder.relative_to(root) if folder.is_relative_to(root) else folder
+                clash = f"the book's folder {name}/" + ("" if folder == target else " (or one inside it)")
                 if folder.is_relative_to(target) and folder != target:
-                    clash = f"a folder that holds the book's {shown}/"
+                    clash = f"a folder that holds the book's {name}/"
                 break
     if clash is not None:
         raise BookError(
             f"the output folder is {clash}: publishing replaces the output folder, so nothing was written",
-            dist,
+            shown if shown is not None else dist,
             hint="choose a folder of its own for the editions, such as the default --dist dist",
         )
 
@@ -144,39 +168,22 @@ def recover(target: Path, say: Callable[[str], None]) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def stage(target: Path, products: dict[str, Path], ready: Iterable[str]) -> None:
-    """Stage the products named in ``ready`` ahead of :func:`swap_in` (while the others are
-    made), with what ``target`` holds besides ``products``."""
-    staging, _, _ = _siblings(target)
-    try:
-        _stage_kept(target, staging, products)
-        for entry in ready:
-            _stage_product(target, staging, entry, products[entry])
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 def drop_staging(target: Path) -> None:
-    """Remove what :func:`stage` staged for a build that then failed."""
+    """Remove a staging folder that a failed publication left."""
     shutil.rmtree(_siblings(target)[0], ignore_errors=True)
 
 
-def swap_in(target: Path, products: dict[str, Path], name: str, ready: Iterable[str] = ()) -> None:
-    """Stage ``products`` (dist-relative name → built file or folder), then swap them in;
-    ``ready``: those :func:`stage` staged already.
+def swap_in(target: Path, products: dict[str, Path], name: str) -> None:
+    """Stage ``products`` (dist-relative name → built file or folder), then swap them in.
 
     What ``target`` holds besides the products stays (hard-linked, not copied): the editions
     not rebuilt now, and any file of the user's. ``OSError`` propagates to the caller.
     """
     staging, old, journal = _siblings(target)
-    ready = set(ready)
     try:
-        if not ready:
-            _stage_kept(target, staging, products)
+        _stage_kept(target, staging, products)
         for entry, source in products.items():
-            if entry not in ready:
-                _stage_product(target, staging, entry, source)
+            _stage_product(target, staging, entry, source)
         _link_downloads(staging, name)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

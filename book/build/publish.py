@@ -1,10 +1,9 @@
 """Build the editions under ``_build/`` and only then swap them into ``dist/``.
 
 One environment: Sphinx reads the sources once into the doctree cache, then each builder
-writes from it. The first builder writes the LaTeX, so that xelatex (:mod:`.typeset`) runs as
-early as it can; the HTML and the EPUB are written while it typesets, in a forked copy of this
-process (:mod:`.sidebuild`). An edition whose inputs have the
-same content hash as at its last build is not rebuilt, and a ``dist/`` that already holds it
+writes from it. The first builder writes the LaTeX, so that xelatex
+(:mod:`book.editions.typeset`, a program of its own) typesets while the HTML and the EPUB are
+written. An edition whose inputs have the same content hash as at its last build is not rebuilt, and a ``dist/`` that already holds it
 is not touched (:mod:`.buildstate`); the build cache is checked against its recorded hashes
 before it is used, and thrown away if anything in it differs. Publishing is one build at a
 time and crash-safe (:mod:`.distdir`). Sphinx's messages are read from its logging, in this
@@ -20,16 +19,14 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from . import buildstate
-from . import distdir
-from . import regexcache
-from .buildstate import BuildState
 from book.errors import BookError
 from book.sources.outline import load_outline
+
+from . import buildstate, distdir
+from .buildstate import BuildState
 
 if TYPE_CHECKING:
     from book.editions.typeset import Typesetter
@@ -49,7 +46,7 @@ def publish(editions: list[str], dist: Path, root: Path | None = None, build: Pa
     name = load_outline(root / "outline.toml").filename
     dist = Path(dist)
     dist_path = dist if dist.is_absolute() else root / dist
-    distdir.refuse_book_folder(dist_path, root, build, _source_folders(root, build, dist_path))
+    distdir.refuse_book_folder(dist_path, root, build, _source_folders(root, build, dist_path), shown=dist)
     started = time.monotonic()
     with distdir.build_lock(build, _say):
         target = distdir.resolve_target(dist_path)
@@ -91,17 +88,8 @@ def _publish_locked(
         == published.get("files")
     ):
         return None
-    regexcache.install(build / "regex")  # before Sphinx and its libraries load
-    typesetter = None
-    if "pdf" in editions and "pdf" not in current and state.toolchain == toolchain:
-        # its first pass begins on the last build's preamble while the cache is checked; it is
-        # dropped if the cache differs from its record (book/editions/earlypass.py)
-        typesetter = _typesetter(root, build, name)
     try:
         if state.toolchain != toolchain or _cache_files(build, seen) != state.cache:
-            if typesetter is not None:
-                typesetter.stop()
-                typesetter = None
             if state.cache or any((build / folder).exists() for folder in _CACHE_DIRS):
                 _say("the build cache does not match its record; starting from a clean cache")
             _wipe(build)
@@ -110,25 +98,17 @@ def _publish_locked(
             current = []
         todo = [e for e in editions if e not in current]
         BuildState.forget(build)  # a build killed from here on leaves no trusted cache
-        if "pdf" in todo and typesetter is None:
-            typesetter = _typesetter(root, build, name)
-        products, ready = _products(editions, build, name), list[str]()
         if todo:
-            _build(
-                todo, root, build, typesetter, meanwhile=_ahead_of_pdf(build, seen, target, products, ready)
-            )
+            _build(todo, root, build, name)
     except BaseException:
-        if typesetter is not None:
-            typesetter.stop()
         distdir.drop_staging(target)
         raise
-    distdir.swap_in(target, products, name, ready)
+    distdir.swap_in(target, _products(editions, build, name), name)
     recorded = {e: v for e, v in state.editions.items() if e in EDITIONS}
     recorded.update({e: {"inputs": hashes[e]} for e in editions})
     files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
     recorded["_dist"] = {"target": _where(target, root), "files": buildstate.stat_snapshot(target, files)}
     BuildState(toolchain, _cache_files(build, seen), recorded).save(build)
-    regexcache.save()
     return todo
 
 
@@ -142,29 +122,12 @@ def _products(editions: list[str], build: Path, name: str) -> dict[str, Path]:
     return {("html" if e == "html" else f"{name}.{e}"): built[e] for e in editions}
 
 
-def _ahead_of_pdf(
-    build: Path, seen: buildstate.Seen, target: Path, products: dict[str, Path], ready: list[str]
-) -> Callable[[], None]:
-    """What the build does while xelatex ends the PDF: hash the other editions' cache files
-    for the record, and stage the other products for ``dist/`` (``ready`` lists them)."""
-
-    def work() -> None:
-        _cache_files(build, seen, _DONE_FIRST)
-        others = [entry for entry in products if not entry.endswith(".pdf")]
-        if others:
-            distdir.stage(target, products, others)
-            ready.extend(others)
-
-    return work
-
-
 def _where(target: Path, root: Path) -> str:
     """The published folder as recorded: relative to the book if inside it (the book may move)."""
     return str(target.relative_to(root)) if target.is_relative_to(root) else str(target)
 
 
 _CACHE_DIRS = ("doctrees", "html", "epub", "latex")  # what the builders read back or publish
-_DONE_FIRST = ("doctrees", "html", "epub")  # finished before the PDF, which xelatex ends last
 
 
 def _cache_files(
@@ -193,70 +156,35 @@ def _say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def _typesetter(root: Path, build: Path, name: str) -> Typesetter:
-    """The PDF's typesetter, its first pass begun on the last build's preamble if there is one."""
-    from book.editions.typeset import Typesetter
+def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
+    """Run the builders of ``editions`` over one environment. The first reads the sources and
+    writes its edition; when that is the LaTeX, xelatex typesets it while the others write."""
+    first, *rest = [e for e in ("pdf", "html", "epub") if e in editions]
+    log = _SphinxLog(root)
+    _say(f"reading the sources; writing the {first} edition")
+    _sphinx(_BUILDER[first], root, build, log, progress=True)
+    typesetter, thread, failure = None, None, list[BaseException]()
+    if first == "pdf":
+        from book.editions.typeset import Typesetter
 
-    typesetter = Typesetter(build / "latex", name, root)
-    typesetter.begin_early(build / "early")
-    return typesetter
-
-
-def _build(
-    editions: list[str], root: Path, build: Path, typesetter: Typesetter | None,
-    meanwhile: Callable[[], object] | None = None,
-) -> None:  # fmt: skip
-    """Run the builders of ``editions`` over one environment; xelatex (``typesetter``, the
-    caller's to stop on failure) beside HTML and EPUB; ``meanwhile`` once those are written,
-    if xelatex still runs."""
-    first, *rest = [str(e) for e in ("pdf", "html", "epub") if e in editions]
-    _run_builders(first, rest, root, build, _SphinxLog(root), typesetter, meanwhile)
-
-
-def _run_builders(
-    first: str, rest: list[str], root: Path, build: Path, log: _SphinxLog, typesetter: Any,
-    meanwhile: Callable[[], object] | None = None,
-) -> None:  # fmt: skip
-    """The first builder reads the sources and writes its edition; when that is the LaTeX, the
-    others write in a child process (:mod:`.sidebuild`) while xelatex typesets it."""
-    from . import sidebuild
-
-    def the_others(held: list[str] | None = None) -> None:
-        log.held = held
+        typesetter = Typesetter(build / "latex", name, root)
+        thread = threading.Thread(target=_typeset, args=(typesetter, failure), daemon=True)
+        thread.start()
+    try:
         for edition in rest:
             _say(f"writing the {edition} edition")
             _sphinx(_BUILDER[edition], root, build, log, progress=False)
-        if held is not None:
-            regexcache.save()  # what the child compiled (the themes' patterns), for next time
-
-    _say(f"reading the sources; writing the {first} edition")
-    before_write = typesetter.send_ahead if typesetter is not None and first == "pdf" else None
-    _sphinx(_BUILDER[first], root, build, log, progress=True, before_write=before_write)
-    child = sidebuild.fork(the_others) if rest and typesetter is not None and sidebuild.forking() else None
-    try:
-        failure: list[BaseException] = []
-        thread = None
-        if typesetter is not None:  # after the fork: a forked process has only the thread that forked
-            thread = threading.Thread(target=_typeset, args=(typesetter, failure), daemon=True)
-            thread.start()
-        if child is None:
-            the_others()
-        else:
-            for line in child.wait():
-                log.show(line)
         if thread is not None:
-            if meanwhile is not None and thread.is_alive():
-                meanwhile()
             thread.join()
-            if failure:
-                raise failure[0]
     except BaseException:
-        if child is not None:
-            child.stop()
+        if typesetter is not None:
+            typesetter.stop()
         raise
+    if failure:
+        raise failure[0]
 
 
-def _typeset(typesetter: Any, failure: list[BaseException]) -> None:
+def _typeset(typesetter: Typesetter, failure: list[BaseException]) -> None:
     try:
         typesetter.run(lambda message: _say(f"PDF: {message}"))
         _report_missing_glyphs(typesetter.latex_dir / f"{typesetter.name}.log")
@@ -281,7 +209,6 @@ class _SphinxLog(logging.Handler):
         self.root = str(root) + os.sep
         self.shown: set[str] = set()
         self.errors: list[str] = []
-        self.held: list[str] | None = None  # in a child build: warnings kept for the parent
 
     def attach(self, app: Any) -> None:
         from sphinx.util import logging as sphinx_logging
@@ -304,8 +231,6 @@ class _SphinxLog(logging.Handler):
         line = line.replace(self.root, "")
         if record.levelno >= logging.ERROR:
             self.errors.append(line)
-        elif self.held is not None:
-            self.held.append(line)
         else:
             self.show(line)
 
@@ -353,12 +278,8 @@ class _Progress(io.TextIOBase):
         return len(text)
 
 
-def _sphinx(
-    builder: str, root: Path, build: Path, log: _SphinxLog, progress: bool,
-    before_write: Callable[[set[str]], None] | None = None,
-) -> None:  # fmt: skip
-    """One Sphinx builder, in this process, over the shared doctree cache; ``before_write`` is
-    told which documents it writes anew, once it has read them and before it writes."""
+def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bool) -> None:
+    """One Sphinx builder, in this process, over the shared doctree cache."""
     from sphinx.application import Sphinx
     from sphinx.util import console
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -369,9 +290,6 @@ def _sphinx(
         def preload_builder(self, name: str) -> None:  # after extensions, before the builder's setup
             log.attach(self)
             early.attached = True
-            self.connect("builder-inited", lambda app: _template_cache(app, build / "templates"))
-            if before_write is not None:
-                self.connect("builder-inited", lambda app: _tell_before_write(app, before_write))
             super().preload_builder(name)
 
     log.errors = []
@@ -408,27 +326,6 @@ def _sphinx(
             f"the {builder} build failed; dist/ was left as it was\n{detail}",
             hint="fix the file and line named above, then run make again",
         )
-
-
-def _tell_before_write(app: Any, hook: Callable[[set[str]], None]) -> None:
-    """Call ``hook`` with the documents the builder writes anew, just before it writes."""
-    write = app.builder.write
-
-    def write_after_hook(build_docnames: Any, updated_docnames: Any, method: str = "update") -> None:
-        hook(set(updated_docnames))
-        write(build_docnames, updated_docnames, method)
-
-    app.builder.write = write_after_hook
-
-
-def _template_cache(app: Any, folder: Path) -> None:
-    """Keep the theme's compiled templates between builds (checked against their source)."""
-    import jinja2
-
-    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
-    if isinstance(environment, jinja2.Environment):
-        folder.mkdir(parents=True, exist_ok=True)
-        environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _jobs() -> int:

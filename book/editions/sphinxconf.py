@@ -126,4 +126,5 @@ def _epub(outline: Outline) -> dict[str, Any]:
 
 
 def _latex(outline: Outline) -> dict[str, Any]:
-    return latex_settings(outline)  # the printed book: book/editions/latexbook.py, book/editions/latex/bookdesign.sty
+    # the printed book: book/editions/latexbook.py, book/editions/latex/bookdesign.sty
+    return latex_settings(outline)

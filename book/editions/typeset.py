@@ -13,6 +13,7 @@ removed, so the next build starts from a clean slate.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shlex
 import shutil
@@ -23,14 +24,19 @@ from pathlib import Path
 
 from book.errors import BookError
 
-from .earlypass import EarlyPass, tex_environment
-
 MAX_PASSES = 5
 _READ_BACK = (".aux", ".toc", ".out", ".lof", ".lot", ".ind")
 _AUXILIARY = (*_READ_BACK, ".idx", ".ilg", ".xdv", ".log", ".fls", ".fdb_latexmk")
 _FILE_LINE = re.compile(r"^(?:\./)?(\S+\.tex):(\d+): (.*)$")
 _PAGE_COUNT = re.compile(rb"^\\gdef ?\\@abspage@last\{\d+\}\r?$", re.M)
 _DOC_LABEL = re.compile(r"\\label\{\\detokenize\{([^}:]+):")
+
+
+def tex_environment() -> dict[str, str]:
+    """The environment of the book's TeX programs: error lines unwrapped in the log, and a file
+    looked up by its exact name only (Sphinx names every file exactly; TeX Live's kpathsea
+    otherwise lists the folder to retry each name it did not find in another case)."""
+    return {**os.environ, "max_print_line": "10000", "texmf_casefold_search": "0"}
 
 
 class Typesetter:
@@ -43,31 +49,14 @@ class Typesetter:
         self.passes = 0
         self._proc: subprocess.Popen[bytes] | None = None
         self._stopped = threading.Event()
-        self._early: EarlyPass | None = None
-        self._early_before: dict[str, str | None] = {}
-        self._sent_ahead = 0  # documents the early pass had before the LaTeX was written
 
     @property
     def pdf(self) -> Path:
         return self.latex_dir / f"{self.name}.pdf"
 
-    def begin_early(self, folder: Path) -> None:
-        """Begin the first pass on the last build's preamble, before Sphinx writes the LaTeX
-        (see :mod:`.earlypass`); ``folder`` holds its files meanwhile."""
-        self._early_before = self._read_back()
-        self._early = EarlyPass.start(self.latex_dir, self.name, folder)
-
-    def send_ahead(self, changed: set[str]) -> None:
-        """Sphinx is about to write the LaTeX again for the documents ``changed``: the early
-        pass may typeset the unchanged ones before them meanwhile."""
-        if self._early is not None:
-            self._early.send_ahead(changed)
-
     def stop(self) -> None:
         """Stop a running xelatex (the build failed elsewhere, or was interrupted)."""
         self._stopped.set()
-        if self._early is not None:
-            self._early.abandon()
         proc = self._proc
         if proc is not None and proc.poll() is None:
             proc.kill()
@@ -83,7 +72,7 @@ class Typesetter:
                 )
         try:
             self._no_index_no_placeholder()
-            self._passes(say, self._finish_early(say))
+            self._passes(say)
             # zlib's own default level: 30 ms less than xdvipdfmx's 9, for a PDF 0.7 % larger
             pdf = ["xdvipdfmx", "-q", "-E", "-z", "6", "-o", f"{self.name}.pdf", f"{self.name}.xdv"]
             self._run(pdf, "xdvipdfmx")
@@ -104,33 +93,14 @@ class Typesetter:
         if not ind.exists() and "\\index{" not in tex.read_text(encoding="utf-8", errors="replace"):
             ind.write_text("", encoding="utf-8")
 
-    def _finish_early(self, say: Callable[[str], None]) -> dict[str, str | None] | None:
-        """What the first pass read back before it began, if the early pass stands for it."""
-        early, self._early = self._early, None
-        if early is None:
-            return None
-        why_not = early.finish(self._stopped)
-        if why_not is None:
-            self._sent_ahead = early.documents_ahead
-            return self._early_before
-        self.clear_auxiliary()  # the early pass may have begun rewriting them
-        say(f"xelatex: the pass begun early was not used ({why_not}); starting afresh")
-        return None
-
-    def _passes(self, say: Callable[[str], None], first: dict[str, str | None] | None = None) -> None:
-        """xelatex until nothing it reads back changes; ``first``: the early pass ran the first."""
+    def _passes(self, say: Callable[[str], None]) -> None:
+        """xelatex until nothing it reads back changes."""
         index_done: str | None = None
         while True:
             self.passes += 1
-            if first is not None:
-                before, first = first, None
-                count = self._sent_ahead
-                ahead = f", {count} unchanged document{'s' if count > 1 else ''} sent ahead" if count else ""
-                say(f"xelatex pass {self.passes} (begun while the LaTeX was written{ahead})")
-            else:
-                before = self._read_back()
-                say(f"xelatex pass {self.passes}")
-                self._xelatex()
+            before = self._read_back()
+            say(f"xelatex pass {self.passes}")
+            self._xelatex()
             idx = self.latex_dir / f"{self.name}.idx"
             if idx.exists() and _digest(idx) != index_done:
                 self._make_index()
