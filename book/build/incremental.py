@@ -25,13 +25,6 @@ follow, all fixed here:
 * the figure numbering walks every document of the book (unpickling each), though the
   numbers can only change when a document was read or removed; a builder that read none
   skips it.
-
-And the HTML builders (HTML, EPUB) copy the theme's static files and render its templates
-(``basic.css.jinja`` and others, compiled afresh each time) at every build: 0.07 s of an
-edit. They are copied again only when what they are made from changed: the settings and
-theme options (Sphinx's own build-info hashes), the search language, and the files of
-``html_static_path``, the logo and the favicon. The theme and this package are part of the
-cache's record (:mod:`.buildstate`): a new version of either starts from an empty cache.
 """
 
 from __future__ import annotations
@@ -89,8 +82,6 @@ def _builder_inited(app: Sphinx) -> None:
     _SHOWN.pop(app.env, None)
     if callable(getattr(app.builder, "load_indexer", None)):
         app.builder.load_indexer = _load_indexer(app.builder)  # type: ignore[attr-defined]
-    if callable(getattr(app.builder, "copy_static_files", None)):
-        app.builder.copy_static_files = _copy_static_files(app)  # type: ignore[attr-defined]
     for listener in list(app.events.listeners.get("env-get-updated", [])):
         collector = getattr(listener.handler, "__self__", None)
         if isinstance(collector, TocTreeCollector):
@@ -162,57 +153,6 @@ def _load_indexer(builder: Any) -> Any:
         indexer.freeze = in_document_order
 
     return load_indexer
-
-
-def _copy_static_files(app: Sphinx) -> Any:
-    """The builder's ``copy_static_files``, skipped when its output would be the same."""
-    builder: Any = app.builder
-    copy = builder.copy_static_files
-    record = Path(app.doctreedir) / "bookstatic" / f"{builder.name}.sha256"
-
-    def copy_static_files() -> None:
-        key = _static_key(app)
-        if (Path(builder.outdir) / "_static").is_dir() and _read(record) == key:
-            # Sphinx's pygments.css, which the pages' links checksum: the theme overwrites it
-            # once the pages are written (pydata-sphinx-theme, at build-finished)
-            builder.create_pygments_style_file()
-            return
-        record.unlink(missing_ok=True)  # until the copy is whole
-        copy()
-        record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(key, encoding="ascii")
-
-    return copy_static_files
-
-
-def _static_key(app: Sphinx) -> str:
-    builder: Any = app.builder
-    config = app.config
-    files = [Path(app.confdir, entry) for entry in config.html_static_path]
-    files += [
-        Path(app.confdir, f) for f in (config.html_logo, config.html_favicon) if f and "://" not in str(f)
-    ]
-    stamps = [
-        stat_line(each) for path in files for each in (sorted(path.rglob("*")) if path.is_dir() else [path])
-    ]
-    indexer = getattr(builder, "indexer", None)
-    info = getattr(builder, "build_info", None)
-    return digest(
-        builder.name,
-        getattr(info, "config_hash", ""),
-        getattr(info, "tags_hash", ""),
-        [str(d) for d in builder.theme.get_theme_dirs()] if getattr(builder, "theme", None) else [],
-        indexer.context_for_searchtool() if indexer is not None else None,
-        stamps,
-        os.fspath(builder.outdir),
-    )
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="ascii")
-    except OSError:
-        return None
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
