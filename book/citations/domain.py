@@ -33,7 +33,7 @@ class CitationDomain(Domain):
 
     name = "bookcite"
     label = "Book citations"
-    data_version = 5
+    data_version = 6
     initial_data: ClassVar[dict[str, Any]] = {  # Sphinx deep-copies it for a new environment
         "cited": {},  # docname -> [key, ...] in reading order
         "listed": {},  # docname -> [key, ...] from bibliography :keys:
@@ -44,8 +44,6 @@ class CitationDomain(Domain):
         "rendered": {},  # docname -> {cid: {"text": inlines, "note": inlines}} (after reading)
         "bibs": {},  # bibliography unit id -> [(key, inlines), ...] (after reading)
         "request": "",  # the cache key of the request that gave "rendered" and "bibs"
-        "previous": "",  # that key before documents were read again ("request" is then "")
-        "kept": {},  # docname -> its "rendered" before it was read again
         "renderings": 0,  # how many times a rendering changed (a clock for "changed" and "taken")
         "changed": {},  # docname -> the clock when its rendering last changed
         "taken": {},  # builder name -> {docname -> the clock of the rendering it last wrote}
@@ -131,22 +129,9 @@ class CitationDomain(Domain):
         return sorted(doc for doc, errors in self.data["errors"].items() if errors)
 
     def clear_doc(self, docname: str) -> None:
-        if docname in self.data["rendered"]:
-            self.data["kept"][docname] = self.data["rendered"][docname]
         for kind in PER_DOCUMENT:
             self.data[kind].pop(docname, None)
-        if self.data["request"]:
-            self.data["previous"] = self.data["request"]
-        self.data["request"] = ""  # render again after reading, unless the request is "previous"
-
-    def restore_kept(self, key: str) -> None:
-        """After reading: when the book's citation request is ``key`` again, the documents
-        read again cite as before, and their last rendering stands."""
-        kept, previous = self.data["kept"], self.data["previous"]
-        self.data["kept"], self.data["previous"] = {}, ""
-        if key == previous:
-            self.data["rendered"].update(kept)
-            self.data["request"] = key
+        self.data["request"] = ""  # render again after reading
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         # the store was loaded before the parallel readers started: the main process has it

@@ -101,25 +101,15 @@ def _request(env: BuildEnvironment, domain: CitationDomain) -> dict[str, Any]:
     }
 
 
-# The last rendering in this process: cache folder, the signature of the .bib files and style,
-# request key. A later builder that read no document (reading one clears the environment's key)
-# has the same request: it need not build it again.
-_LAST: list[tuple[Path, object, str]] = []
-
-
 def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
     """Render every citation and bibliography; the documents whose rendering changed."""
     if domain.store.style is None:
         return set()
-    if _LAST and _LAST[0] == (cache_dir(env), domain.store.signature, domain.data["request"]):
-        return set()
     request = _request(env, domain)
     _write_atomic(cache_dir(env) / "request.json", json.dumps(request, ensure_ascii=False))  # for make bench
     key = request_key(request)
-    domain.restore_kept(key)
     if key == domain.data["request"]:
-        _LAST[:] = [(cache_dir(env), domain.store.signature, key)]
-        return set()  # rendered by an earlier builder of this build, or by the last build
+        return set()  # rendered by an earlier builder of this build
     try:
         rendered = parse_result(render(request, cache_dir(env)))
     except CiteprocError as exc:
@@ -134,7 +124,6 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
             changed.add(doc)
     domain.data["rendered"] = by_doc
     domain.data["request"] = key
-    _LAST[:] = [(cache_dir(env), domain.store.signature, key)]
     if domain.store.style.sorts_by_author:
         items = domain.store.database.items
         for unit, entries in rendered.bibliographies.items():
