@@ -182,7 +182,6 @@ def _named_toggle(match: re.Match[str]) -> str:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("book.editions.sidenotes")
-    app.setup_extension("book.editions.navcache")
     if str(TEMPLATES) not in app.config.templates_path:
         app.config.templates_path.append(str(TEMPLATES))
     app.add_transform(DropSourceComments)
