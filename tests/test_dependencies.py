@@ -97,3 +97,74 @@ def test_no_module_of_the_package_is_over_500_lines() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
     }
     assert not long, f"split these modules (one job per module): {long}"
+
+
+# The stages, lowest first: a module imports only from its own stage and the stages below it
+# (the citations extension stands alone, below all). The modules at the top of book/ are shared
+# by every stage (errors, limits, progress) or are the command line itself (cli, __main__).
+STAGES = ["citations", "sources", "references", "editions", "build", "commands"]
+SHARED = {"errors", "limits", "progress", "__init__"}
+
+
+def _book_imports(path: Path) -> list[tuple[int, str]]:
+    """(line, dotted module under book) of every import of the package in ``path``."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            names = [f"{module}.{a.name}" for a in node.names] if not node.module else [module]
+            found += [(node.lineno, m) for m in names if m == "book" or m.startswith("book.")]
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.startswith("book.")]
+    return found
+
+
+def test_the_stages_import_only_downwards() -> None:
+    """citations < sources < references < editions < build < commands: no stage imports one
+    above it, and the shared modules import no stage."""
+    for path in sorted((ROOT / "book").rglob("*.py")):
+        parts = path.relative_to(ROOT / "book").parts
+        stage = parts[0] if len(parts) > 1 else None
+        for line, module in _book_imports(path):
+            target = module.split(".")[1] if module.count(".") else ""
+            where = f"{path.relative_to(ROOT)}:{line} imports {module}"
+            if target in ("", "__version__", *SHARED):
+                continue
+            if stage is None:
+                assert path.stem in ("cli", "__main__"), where
+                continue
+            assert target in STAGES, where
+            assert STAGES.index(target) <= STAGES.index(stage), where
+
+
+def test_the_top_of_the_package_holds_at_most_ten_modules() -> None:
+    loose = sorted(p.name for p in (ROOT / "book").glob("*.py"))
+    assert len(loose) <= 10, loose
+
+
+def test_every_module_imports_where_fcntl_and_termios_do_not_exist(tmp_path: Path) -> None:
+    """The package imports on a platform without POSIX-only modules (Windows): each module is
+    imported in a fresh interpreter in which ``fcntl``, ``termios`` and ``resource`` fail."""
+    import subprocess
+
+    modules = sorted(
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for p in (ROOT / "book").rglob("*.py")
+        if p.name != "__main__.py"
+    )
+    script = (
+        "import sys, importlib\n"
+        "for name in ('fcntl', 'termios', 'resource'): sys.modules[name] = None\n"
+        f"for module in {modules!r}: importlib.import_module(module)\n"
+        "print('imported', len(sys.argv))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]

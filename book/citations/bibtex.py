@@ -455,7 +455,7 @@ def _read_regular_file(path: Path, limit: int) -> bytes | str:
     Folders, devices and FIFOs are refused before anything is read (a FIFO is opened without
     blocking), so a named pipe fails at once instead of hanging the build."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except IsADirectoryError:
         return "is a folder, not a file"
     except OSError as exc:
