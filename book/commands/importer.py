@@ -8,9 +8,7 @@ by hand, or never generated, like the glossary) is never overwritten.
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,12 +69,10 @@ def write_chapters(
         ensure_hand_file(bib_file.parent / HAND_FILE)
     if chapter_per_document is None:
         chapter_per_document = outline.chapter_per_document
-    counts = _term_counts(outline, [d for d in (summary, *sources) if d is not None])
-    _check_index_terms(outline, counts)
     if chapter_per_document:
-        pages = _pages_per_document(outline, summary, sources, bib, counts)
+        pages = _pages_per_document(outline, summary, sources, bib)
     else:
-        pages = _pages(outline, summary, sources[0], bib, counts)
+        pages = _pages(outline, summary, sources[0], bib)
     bibliography = _bibliography_page([d for d in (summary, *sources) if d], bib)
     if not any(p.name == "back-matter" for p in pages):
         bibliography.level = LEVELS["part"]  # no parts: a top-level entry
@@ -141,11 +137,11 @@ def _drop_child(pages: list[Page], name: str) -> None:
             page.children.remove(name)
 
 
-def _fill(page: Page, doc: Document, bib: Bibliography, outline: Outline, counts: dict[str, int]) -> Page:
+def _fill(page: Page, doc: Document, bib: Bibliography) -> Page:
     """Add every paragraph of ``doc`` to ``page``."""
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            _add_paragraph(page, block, doc, bib, outline, counts)
+            _add_paragraph(page, block, doc, bib)
     return page
 
 
@@ -168,19 +164,11 @@ def _check_headings(outline: Outline, doc: Document, require_all: bool) -> None:
             )
 
 
-def paragraph_markup(
-    block: Paragraph, doc: Document, bib: Bibliography, index: dict[str, str] | None = None
-) -> str:
-    """A paragraph as MyST: escaped text, each note mark replaced by its citation role, and
-    each index term (``index``: term -> index entry) marked where it first stands."""
-    # (offset, order, markup, end): an index role before a note at the same offset, notes in order
-    events = [
-        (m.offset, 1 + n, bib.note_markup(doc.name, m.number), m.offset) for n, m in enumerate(block.marks)
-    ]
-    for start, end, entry in index_anchors(block, index or {}):
-        word = block.text[start:end]
-        events.append((start, 0, f"{{index}}`{word} <single: {entry}>`", end))
-    events.sort(key=lambda event: event[:2])
+def paragraph_markup(block: Paragraph, doc: Document, bib: Bibliography) -> str:
+    """A paragraph as MyST: escaped text, each note mark replaced by its citation role. (Index
+    terms are marked when the book is built, in every chapter: book/editions/bookindex.py.)"""
+    # (offset, order, markup, end): notes in order
+    events = [(m.offset, n, bib.note_markup(doc.name, m.number), m.offset) for n, m in enumerate(block.marks)]
     out, position = [], 0
     for start, _, markup, end in events:
         piece = block.text[position:start]
@@ -191,54 +179,13 @@ def paragraph_markup(
     return "".join(out)
 
 
-@functools.cache
-def term_pattern(term: str) -> re.Pattern[str]:
-    """Where an index term stands: as a whole word in alphabetic scripts; anywhere in Chinese,
-    Japanese or Korean text, which has no spaces between words."""
-
-    def edge(char: str) -> str:
-        wide = unicodedata.east_asian_width(char) in ("W", "F")
-        return r"\b" if char.isalnum() and not wide else ""
-
-    return re.compile(edge(term[0]) + re.escape(term) + edge(term[-1]))
-
-
-def index_anchors(block: Paragraph, index: dict[str, str]) -> list[tuple[int, int, str]]:
-    """Where each index term's entry goes in a paragraph: (start, end, entry) of one word of
-    the term's first occurrence, no two terms on the same word ("Treaty of Kyakhta" on
-    "Treaty", "Kyakhta" on "Kyakhta"), never across a note mark."""
-    marks = [mark.offset for mark in block.marks]
-    taken: list[tuple[int, int]] = []
-    anchors = []
-    for term in sorted(index, key=len, reverse=True):
-        for match in term_pattern(term).finditer(block.text):
-            word = next(
-                (
-                    (match.start() + w.start(), match.start() + w.end())
-                    for w in re.finditer(r"[^\s`<>\\]+", match.group())
-                    if not any(
-                        s < match.start() + w.end() and match.start() + w.start() < e for s, e in taken
-                    )
-                    and not any(match.start() + w.start() < m < match.start() + w.end() for m in marks)
-                ),
-                None,
-            )
-            if word:
-                taken.append(word)
-                anchors.append((*word, index[term]))
-                break
-    return sorted(anchors)
-
-
-def _pages(
-    outline: Outline, summary: Document | None, article: Document, bib: Bibliography, counts: dict[str, int]
-) -> list[Page]:
+def _pages(outline: Outline, summary: Document | None, article: Document, bib: Bibliography) -> list[Page]:
     """Parts, chapters and sections as the outline says; the lead is the Introduction."""
     has_parts = outline.has_parts
     pages: list[Page] = []
     intro = Page("introduction", outline.titles["introduction"], LEVELS["chapter"])
     if summary is not None:
-        overview = _fill(Page("summary", "Summary", LEVELS["chapter"]), summary, bib, outline, counts)
+        overview = _fill(Page("summary", "Summary", LEVELS["chapter"]), summary, bib)
         if has_parts:
             top = Page(
                 "overview", outline.titles["overview"], LEVELS["part"], children=[overview.name, intro.name]
@@ -256,7 +203,7 @@ def _pages(
     parts = chapters = 0
     for block in article.blocks:
         if isinstance(block, Paragraph):
-            _add_paragraph(current, block, article, bib, outline, counts)
+            _add_paragraph(current, block, article, bib)
             continue
         if block.text in outline.editorial_parts or block.level == LEVELS["part"]:
             parts += 1
@@ -284,13 +231,12 @@ def _pages_per_document(
     summary: Document | None,
     sources: list[Document],
     bib: Bibliography,
-    counts: dict[str, int],
 ) -> list[Page]:
     """One chapter per source document, its headings its sections."""
     pages: list[Page] = []
     if summary is not None:
         summary_page = Page("summary", outline.titles["overview"], LEVELS["part"])
-        pages.append(_fill(summary_page, summary, bib, outline, counts))
+        pages.append(_fill(summary_page, summary, bib))
     for number, doc in enumerate(sources, 1):
         title = doc.title or doc.path.stem.replace("_", " ").replace("-", " ").title()
         page = Page(f"ch-{number:02d}-{myst.slug(title)}", title, LEVELS["part"])
@@ -299,65 +245,15 @@ def _pages_per_document(
         top = min((b.level for b in doc.blocks if isinstance(b, Heading)), default=1)
         for block in doc.blocks:
             if isinstance(block, Paragraph):
-                _add_paragraph(page, block, doc, bib, outline, counts)
+                _add_paragraph(page, block, doc, bib)
             else:
                 page.body.append(myst.heading(min(block.level - top + 2, 6), block.text))
         pages.append(page)
     return pages + _back_matter(outline, has_parts=False)
 
 
-def _add_paragraph(
-    page: Page, block: Paragraph, doc: Document, bib: Bibliography, outline: Outline, counts: dict[str, int]
-) -> None:
-    page.body.append(paragraph_markup(block, doc, bib, _index_entries(outline, counts, page, block)))
-
-
-# A term found in this many paragraphs or more is indexed with one sub-entry per chapter.
-MANY_LOCATORS = 6
-
-
-def _index_entries(outline: Outline, counts: dict[str, int], page: Page, block: Paragraph) -> dict[str, str]:
-    """The index entries of the terms a paragraph names: the heading the outline files the
-    term under ("Stalin, Joseph"), with the chapter as sub-entry for a term found often."""
-    entries = {}
-    for term in outline.index_terms:
-        if not term_pattern(term).search(block.text):
-            continue
-        entry = _index_text(outline.index_entries.get(term, term))
-        if counts.get(term, 0) >= MANY_LOCATORS:
-            entry += "; " + _index_text(page.title)
-        entries[term] = entry
-    return entries
-
-
-def _index_text(text: str) -> str:
-    """Text safe inside an index role's target (no role or sub-entry syntax)."""
-    return " ".join(re.sub(r"[`<>;!]", " ", text).split())
-
-
-def _term_counts(outline: Outline, documents: list[Document]) -> dict[str, int]:
-    """How many paragraphs of the documents name each index term."""
-    counts: dict[str, int] = {}
-    for doc in documents:
-        for block in doc.blocks:
-            if isinstance(block, Paragraph):
-                for term in outline.index_terms:
-                    if term_pattern(term).search(block.text):
-                        counts[term] = counts.get(term, 0) + 1
-    return counts
-
-
-def _check_index_terms(outline: Outline, counts: dict[str, int]) -> None:
-    """An index term the text never names is a warning naming the outline's line."""
-    for term in outline.index_terms:
-        if term not in counts:
-            line = outline.line_of(f'"{term}"') or 1
-            warnings.warn(
-                f"{outline.path}:{line}: index term '{term}' occurs "
-                "nowhere in the text; it is left out of the index",
-                SourceWarning,
-                stacklevel=2,
-            )
+def _add_paragraph(page: Page, block: Paragraph, doc: Document, bib: Bibliography) -> None:
+    page.body.append(paragraph_markup(block, doc, bib))
 
 
 def _back_matter(outline: Outline, has_parts: bool) -> list[Page]:

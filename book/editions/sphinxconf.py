@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from book.references.bibfiles import bib_paths
+from book.sources.indexterms import book_glossary, index_spec
 from book.sources.outline import Outline, load_outline
 from book.sources.reader import read_document
 
@@ -54,6 +55,7 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.editions.site",
             "book.editions.ebook",
             "book.editions.citebook",
+            "book.editions.bookindex",
         ],
         "suppress_warnings": ["toc.not_included"],  # book.editions.toccheck makes it an error
         # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
@@ -74,6 +76,8 @@ def _common(outline: Outline) -> dict[str, Any]:
         # The author's own entries, then the generated ones (see book/references/bibfiles.py).
         "book_bibfiles": [p.name for p in bib_paths(outline.path.parent) if p.exists()],
         "book_release_date": outline.date,  # the year "Cite this book" gives
+        # The index: outline.toml's [index] and the glossaries' terms (book/editions/bookindex.py).
+        "book_index": index_spec(outline, book_glossary(outline.path.parent)),
     }
 
 

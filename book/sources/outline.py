@@ -34,6 +34,12 @@ class Outline:
     editorial_parts: dict[str, str]  # heading text -> title of a part that opens before it
     index_terms: tuple[str, ...] = ()
     index_entries: dict[str, str] = field(default_factory=dict)  # term -> heading ("Stalin, Joseph")
+    index_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term -> other forms ("Mao")
+    index_see: dict[str, str] = field(default_factory=dict)  # "KMT" -> "Kuomintang" (a term)
+    index_see_also: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term -> terms
+    index_topics: dict[str, dict[str, tuple[str, ...]]] = field(
+        default_factory=dict
+    )  # term -> sub-entry -> words
     back_matter: tuple[str, ...] = ()  # hand-written chapters (glossary, timeline) before the bibliography
     front_matter: tuple[str, ...] = ()  # hand-written chapters before the generated ones
     chapter_per_document: bool = False  # each source document one chapter, its headings sections
@@ -84,7 +90,14 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "strict": ("flag", False),
     },
     "titles": {"overview": ("text", False), "introduction": ("text", False)},
-    "index": {"terms": ("texts", False), "entries": ("text table", False)},
+    "index": {
+        "terms": ("texts", False),
+        "entries": ("text table", False),
+        "forms": ("lists table", False),
+        "see": ("text table", False),
+        "see_also": ("lists table", False),
+        "topics": ("topics table", False),
+    },
     "back_matter": {"chapters": ("names", False)},
     "front_matter": {"chapters": ("names", False)},
 }
@@ -100,6 +113,8 @@ TYPE_NAMES = {
     "names": "a list of plain file names",
     "flag": "true or false",
     "text table": 'a table of texts ("Joseph Stalin" = "Stalin, Joseph")',
+    "lists table": 'a table of lists of texts ("Mao Zedong" = ["Mao"])',
+    "topics table": 'a table of tables ([index.topics."Manchuria"] "railways" = ["railway"])',
 }
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -130,6 +145,7 @@ def load_outline(path: str | Path) -> Outline:
         documents = [sources["article"], *documents]
     headings: dict[str, int] = {}
     raw_headings = data.get("headings", {})
+    index = data.get("index", {})
     outline = Outline(
         path=path,
         title=book["title"],
@@ -146,8 +162,12 @@ def load_outline(path: str | Path) -> Outline:
         titles={"overview": "Overview", "introduction": "Introduction", **data.get("titles", {})},
         headings=headings,
         editorial_parts=dict(data.get("editorial_parts", {})),
-        index_terms=tuple(data.get("index", {}).get("terms", ())),
-        index_entries=dict(data.get("index", {}).get("entries", {})),
+        index_terms=tuple(index.get("terms", ())),
+        index_entries=dict(index.get("entries", {})),
+        index_forms={k: tuple(v) for k, v in index.get("forms", {}).items()},
+        index_see=dict(index.get("see", {})),
+        index_see_also={k: tuple(v) for k, v in index.get("see_also", {}).items()},
+        index_topics={k: {s: tuple(w) for s, w in v.items()} for k, v in index.get("topics", {}).items()},
         back_matter=tuple(data.get("back_matter", {}).get("chapters", ())),
         front_matter=tuple(data.get("front_matter", {}).get("chapters", ())),
         chapter_per_document=bool(sources.get("chapter_per_document", False)),
@@ -159,7 +179,36 @@ def load_outline(path: str | Path) -> Outline:
             "[sources] names no document", path, None, hint='add: documents = ["documents/….txt"]'
         )
     _check_headings(outline, raw_headings)
+    _check_index(outline)
     return outline
+
+
+def _check_index(outline: Outline) -> None:
+    """Every term named in ``[index.*]`` is one of ``[index] terms`` (or, for a cross-reference's
+    target, a heading of one): a misspelt name would otherwise index nothing, silently."""
+    terms = set(outline.index_terms)
+    headings = terms | {outline.index_entries.get(t, t) for t in terms}
+    known = "list it in [index] terms first"
+    for table, keys in (
+        ("entries", outline.index_entries),
+        ("forms", outline.index_forms),
+        ("see_also", outline.index_see_also),
+        ("topics", outline.index_topics),
+    ):
+        for key in keys:
+            if key not in terms:
+                raise outline.error(f"[index.{table}] names '{key}', which is not an index term", f'"{key}"',
+                                    hint=known)  # fmt: skip
+    targets = [(k, v) for k, v in outline.index_see.items()]
+    targets += [(k, v) for k, vs in outline.index_see_also.items() for v in vs]
+    for key, target in targets:
+        if target not in headings:
+            raise outline.error(f"the cross-reference '{key}' points to '{target}', which is not an index term",
+                                f'"{target}"', hint=known)  # fmt: skip
+    for key in outline.index_see:
+        if key in headings:
+            raise outline.error(f"[index.see] '{key}' is an index term itself; a 'see' entry has no pages",
+                                f'"{key}"', hint="use [index.see_also] for a term with pages of its own")  # fmt: skip
 
 
 def _check_headings(outline: Outline, raw_headings: dict[str, str]) -> None:
@@ -238,12 +287,24 @@ def _check_table(path: Path, line: int | None, what: str, value: object, kind: s
         _check_value(path, line, f'{what} "{key}"', item, "text")
 
 
+def _check_nested(path: Path, line: int | None, what: str, value: object, kind: str) -> None:
+    """A table of lists of texts, or (``topics table``) a table of such tables."""
+    if not isinstance(value, dict):
+        raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line)
+    for key, item in value.items():
+        _check_value(path, line, f'{what} "{key}"', key, "text")
+        _check_value(
+            path, line, f'{what} "{key}"', item, "lists table" if kind == "topics table" else "texts"
+        )
+
+
+_COMPOUND = {"text table": _check_table, "lists table": _check_nested, "topics table": _check_nested,
+             "paths": _check_list, "texts": _check_list, "names": _check_list}  # fmt: skip
+
+
 def _check_value(path: Path, line: int | None, what: str, value: object, kind: str) -> None:
-    if kind == "text table":
-        _check_table(path, line, what, value, kind)
-        return
-    if kind in ("paths", "texts", "names"):
-        _check_list(path, line, what, value, kind)
+    if kind in _COMPOUND:
+        _COMPOUND[kind](path, line, what, value, kind)
         return
     if kind == "edition" and isinstance(value, int | float) and not isinstance(value, bool):
         return
@@ -304,8 +365,8 @@ def _key_line(text: str, table: str | None, key: str) -> int | None:
         header = _HEADER.match(line)
         if header:
             current = _unquote(header.group(1))
-            if table is None and current == key:
-                return number
+            if current == key if table is None else current.startswith(f"{table}.{key}"):
+                return number  # [key], or [table.key] (and its sub-tables, [index.topics."X"])
             continue
         match = _KEY.match(line)
         if match and current == table and _unquote(match.group(1)) == key:
