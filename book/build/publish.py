@@ -77,6 +77,8 @@ def _publish_locked(
     """Build what changed and publish; None if ``dist/`` was already up to date."""
     toolchain = buildstate.toolchain_hash()
     hashes = buildstate.input_hashes(root, editions, skip=[build, target, dist_path], toolchain=toolchain)
+    if "epub" in hashes:  # the EPUB's page list comes from the PDF built with it, if any
+        hashes["epub"] = buildstate.digest(hashes["epub"], hashes.get("pdf"))
     state = BuildState.load(build)
     seen: buildstate.Seen = {}  # the cache's digests, read once: only what the build wrote is read again
     current = [e for e in editions if state.editions.get(e, {}).get("inputs") == hashes[e]]
@@ -99,7 +101,7 @@ def _publish_locked(
         todo = [e for e in editions if e not in current]
         BuildState.forget(build)  # a build killed from here on leaves no trusted cache
         if todo:
-            _build(todo, root, build, name)
+            _build(todo, root, build, name, pages="pdf" in editions)
     except BaseException:
         distdir.drop_staging(target)
         raise
@@ -156,9 +158,10 @@ def _say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
+def _build(editions: list[str], root: Path, build: Path, name: str, pages: bool = False) -> None:
     """Run the builders of ``editions`` over one environment. The first reads the sources and
-    writes its edition; when that is the LaTeX, xelatex typesets it while the others write."""
+    writes its edition; when that is the LaTeX, xelatex typesets it while the others write.
+    With ``pages``, the EPUB then gets the PDF's page numbers (:mod:`book.editions.pagelist`)."""
     first, *rest = [e for e in ("pdf", "html", "epub") if e in editions]
     log = _SphinxLog(root)
     _say(f"reading the sources; writing the {first} edition")
@@ -182,6 +185,10 @@ def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
         raise
     if failure:
         raise failure[0]
+    if pages and "epub" in editions:
+        from book.editions.pagelist import finish_epub
+
+        finish_epub(build / "epub", build / "latex" / f"{name}.aux", name)
 
 
 def _typeset(typesetter: Typesetter, failure: list[BaseException]) -> None:

@@ -28,7 +28,11 @@ MAX_PASSES = 5
 _READ_BACK = (".aux", ".toc", ".out", ".lof", ".lot", ".ind")
 _AUXILIARY = (*_READ_BACK, ".idx", ".ilg", ".xdv", ".log", ".fls", ".fdb_latexmk")
 _FILE_LINE = re.compile(r"^(?:\./)?(\S+\.tex):(\d+): (.*)$")
-_PAGE_COUNT = re.compile(rb"^\\gdef ?\\@abspage@last\{\d+\}\r?$", re.M)
+# Lines of the .aux that no pass reads back: the page count, and the printed page of each mark
+# and of each page shipped out, which only the EPUB's page list uses (book/editions/pagelist.py).
+_PAGE_COUNT = re.compile(
+    rb"^\\(?:gdef ?\\@abspage@last\{\d+\}|bookpage\{[^}]*\}\{[^}]*\}|bookfolio\{[^}]*\})\r?\n?", re.M
+)
 _DOC_LABEL = re.compile(r"\\label\{\\detokenize\{([^}:]+):")
 
 
@@ -252,7 +256,8 @@ def _digest(path: Path) -> str | None:
 
     The document's page count, which LaTeX records in the ``.aux`` for packages that print
     it, is left out: the book prints it nowhere, and the index growing from the empty one of
-    a first pass to its full length must not cost another pass.
+    a first pass to its full length must not cost another pass. So are the pages the EPUB's
+    page list reads: no pass reads them back, and the last pass writes them as printed.
     """
     try:
         data = path.read_bytes()
