@@ -12,10 +12,10 @@ APT_PACKAGES := texlive-xetex latexmk texlive-latex-recommended texlive-latex-ex
 	texlive-lang-cjk texlive-lang-chinese texlive-lang-cyrillic fonts-noto-core fonts-noto-mono fonts-noto-cjk default-jre-headless poppler-utils \
 	chromium chromium-driver nodejs
 
-.PHONY: all setup system venv bytecode lock checkers html epub pdf test test-fast lint mutation clean serve bib import bench
+.PHONY: all setup system venv bytecode lock checkers html epub pdf docx test test-fast lint mutation clean serve bib import bench
 
-all: setup ## build all three editions into dist/
-	$(PY) -m book publish html epub pdf
+all: setup ## build the editions into dist/: HTML, EPUB, PDF and the DOCX manuscript
+	$(PY) -m book publish html epub pdf docx
 
 html: setup ## the HTML site into dist/html/
 	$(PY) -m book publish html
@@ -25,6 +25,9 @@ epub: setup ## the EPUB into dist/
 
 pdf: setup ## the PDF into dist/
 	$(PY) -m book publish pdf
+
+docx: setup ## the DOCX manuscript (for a publisher's copyeditor) into dist/
+	$(PY) -m book publish docx
 
 setup: system venv checkers bytecode
 

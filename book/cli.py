@@ -76,8 +76,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "succeeded: a failed build leaves the last good editions as they were.",
     )
     p.add_argument(
-        "editions", nargs="*", default=["html", "epub", "pdf"], metavar="EDITION",
-        help="html, epub and/or pdf (default: all three)",
+        "editions", nargs="*", default=["html", "epub", "pdf", "docx"], metavar="EDITION",
+        help="html, epub, pdf and/or docx (default: all four)",
     )  # fmt: skip
     p.add_argument("--dist", type=Path, default=Path("dist"), help="where the editions go (default: dist)")
 

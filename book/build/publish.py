@@ -31,17 +31,17 @@ from .buildstate import BuildState
 if TYPE_CHECKING:
     from book.editions.typeset import Typesetter
 
-EDITIONS = ("html", "epub", "pdf")
-_BUILDER = {"html": "html", "epub": "epub", "pdf": "latex"}
+EDITIONS = ("html", "epub", "pdf", "docx")
+_BUILDER = {"html": "html", "epub": "epub", "pdf": "latex", "docx": "docx"}
 
 
 def publish(editions: list[str], dist: Path, root: Path | None = None, build: Path | None = None) -> int:
-    """Build ``editions`` (of html, epub, pdf) and publish them into ``dist``."""
+    """Build ``editions`` (of html, epub, pdf, docx) and publish them into ``dist``."""
     root = (root or Path.cwd()).resolve()
     build = Path(build).resolve() if build else root / "_build"
     unknown = sorted(set(editions) - set(EDITIONS))
     if unknown:
-        raise BookError(f"unknown edition {', '.join(unknown)}", hint="choose from html, epub, pdf")
+        raise BookError(f"unknown edition {', '.join(unknown)}", hint="choose from html, epub, pdf, docx")
     editions = [e for e in EDITIONS if e in editions] or list(EDITIONS)
     name = load_outline(root / "outline.toml").filename
     dist = Path(dist)
@@ -120,6 +120,7 @@ def _products(editions: list[str], build: Path, name: str) -> dict[str, Path]:
         "html": build / "html",
         "epub": build / "epub" / f"{name}.epub",
         "pdf": build / "latex" / f"{name}.pdf",
+        "docx": build / "docx" / f"{name}.docx",
     }
     return {("html" if e == "html" else f"{name}.{e}"): built[e] for e in editions}
 
@@ -129,7 +130,7 @@ def _where(target: Path, root: Path) -> str:
     return str(target.relative_to(root)) if target.is_relative_to(root) else str(target)
 
 
-_CACHE_DIRS = ("doctrees", "html", "epub", "latex")  # what the builders read back or publish
+_CACHE_DIRS = ("doctrees", "html", "epub", "latex", "docx")  # what the builders read back or publish
 
 
 def _cache_files(
@@ -162,7 +163,7 @@ def _build(editions: list[str], root: Path, build: Path, name: str, pages: bool 
     """Run the builders of ``editions`` over one environment. The first reads the sources and
     writes its edition; when that is the LaTeX, xelatex typesets it while the others write.
     With ``pages``, the EPUB then gets the PDF's page numbers (:mod:`book.editions.pagelist`)."""
-    first, *rest = [e for e in ("pdf", "html", "epub") if e in editions]
+    first, *rest = [e for e in ("pdf", "html", "epub", "docx") if e in editions]
     log = _SphinxLog(root)
     _say(f"reading the sources; writing the {first} edition")
     _sphinx(_BUILDER[first], root, build, log, progress=True)

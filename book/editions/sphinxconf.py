@@ -57,6 +57,7 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.editions.citebook",
             "book.editions.bookindex",
             "book.editions.pagelist",
+            "book.editions.docx",
         ],
         "suppress_warnings": ["toc.not_included"],  # book.editions.toccheck makes it an error
         # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
