@@ -54,11 +54,11 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def book_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real book's three editions, built once per test run (share it: it is the slow part)."""
+    """The real book's editions (HTML, EPUB, PDF and the DOCX manuscript), built once per test run (share it: it is the slow part)."""
     from book.build.publish import publish
 
     base = tmp_path_factory.mktemp("book")
-    publish(["html", "epub", "pdf"], base / "dist", root=ROOT, build=base / "_build")
+    publish(["html", "epub", "pdf", "docx"], base / "dist", root=ROOT, build=base / "_build")
     return base / "dist"
 
 

@@ -11,10 +11,12 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from book.sources.indexterms import book_glossary, index_spec
 from book.sources.outline import load_outline
 
 from .conftest import ROOT
-from .pdf_read import Page, index_entries, normalized, read_pages
+from .pdf_index import read_index, unnamed_locators
+from .pdf_read import Page, normalized, read_pages
 
 pytestmark = pytest.mark.edition
 OUTLINE = load_outline(ROOT / "outline.toml")
@@ -151,26 +153,16 @@ def test_text_and_links_are_black(pdf: Path):
 # -- index ---------------------------------------------------------------------------------------
 
 
-def test_index_locators_point_to_pages_that_name_the_term(pages: list[Page]):
-    by_label = {p.label: p for p in pages}
-    entries = index_entries(pages)
+def test_index_locators_point_to_pages_that_name_the_term(pdf: Path):
+    """Each locator's page names the heading, or a form of it (a surname alone, "KMT"); the
+    pages that name a term and lack its locator: tests/test_indexer_editions.py."""
+    entries = read_index(pdf)
     assert len(entries) > 50
-    checked = right = 0
-    wrong = []
-    for entry in entries:
-        words = re.findall(r"\w[\w–-]*", entry.heading)
-        for label in entry.locators:
-            text = normalized(by_label[label].text)
-            checked += 1
-            if all(word in text for word in words):
-                right += 1
-            else:
-                wrong.append(f"{entry.heading}, {label}")
-    assert right >= 0.95 * checked, f"{right}/{checked} right; wrong: {wrong}"
+    assert unnamed_locators(pdf, index_spec(OUTLINE, book_glossary(ROOT))["forms"]) == []
 
 
-def test_index_inverts_personal_names_and_has_sub_entries(pages: list[Page]):
-    entries = index_entries(pages)
+def test_index_inverts_personal_names_and_has_sub_entries(pdf: Path):
+    entries = read_index(pdf)
     headings = {e.heading for e in entries}
     assert {"Stalin, Joseph", "Khrushchev, Nikita", "Mao Zedong", "Peter the Great"} <= headings
     assert "Joseph Stalin" not in headings

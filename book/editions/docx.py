@@ -386,7 +386,7 @@ class DocxBuilder(Builder):
     def write_documents(self, docnames: Any) -> None:
         blocks: list[Json] = []
         for docname, depth in self._reading_order():
-            doctree = self.env.get_and_resolve_doctree(docname, self)
+            doctree = self.env.get_and_resolve_doctree(docname, self, tags=self.tags)
             blocks += PandocTree(doctree, depth - 1, Path(self.srcdir), self._numbers(docname)).blocks(
                 doctree
             )
