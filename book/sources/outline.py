@@ -208,7 +208,7 @@ def _check_index(outline: Outline) -> None:
     for key in outline.index_see:
         if key in headings:
             raise outline.error(f"[index.see] '{key}' is an index term itself; a 'see' entry has no pages",
-                                f'"{key}"', hint="use [index.see_also] for a term with pages of its own")  # fmt: skip
+                                f'"{key}" =', hint="use [index.see_also] for a term with pages of its own")  # fmt: skip
 
 
 def _check_headings(outline: Outline, raw_headings: dict[str, str]) -> None:
