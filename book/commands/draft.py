@@ -56,7 +56,7 @@ To rebuild, in this folder (with the `book` package installed):
 ```sh
 python -m book import     # after editing outline.toml: rewrite the generated chapters
 python -m book bib        # after editing the documents' notes: rebuild references-generated.bib
-python -m book publish    # build dist/{name}.pdf, dist/{name}.epub and dist/html/
+python -m book publish    # build dist/{name}.pdf, .epub, .docx and dist/html/
 ```
 
 - **Fix a heading's level**: change it in `[headings]` of `outline.toml` ("chapter",
