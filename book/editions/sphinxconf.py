@@ -55,6 +55,7 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.editions.site",
             "book.editions.ebook",
             "book.editions.citebook",
+            "book.editions.bibcheck",
             "book.editions.bookindex",
             "book.editions.pagelist",
             "book.editions.docx",
