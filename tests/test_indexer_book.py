@@ -204,7 +204,9 @@ def test_docx_has_the_notes_headings_and_hanging_bibliography(book):
         "A Book That Tests Its Index",
     ) in paragraphs
     works = BeautifulSoup(epub["chapters/bibliography.xhtml"], "html.parser").select("p.csl-entry")
-    assert [t for s, t in paragraphs if s == "Bibliography"] == [" ".join(w.get_text().split()) for w in works]
+    assert [t for s, t in paragraphs if s == "Bibliography"] == [
+        " ".join(w.get_text().split()) for w in works
+    ]
     assert len(works) == 1 and works[0].get_text().startswith("Ivanova, Maria. The Caravan Trade")
     indent = styles.find("w:style", attrs={"w:styleId": "Bibliography"}).find("w:ind")
     assert indent["w:hanging"] == indent["w:left"] == "720"
