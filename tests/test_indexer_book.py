@@ -143,6 +143,8 @@ def test_a_rebuild_moves_the_page_markers_and_an_epub_alone_has_none(book, tmp_p
     copy = tmp_path / "book"
     shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("dist", "_build"))
     assert run_book("publish", cwd=copy).returncode == 0
+    same = (copy / "dist" / "indexer.docx").read_bytes() == (folder / "dist" / "indexer.docx").read_bytes()
+    assert same, "the same sources, built apart, give the same DOCX"
     chapter = copy / "chapters" / "one.md"
     long = " ".join(["The envoys crossed the steppe and counted the wells on the way."] * 120)
     chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{long}\n", encoding="utf-8")

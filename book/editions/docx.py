@@ -324,7 +324,7 @@ def _api_version(pandoc: str) -> list[int]:
 def reference_docx(pandoc: str, folder: Path) -> Path:
     """Pandoc's own Word styles with a hanging indent on "Bibliography" (cached in ``folder``)."""
     version = ".".join(map(str, _api_version(pandoc)))
-    path = folder / f"reference-{version}-{HANGING}.docx"
+    path = folder / f"reference-{version}-{HANGING}-1980.docx"
     if path.is_file():
         return path
     folder.mkdir(parents=True, exist_ok=True)
@@ -340,7 +340,10 @@ def reference_docx(pandoc: str, folder: Path) -> Path:
             content = source.read(info)
             if info.filename == "word/styles.xml":
                 content = _hanging_bibliography(content.decode("utf-8")).encode("utf-8")
-            out.writestr(info, content)
+            # dated 1980-01-01: pandoc keeps these dates in the manuscript (same sources, same bytes)
+            out.writestr(
+                zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED
+            )
     os.replace(partial, path)
     return path
 
