@@ -95,6 +95,7 @@ class CslStyle:
     sorts_by_author: bool = True  # the bibliography's first sort key is the author (not a number)
     numeric: bool = False  # citations are numbers ("[7]") that refer to a numbered Works cited
     superscript: bool = False  # the citation is set as a superscript ("text.⁷"), like a note mark
+    title: str = ""  # the style's own title ("Chicago Manual of Style 18th edition (author-date)")
 
 
 def _line_of(text: str, tag: str) -> int:
@@ -135,7 +136,11 @@ def read_style(path: Path) -> CslStyle:
     by_author = first_key is not None and "author" in (
         first_key.get("macro") or first_key.get("variable") or ""
     )
-    return CslStyle(path, klass == "note", has_ibid, bibliography is not None, by_author, *_number_form(root))
+    title = root.findtext(f"{{{CSL_NS}}}info/{{{CSL_NS}}}title", "").strip()
+    numeric, superscript = _number_form(root)
+    return CslStyle(
+        path, klass == "note", has_ibid, bibliography is not None, by_author, numeric, superscript, title
+    )
 
 
 def _number_form(root: ElementTree.Element) -> tuple[bool, bool]:
