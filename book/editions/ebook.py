@@ -27,7 +27,10 @@ from book.citations.domain import citation_domain
 
 from .languages import Words, words
 
-__all__ = ["COVER_IMAGE", "COVER_PAGE", "BookEpubBuilder", "make_cover", "setup", "write_epub"]
+#: the cover's description in an English book (every language's is in book/editions/words/)
+COVER_ALT = words("en")["cover_description"]
+
+__all__ = ["COVER_ALT", "COVER_IMAGE", "COVER_PAGE", "BookEpubBuilder", "make_cover", "setup", "write_epub"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static" / "epub"
