@@ -14,6 +14,7 @@ and anything meant for one edition only (raw HTML or LaTeX) stay out.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import re
@@ -333,7 +334,7 @@ def reference_docx(pandoc: str, folder: Path) -> Path:
     ).stdout
     partial = path.with_suffix(".part")
     with (
-        zipfile.ZipFile(_bytes_file(data)) as source,
+        zipfile.ZipFile(io.BytesIO(data)) as source,
         zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as out,
     ):
         for info in source.infolist():
@@ -346,12 +347,6 @@ def reference_docx(pandoc: str, folder: Path) -> Path:
             )
     os.replace(partial, path)
     return path
-
-
-def _bytes_file(data: bytes) -> Any:
-    import io
-
-    return io.BytesIO(data)
 
 
 def _hanging_bibliography(styles: str) -> str:
