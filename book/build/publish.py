@@ -162,24 +162,30 @@ def _say(message: str) -> None:
 
 def _build(editions: list[str], root: Path, build: Path, name: str, pages: bool = False) -> None:
     """Run the builders of ``editions`` over one environment. The first reads the sources and
-    writes its edition; when that is the LaTeX, xelatex typesets it while the others write.
+    writes its edition; when that is the LaTeX, xelatex typesets it while the others write, and
+    pandoc makes the DOCX from the tree its builder wrote (:mod:`book.editions.docx`) likewise.
     With ``pages``, the EPUB then gets the PDF's page numbers (:mod:`book.editions.pagelist`)."""
-    first, *rest = [e for e in ("pdf", "html", "epub", "docx") if e in editions]
+    first, *rest = [e for e in ("pdf", "docx", "html", "epub") if e in editions]
     log = _SphinxLog(root)
     _say(f"reading the sources; writing the {first} edition")
     _sphinx(_BUILDER[first], root, build, log, progress=True)
-    typesetter, thread, failure = None, None, list[BaseException]()
+    typesetter, threads, failure = None, list[threading.Thread](), list[BaseException]()
     if first == "pdf":
         from book.editions.typeset import Typesetter
 
         typesetter = Typesetter(build / "latex", name, root)
-        thread = threading.Thread(target=_typeset, args=(typesetter, failure), daemon=True)
-        thread.start()
+        threads.append(threading.Thread(target=_typeset, args=(typesetter, failure), daemon=True))
+        threads[-1].start()
     try:
         for edition in rest:
             _say(f"writing the {edition} edition")
             _sphinx(_BUILDER[edition], root, build, log, progress=False)
-        if thread is not None:
+            if edition == "docx":
+                threads.append(threading.Thread(target=_docx, args=(build, name, failure), daemon=True))
+                threads[-1].start()
+        if first == "docx":
+            _docx(build, name, failure)
+        for thread in threads:
             thread.join()
     except BaseException:
         if typesetter is not None:
@@ -191,6 +197,15 @@ def _build(editions: list[str], root: Path, build: Path, name: str, pages: bool 
         from book.editions.pagelist import finish_epub
 
         finish_epub(build / "epub", build / "latex" / f"{name}.aux", name)
+
+
+def _docx(build: Path, name: str, failure: list[BaseException]) -> None:
+    from book.editions.docx import make_docx
+
+    try:
+        make_docx(build / "docx", name)
+    except BaseException as exc:
+        failure.append(exc)
 
 
 def _typeset(typesetter: Typesetter, failure: list[BaseException]) -> None:

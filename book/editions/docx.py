@@ -4,8 +4,9 @@
 same chapters, read once, with the citations and bibliographies already rendered by citeproc
 from the book's CSL-JSON (:mod:`book.citations`), so the notes are the very notes of the PDF,
 EPUB and HTML. It walks the chapters in reading order and writes them as Pandoc's document
-tree (JSON, so no text is ever read as markup), which ``pandoc`` turns into
-``<name>.docx``: chapter and section titles in Word's heading styles (a part "Heading 1" when
+tree (``<name>.json``: no text is ever read as markup), which ``pandoc`` turns into
+``<name>.docx`` (:func:`make_docx`; the build runs it beside the other builders, as it runs
+xelatex): chapter and section titles in Word's heading styles (a part "Heading 1" when
 the book has parts), notes as Word footnotes, the bibliographies in the "Bibliography" style
 with a hanging indent, tables, figures and equations as Word's own. The index, the page marks
 and anything meant for one edition only (raw HTML or LaTeX) stay out.
@@ -18,6 +19,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -27,18 +29,18 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
-from sphinx.util import logging
 
 from book.citations.engine import find_pandoc
+from book.errors import BookError
 
 from .latexbook import release_date
 
-__all__ = ["DocxBuilder", "PandocTree", "setup"]
+__all__ = ["DocxBuilder", "PandocTree", "make_docx", "setup"]
 
-logger = logging.getLogger(__name__)
 Json = dict[str, Any]
 
 HANGING = 720  # the bibliography's hanging indent, in twentieths of a point (half an inch)
+REFERENCE = "reference.docx"  # the Word styles, beside the tree
 
 
 def _el(kind: str, content: Any = None) -> Json:
@@ -361,6 +363,22 @@ def _hanging_bibliography(styles: str) -> str:
     return styles.replace("</w:styles>", added + "</w:styles>")
 
 
+def make_docx(folder: Path, name: str) -> Path:
+    """``<name>.docx`` from the tree the builder wrote in ``folder`` (a BookError if pandoc fails)."""
+    target = folder / f"{name}.docx"
+    cmd = [find_pandoc(), "-f", "json", "-t", "docx", "--reference-doc", str(folder / REFERENCE)]
+    cmd += ["-o", str(target), str(folder / f"{name}.json")]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or "315532800"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env)
+    if proc.returncode != 0:
+        target.unlink(missing_ok=True)
+        raise BookError(
+            f"pandoc could not write the DOCX; dist/ was left as it was\n{proc.stderr.strip()[-500:]}",
+            folder / f"{name}.json",
+        )
+    return target
+
+
 class DocxBuilder(Builder):
     """Writes the whole book as ``<name>.docx`` (see the module)."""
 
@@ -382,6 +400,8 @@ class DocxBuilder(Builder):
         pass
 
     def write_documents(self, docnames: Any) -> None:
+        """The book as Pandoc's tree, ``<name>.json``, with the Word styles it is to take
+        (``reference.docx``); :func:`make_docx` makes the Word file from them."""
         blocks: list[Json] = []
         for docname, depth in self._reading_order():
             doctree = self.env.get_and_resolve_doctree(docname, self, tags=self.tags)
@@ -390,24 +410,11 @@ class DocxBuilder(Builder):
             )
         pandoc = find_pandoc()
         tree = {"pandoc-api-version": _api_version(pandoc), "meta": self._meta(), "blocks": blocks}
+        outdir = Path(self.outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
         name = self.config.epub_basename or "book"
-        target = Path(self.outdir) / f"{name}.docx"
-        Path(self.outdir).mkdir(parents=True, exist_ok=True)
-        reference = reference_docx(pandoc, Path(self.doctreedir) / "bookdocx")
-        cmd = [pandoc, "-f", "json", "-t", "docx", "--reference-doc", str(reference), "-o", str(target)]
-        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or "315532800"}
-        proc = subprocess.run(
-            cmd,
-            input=json.dumps(tree, ensure_ascii=False),
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env=env,
-        )
-        if proc.returncode != 0:
-            logger.error(
-                "pandoc could not write the DOCX: %s", proc.stderr.strip()[-500:], type="book", subtype="docx"
-            )
+        (outdir / f"{name}.json").write_text(json.dumps(tree, ensure_ascii=False), encoding="utf-8")
+        shutil.copyfile(reference_docx(pandoc, Path(self.doctreedir) / "bookdocx"), outdir / REFERENCE)
 
     def _numbers(self, docname: str) -> dict[str, str]:
         """The numbers of a document's figures and tables, as the other editions print them."""
