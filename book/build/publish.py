@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from book.errors import BookError
+from book.sources.contents import write_contents
 from book.sources.outline import load_outline
 
 from . import buildstate, distdir
@@ -43,7 +44,9 @@ def publish(editions: list[str], dist: Path, root: Path | None = None, build: Pa
     if unknown:
         raise BookError(f"unknown edition {', '.join(unknown)}", hint="choose from html, epub, pdf")
     editions = [e for e in EDITIONS if e in editions] or list(EDITIONS)
-    name = load_outline(root / "outline.toml").filename
+    outline = load_outline(root / "outline.toml")
+    write_contents(outline)  # a book of hand-written chapters: its index.md and bibliography page
+    name = outline.filename
     dist = Path(dist)
     dist_path = dist if dist.is_absolute() else root / dist
     distdir.refuse_book_folder(dist_path, root, build, _source_folders(root, build, dist_path), shown=dist)

@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,12 @@ def _request(env: BuildEnvironment, domain: CitationDomain) -> dict[str, Any]:
     assert store.style is not None
     folder = cache_dir(env)
     references = folder / "references.json"
-    _write_atomic(references, json.dumps(list(store.database.items.values()), ensure_ascii=False, indent=1))
+    items = store.database.items
+    needed = set(domain.cited_keys) | {
+        key for lists in domain.data["keylists"].values() for keys in lists for key in keys
+    }
+    used = list(items) if domain.lists_all else sorted(key for key in needed if key in items)
+    _write_atomic(references, json.dumps([items[key] for key in used], ensure_ascii=False, indent=1))
     csl = store.style.path if env.config.book_citation_ibid else without_ibid(store.style, folder)
     requests = domain.data["requests"]
     docs = [doc for doc in reading_order(env) if requests.get(doc)]
@@ -154,7 +160,7 @@ def _filing_text(inlines: list[Any]) -> str:
 
 
 def file_by_title(
-    entries: list[tuple[str, list[Any]]], items: dict[str, dict[str, Any]]
+    entries: list[tuple[str, list[Any]]], items: Mapping[str, dict[str, Any]]
 ) -> list[tuple[str, list[Any]]]:
     """Chicago files a work without author or editor under its title, ignoring "The", "A",
     "An", among the other entries (CMOS 13.69/14.75); citeproc sorts "The Canadian Spectator"
@@ -176,7 +182,7 @@ def _title_filing(item: dict[str, Any]) -> str:
 
 
 def same_author_by_title(
-    entries: list[tuple[str, list[Any]]], items: dict[str, dict[str, Any]]
+    entries: list[tuple[str, list[Any]]], items: Mapping[str, dict[str, Any]]
 ) -> list[tuple[str, list[Any]]]:
     """In a notes-bibliography style, Chicago lists the works of one author (the same names, in
     the same order) by title, ignoring "The", "A", "An" (CMOS 13.70); citeproc sorts them on

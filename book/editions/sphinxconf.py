@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from book.references.bibfiles import bib_paths
+from book.sources.contents import bibliography_files, write_contents
 from book.sources.outline import Outline, load_outline
 from book.sources.reader import read_document
 
@@ -22,6 +22,7 @@ from .latexbook import latex_settings
 def book_settings(outline_path: str | Path) -> dict[str, Any]:
     """All Sphinx settings for the book described by ``outline_path``."""
     outline = load_outline(outline_path)
+    write_contents(outline)  # a book of hand-written chapters: its index.md and bibliography page
     return {
         **_common(outline),
         **_html(outline),
@@ -54,6 +55,7 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.editions.site",
             "book.editions.ebook",
             "book.editions.citebook",
+            "book.editions.bibpage",
         ],
         "suppress_warnings": ["toc.not_included"],  # book.editions.toccheck makes it an error
         # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
@@ -71,8 +73,8 @@ def _common(outline: Outline) -> dict[str, Any]:
         "math_numfig": True,
         "myst_heading_anchors": 3,
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
-        # The author's own entries, then the generated ones (see book/references/bibfiles.py).
-        "book_bibfiles": [p.name for p in bib_paths(outline.path.parent) if p.exists()],
+        # The author's own entries first, the generated ones last (book/sources/contents.py).
+        "book_bibfiles": [str(p.relative_to(outline.path.parent)) for p in bibliography_files(outline)],
         "book_release_date": outline.date,  # the year "Cite this book" gives
     }
 
