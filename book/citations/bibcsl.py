@@ -300,7 +300,11 @@ def _container(item: dict[str, Any], fields: dict[str, str]) -> None:
         item["container-title"] = decode_protected(fields["maintitle"])
     else:
         _join(item, "container-title", fields, "journalsubtitle")
-    for bib_name, csl_name in (("origdate", "original-date"), ("eventdate", "event-date")):
+    for bib_name, csl_name in (
+        ("origyear", "original-date"),
+        ("origdate", "original-date"),
+        ("eventdate", "event-date"),
+    ):
         if _has(fields, bib_name):
             item[csl_name] = _edtf(fields[bib_name].strip())
 

@@ -97,6 +97,9 @@ class BibDatabase:
     folded: dict[str, str] = field(default_factory=dict)  # lowercase key -> the key defined first
     strings: dict[str, str] = field(default_factory=dict)  # @string macros, lowercase names
     pending: list[str] = field(default_factory=list)  # .bib keys read, not yet converted
+    #: warnings about one entry's content (a crossref to no entry, an undefined @string): shown
+    #: only if the book uses the entry, as BibTeX and biber report only on the entries cited
+    entry_warnings: dict[str, list[BibProblem]] = field(default_factory=dict)
 
     def __contains__(self, key: object) -> bool:
         return key in self.items
@@ -110,8 +113,13 @@ class BibDatabase:
         if key:
             self.broken_keys.add(key)
 
-    def warn(self, path: str, line: int, message: str) -> None:
-        self.problems.append(BibProblem(path, line, message, warning=True))
+    def warn(self, path: str, line: int, message: str, key: str | None = None) -> None:
+        """A warning; with ``key``, one about that entry, shown only if the entry is used."""
+        problem = BibProblem(path, line, message, key, warning=True)
+        if key is None:
+            self.problems.append(problem)
+        else:
+            self.entry_warnings.setdefault(key, []).append(problem)
 
     def claim(self, key: str, path: str, line: int) -> bool:
         """Record ``key`` as defined at ``path:line``; False (and a warning naming both places)
@@ -134,7 +142,9 @@ class BibDatabase:
     def finish(self) -> None:
         """Resolve the crossref and xdata of the .bib entries read so far (their problems are
         found now; each is converted to CSL when first used)."""
-        resolver = Resolver(self.raw, lambda entry, message: self.warn(entry.path, entry.line, message))
+        resolver = Resolver(
+            self.raw, lambda entry, message: self.warn(entry.path, entry.line, message, entry.key)
+        )
         for key in self.pending:
             self.items.todo[key] = (self.raw[key].entry_type, resolver.fields(key))
         self.pending.clear()
@@ -152,6 +162,8 @@ _MONTH_MACROS = {
         strict=True,
     )
 }  # fmt: skip
+#: the month macros and the months' names, which biber reads as macros too
+_MONTH_NAMES = {*_MONTH_MACROS, *(name.lower() for name in _MONTH_MACROS.values()), "sept"}
 _PIECES = re.compile(r'\\.|[{}"#]')
 
 
@@ -196,8 +208,8 @@ class ExpandMacros(LibraryMiddleware):
                 out.append(piece)
             elif piece.lower() in self.strings:
                 out.append(self.strings[piece.lower()])
-            elif piece.lower() in _MONTH_MACROS:
-                out.append(_MONTH_MACROS[piece.lower()])
+            elif piece.lower() in _MONTH_NAMES:
+                out.append(_MONTH_MACROS[piece.lower()[:3]])
             else:
                 undefined.append(piece)
                 out.append(piece)
@@ -307,7 +319,10 @@ def _add_entry(entry: Entry, path: str, database: BibDatabase) -> None:
         return
     for name in entry.parser_metadata.get("undefined", []):
         database.warn(
-            path, line, f"entry {entry.key!r} uses {name!r}, which no @string defines; kept as written"
+            path,
+            line,
+            f"entry {entry.key!r} uses {name!r}, which no @string defines; kept as written",
+            entry.key,
         )
     entry_type = entry.entry_type.lower()
     fields = {f.key.lower(): f.value for f in entry.fields if isinstance(f.value, str)}

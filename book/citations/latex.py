@@ -17,7 +17,9 @@ __all__ = ["PROTECTED", "decode", "decode_protected", "keep_lowercase_prepositio
 def _decoder() -> LatexNodes2Text:
     context = get_default_latex_context_db()
     context.add_context_category(
-        "book-citations", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")]
+        "book-citations",
+        prepend=True,
+        macros=[MacroTextSpec("url", simplify_repl="%s"), MacroTextSpec("texttt", simplify_repl="%s")],
     )
     return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
 
