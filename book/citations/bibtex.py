@@ -17,6 +17,7 @@ keeps the entry without the inherited fields (warnings). Reading is linear in th
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -388,6 +389,17 @@ def load_bibfiles(paths: list[Path]) -> BibDatabase:
     from .csljson import parse_csl
 
     database = BibDatabase()
+    collecting = gc.isenabled()
+    gc.disable()  # the entries make no cycles; the collector's passes over them grew with the file
+    try:
+        _read_all(paths, database, parse_csl)
+    finally:
+        if collecting:
+            gc.enable()
+    return database
+
+
+def _read_all(paths: list[Path], database: BibDatabase, parse_csl: Any) -> None:
     for path in paths:
         text = read_bibfile_text(Path(path), database)
         if text is None:
@@ -397,4 +409,3 @@ def load_bibfiles(paths: list[Path]) -> BibDatabase:
         else:
             parse_bibtex(text, str(path), database, finish=False)
     database.finish()
-    return database
