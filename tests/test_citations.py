@@ -690,7 +690,9 @@ def test_broken_bib_fails_with_bib_line(tmp_path: Path) -> None:
     result = sphinx(src, "html", tmp_path / "out")
     assert result.returncode != 0
     # the line of the brace left open, and the field it swallowed: the cause, not a guess
-    cause = rf"refs\.bib:{start + 3}: ERROR: cannot read BibTeX entry 'icsu1990': unbalanced braces: .*'title'"
+    cause = (
+        rf"refs\.bib:{start + 3}: ERROR: cannot read BibTeX entry 'icsu1990': unbalanced braces: .*'title'"
+    )
     assert re.search(cause, result.stderr), result.stderr
     assert "unknown citation key" not in result.stderr  # no follow-up noise for the broken entry
     assert "Traceback" not in result.stderr

@@ -100,14 +100,19 @@ def _updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def _check_unused(app: Sphinx, env: BuildEnvironment) -> None:
-    """env-check-consistency: the entries cited nowhere and listed nowhere, as one summary line
+    """env-check-consistency: the warnings about the entries the book uses (a crossref to no
+    entry), and the entries cited nowhere and listed nowhere as one summary line
     (a bibliography file holds more works than one book cites; ``book_warn_uncited = True``
     names each as a warning)."""
     domain = citation_domain(env)
-    if domain.lists_all:
-        return
-    used = domain.cited_keys | domain.listed_keys
-    unused = [(key, where) for key, where in domain.store.database.where.items() if key not in used]
+    database = domain.store.database
+    used = set(database.where) if domain.lists_all else domain.cited_keys | domain.listed_keys
+    for key in sorted(used & set(database.entry_warnings)):
+        for problem in database.entry_warnings[key]:
+            logger.warning(
+                problem.message, location=f"{problem.path}:{problem.line}", type="book", subtype="bibtex"
+            )
+    unused = [(key, where) for key, where in database.where.items() if key not in used]
     if not unused:
         return
     if app.config.book_warn_uncited:
@@ -119,7 +124,7 @@ def _check_unused(app: Sphinx, env: BuildEnvironment) -> None:
                 subtype="unused",
             )
         return
-    logger.info(f"{len(unused)} of {len(domain.store.database.where)} bibliography entries are not cited")
+    logger.info(f"{len(unused)} of {len(database.where)} bibliography entries are not cited")
 
 
 _UNCLOSED = re.compile(r"\{(cite|note|cite:t)\}`")

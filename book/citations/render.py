@@ -130,6 +130,8 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
             changed.add(doc)
     domain.data["rendered"] = by_doc
     domain.data["request"] = key
+    for unit, entries in rendered.bibliographies.items():  # a work the style leaves out of the list
+        rendered.bibliographies[unit] = [(k, e) for k, e in entries if plain_text(e).strip()]
     if domain.store.style.sorts_by_author:
         items = domain.store.database.items
         for unit, entries in rendered.bibliographies.items():
