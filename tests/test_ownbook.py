@@ -242,7 +242,7 @@ def test_unreadable_entries_name_line_and_cause(tmp_path: Path) -> None:
     assert "still open where field 'year' begins" in found["open1"][1]
     assert found["comma1"] == (
         8,
-        "cannot read BibTeX entry 'comma1': a missing comma after field 'title' (before field 'year')",
+        "cannot read BibTeX entry 'comma1': a missing comma before field 'year' (after field 'title')",
     )
     assert found["equals1"][0] == 11 and "field 'title' has no '='" in found["equals1"][1]
     assert found["quote1"][0] == 14 and "unbalanced quotes" in found["quote1"][1]

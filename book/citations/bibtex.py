@@ -313,8 +313,8 @@ def _add_entry(entry: Entry, path: str, database: BibDatabase) -> None:
         database.add_problem(
             path,
             line + offset,
-            f"cannot read BibTeX entry {entry.key!r}: a missing comma after field {before!r} "
-            f"(before field {name!r})",
+            f"cannot read BibTeX entry {entry.key!r}: a missing comma before field {name!r} "
+            f"(after field {before!r})",
             entry.key,
         )
         return
