@@ -4,8 +4,8 @@ reading one is linear. Run alone: ``python -m book.commands.benchbib``.
 * A book of three hand-written chapters citing 38 works is built clean (the HTML) with a
   ``.bib`` of those 38 entries, then with the same 38 among 368 (crossrefs, @strings, BibLaTeX
   dates); the difference is what the uncited 330 cost. The same for 100 cited among 5,000.
-* Reading alone (``load_bibfiles``): 4,000 and 20,000 entries, the ratio (linear: 5×, at most
-  6×), and 100,000 small entries (under the 10 MB limit).
+* Reading alone (``load_bibfiles``, CPU time, the least of the rounds): 4,000 and 20,000
+  entries, the ratio (linear: 5×, at most 6×), and 100,000 small entries (under the 10 MB limit).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from book.commands.new import new_book
 
 Row = tuple[str, str, str]
-ROUNDS = 3
+ROUNDS = 5
 
 
 def entries(count: int, offset: int = 0) -> str:
@@ -65,23 +65,20 @@ def _book(folder: Path, cited: list[str], bib: str) -> Path:
     return folder
 
 
-def _clean_html(book: Path) -> float:
+def _clean_html(book: Path) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds of a clean build of the HTML."""
+    from book.commands.bench import _publish
+
     for folder in ("_build", "dist"):
         subprocess.run(["rm", "-rf", str(book / folder)], check=True)
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "book", "publish", "html"],
-        cwd=book,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return time.perf_counter() - start
+    took = _publish(book, "html")
+    return took.seconds, took.cpu
 
 
-def added_by_uncited(work: Path, total: int, cited_count: int) -> float:
-    """Median over interleaved rounds: a clean HTML build with ``total`` entries minus one with
-    only the ``cited_count`` cited."""
+def added_by_uncited(work: Path, total: int, cited_count: int) -> tuple[float, float]:
+    """Medians over interleaved rounds (wall-clock, CPU): a clean HTML build with ``total``
+    entries minus one with only the ``cited_count`` cited. The CPU time is the steadier figure
+    on a shared machine, and the one the target is judged on."""
     whole = entries(total)
     cited = _keys(whole)[:: max(1, len(_keys(whole)) // cited_count)][:cited_count]
     parents = {f"c{int(k[1:]) - 1}" for k in cited if int(k[1:]) % 3 == 1}
@@ -92,12 +89,16 @@ def added_by_uncited(work: Path, total: int, cited_count: int) -> float:
     ]
     small = _book(work / f"small-{total}", cited, "\n\n".join(blocks) + "\n")
     large = _book(work / f"large-{total}", cited, whole)
-    differences = [_clean_html(large) - _clean_html(small) for _ in range(ROUNDS)]
-    return statistics.median(differences)
+    walls, cpus = [], []
+    for _ in range(ROUNDS):
+        (wall_large, cpu_large), (wall_small, cpu_small) = _clean_html(large), _clean_html(small)
+        walls.append(wall_large - wall_small)
+        cpus.append(cpu_large - cpu_small)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def small_entries(count: int) -> str:
-    """``count`` small entries (100,000 of them: 5 MB, under the 10 MB limit)."""
+    """``count`` small entries (100,000 of them: 6.5 MB, under the 10 MB limit)."""
     return "".join(
         f"@book{{b{n}, author = {{A{n % 997}, B}}, title = {{T{n}}}, year = {1900 + n % 99}}}\n"
         for n in range(count)
@@ -109,11 +110,13 @@ def read_time(work: Path, count: int, small: bool = False) -> float:
 
     path = work / f"read-{count}.bib"
     path.write_text(small_entries(count) if small else entries(count), encoding="utf-8")
-    start = time.perf_counter()
-    database = load_bibfiles([path])
-    took = time.perf_counter() - start
-    assert not database.errors, database.errors[:3]
-    return took
+    took = []
+    for _ in range(ROUNDS):  # CPU time, the least of the rounds: the machine is shared
+        start = time.process_time()
+        database = load_bibfiles([path])
+        took.append(time.process_time() - start)
+        assert not database.errors, database.errors[:3]
+    return min(took)
 
 
 def _target(met: bool, target: str) -> str:
@@ -123,25 +126,27 @@ def _target(met: bool, target: str) -> str:
 def bibliography_rows(work: Path) -> list[Row]:
     rows: list[Row] = []
     for total, cited, limit in ((368, 38, 0.2), (5000, 100, 1.0)):
-        added = added_by_uncited(work, total, cited)
+        wall, cpu = added_by_uncited(work, total, cited)
         rows.append(
             (
                 f"a {total:,}-entry .bib, {cited} cited: added to a clean HTML build (median of {ROUNDS})",
-                f"{added:+.2f} s",
-                _target(added <= limit, f"≤ {limit} s"),
+                f"CPU {cpu:+.2f} s (wall-clock {wall:+.2f} s)",
+                _target(cpu <= limit, f"≤ {limit} s"),
             )
         )
     small, large = read_time(work, 4000), read_time(work, 20000)
-    rows.append(("read a .bib of 4,000 entries", f"{small:.2f} s", "reported"))
+    rows.append(("read a .bib of 4,000 entries (CPU)", f"{small:.2f} s", "reported"))
     rows.append(
         (
-            "read a .bib of 20,000 entries",
+            "read a .bib of 20,000 entries (CPU)",
             f"{large:.2f} s ({large / small:.1f}× 4,000)",
             _target(large <= 6 * small, "≤ 6× (linear)"),
         )
     )
     huge = read_time(work, 100_000, small=True)
-    rows.append(("read a .bib of 100,000 small entries", f"{huge:.1f} s", "reported (was killed at 300 s)"))
+    rows.append(
+        ("read a .bib of 100,000 small entries (CPU)", f"{huge:.1f} s", "reported (was killed at 300 s)")
+    )
     return rows
 
 
