@@ -55,6 +55,7 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.editions.site",
             "book.editions.ebook",
             "book.editions.citebook",
+            "book.editions.bibcheck",
             "book.editions.bibpage",
         ],
         "suppress_warnings": ["toc.not_included"],  # book.editions.toccheck makes it an error
