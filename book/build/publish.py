@@ -22,7 +22,9 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
+from book.editions.hyphenation import check_log
 from book.errors import BookError
+from book.editions.languages import words
 from book.sources.contents import write_contents
 from book.sources.outline import load_outline
 
@@ -45,7 +47,8 @@ def publish(editions: list[str], dist: Path, root: Path | None = None, build: Pa
         raise BookError(f"unknown edition {', '.join(unknown)}", hint="choose from html, epub, pdf")
     editions = [e for e in EDITIONS if e in editions] or list(EDITIONS)
     outline = load_outline(root / "outline.toml")
-    write_contents(outline)  # a book of hand-written chapters: its index.md and bibliography page
+    # a book of hand-written chapters: its index.md and bibliography page
+    write_contents(outline, words(outline.language)["download_this_book"])
     name = outline.filename
     dist = Path(dist)
     dist_path = dist if dist.is_absolute() else root / dist
@@ -190,7 +193,10 @@ def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
 def _typeset(typesetter: Typesetter, failure: list[BaseException]) -> None:
     try:
         typesetter.run(lambda message: _say(f"PDF: {message}"))
-        _report_missing_glyphs(typesetter.latex_dir / f"{typesetter.name}.log")
+        log = typesetter.latex_dir / f"{typesetter.name}.log"
+        _report_missing_glyphs(log)
+        outline = typesetter.root / "outline.toml"
+        check_log(log, load_outline(outline).language, outline)
     except BaseException as exc:
         failure.append(exc)
 

@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from book.editions.languages import words
 from book.errors import BookError, check_text
 from book.limits import MAX_FIELD_CHARS
 from book.sources import myst
@@ -157,5 +158,5 @@ def new_book(folder: Path, title: str | None = None, author: str | None = None, 
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8", newline="\n")
     outline = load_outline(folder / "outline.toml")
-    write_contents(outline)
+    write_contents(outline, words(outline.language)["download_this_book"])
     return outline.path

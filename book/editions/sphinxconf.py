@@ -15,14 +15,26 @@ from book.sources.outline import Outline, load_outline
 from book.sources.reader import read_document
 
 from .ebook import COVER_IMAGE, COVER_PAGE
+from .languages import book_language, sphinx_language, words
 from .latexbook import LATEX_FONTS as LATEX_FONTS  # the fonts, for tiny test books
 from .latexbook import latex_settings
 
+#: English captions; another language takes Sphinx's own translations ("Abb. %s", "Tableau %s")
+ENGLISH_CAPTIONS = {
+    "figure": "Figure %s",
+    "table": "Table %s",
+    "code-block": "Listing %s",
+    "section": "Section %s",
+}
+
 
 def book_settings(outline_path: str | Path) -> dict[str, Any]:
-    """All Sphinx settings for the book described by ``outline_path``."""
+    """All Sphinx settings for the book described by ``outline_path``; a language the book
+    cannot be written in is a BookError naming the outline's line."""
     outline = load_outline(outline_path)
-    write_contents(outline)  # a book of hand-written chapters: its index.md and bibliography page
+    book_language(outline)
+    # a book of hand-written chapters: its index.md and bibliography page
+    write_contents(outline, words(outline.language)["download_this_book"])
     return {
         **_common(outline),
         **_html(outline),
@@ -36,7 +48,7 @@ def _common(outline: Outline) -> dict[str, Any]:
         "project": outline.title,
         "author": outline.author,
         "copyright": outline.publisher or outline.author,
-        "language": outline.language,
+        "language": sphinx_language(outline.language),
         "root_doc": "index",
         "version": outline.edition,
         "release": outline.edition,
@@ -56,6 +68,7 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.editions.ebook",
             "book.editions.citebook",
             "book.editions.bibcheck",
+            "book.editions.hyphenation",
             "book.editions.bibpage",
         ],
         "suppress_warnings": ["toc.not_included"],  # book.editions.toccheck makes it an error
@@ -65,12 +78,7 @@ def _common(outline: Outline) -> dict[str, Any]:
         # Figures, tables and equations are numbered; {numref} cites them as "Figure 1", "Table 1".
         "numfig": True,
         "numfig_secnum_depth": 0,  # 1, 2, 3... through the book, the same in every edition
-        "numfig_format": {
-            "figure": "Figure %s",
-            "table": "Table %s",
-            "code-block": "Listing %s",
-            "section": "Section %s",
-        },
+        "numfig_format": ENGLISH_CAPTIONS if book_language(outline).code == "en" else {},
         "math_numfig": True,
         "myst_heading_anchors": 3,
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes

@@ -19,6 +19,7 @@ The bibliography files: ``[bibliography] files``, else every ``.bib`` file besid
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -138,11 +139,15 @@ def bibliography_page(outline: Outline) -> str:
     return "\n".join(p.rstrip("\n") + "\n" for p in parts)
 
 
-def index_page(outline: Outline, entries: list[str]) -> str:
+#: the download links' label in English; the callers pass the book's language's (book.editions.languages)
+DOWNLOAD_LABEL = "Download this book:"
+
+
+def index_page(outline: Outline, entries: list[str], download_label: str = DOWNLOAD_LABEL) -> str:
     """The landing page: the title, the subtitle, the download links and the contents."""
     name = outline.filename
     links = (
-        '<p class="book-downloads">Download this book: '
+        f'<p class="book-downloads">{html.escape(download_label)} '
         f'<a class="reference download" href="downloads/{name}.pdf" download>PDF</a> · '
         f'<a class="reference download" href="downloads/{name}.epub" download>EPUB</a></p>'
     )
@@ -168,7 +173,7 @@ def _write(path: Path, text: str) -> bool:
     return True
 
 
-def write_contents(outline: Outline) -> list[Path]:
+def write_contents(outline: Outline, download_label: str = DOWNLOAD_LABEL) -> list[Path]:
     """For a book of hand-written chapters (no source documents): write ``index.md`` and the
     bibliography page as needed; the files written or kept. Nothing for a book made from
     documents (``python -m book import`` writes those)."""
@@ -201,6 +206,6 @@ def write_contents(outline: Outline) -> list[Path]:
     elif page.exists() and is_generated(page):
         page.unlink()  # nothing cited any more
     index = base / "index.md"
-    if _write(index, index_page(outline, [f"chapters/{name}" for name in names])):
+    if _write(index, index_page(outline, [f"chapters/{name}" for name in names], download_label)):
         ours.append(index)
     return ours
