@@ -199,6 +199,7 @@ SPECIAL: dict[str, Callable[[Path], None]] = {
     "link-up": lambda b: os.symlink("..", b / "up"),
     "link-chapters": lambda b: os.symlink("chapters", b / "chapter-link"),
     "link-documents": lambda b: os.symlink("documents", b / "docs-link"),
+    "no-index-page": lambda b: (b / "index.md").unlink(),
     "bib-100000-entries": lambda b: _append(
         b / "references.bib",
         "".join(
