@@ -8,10 +8,8 @@ used for ``make`` with nothing changed, which is run as the author runs it):
   HTML, EPUB and a PDF through xelatex) and a one-chapter edit (of a second copy, built
   once before), interleaved round by round, the median of each: each ratio compares runs
   that met the same load on a shared machine;
-* what the EPUB's page list and the DOCX manuscript add to a clean build of the three editions:
-  clean builds of the four editions against clean builds of the three without the page marks
-  (a copy whose ``conf.py`` leaves out ``book.editions.pagelist``), interleaved, plus the
-  EPUB's finishing after xelatex timed alone (that copy still finishes its EPUB);
+* what the EPUB's page list and the DOCX manuscript add to a clean build of the three editions
+  (:mod:`book.commands.benchpages`);
 * ``make`` with nothing changed; a one-chapter edit of the HTML alone; the live preview
   (``make serve``) showing an edit;
 * generated books of 10, 50 and 100 chapters (the book's chapters again and again, each copy
@@ -45,7 +43,6 @@ from book.sources.reader import read_document
 ROOT = Path.cwd()
 RUNS = 5  # interleaved rounds: a clean build, Pandoc, a one-chapter edit
 THREE = ("html", "epub", "pdf")
-FOUR = (*THREE, "docx")
 SERVE_PORT = 8300
 _ROLE = re.compile(r"\{(cite|note)\}`([^`]*)`")
 _KEY = re.compile(r"@([\w:.-]*\w)")
@@ -143,36 +140,6 @@ def interleaved(book: Path, edited: Path, work: Path) -> dict[str, list[Took]]:
             took[which].append(this)
             _say(f"{which}: {this}")
     return took
-
-
-def page_list_and_docx(work: Path) -> list[Row]:
-    """What the page list and the DOCX add (see the module): the EPUB's finishing, which the
-    bare copy also does, is timed alone and counted in full."""
-    from book.editions.pagelist import finish_epub
-
-    full, bare = copy_book(work / "full"), copy_book(work / "bare")
-    with (bare / "conf.py").open("a", encoding="utf-8") as conf:
-        conf.write('\nextensions = [e for e in extensions if e != "book.editions.pagelist"]\n')
-    took: dict[str, list[Took]] = {"full": [], "bare": []}
-    for run in range(RUNS):
-        for which in ("full", "bare") if run % 2 == 0 else ("bare", "full"):
-            book = full if which == "full" else bare
-            _clean(book)
-            took[which].append(_publish(book, *(FOUR if which == "full" else THREE)))
-            _say(f"{which}: {took[which][-1]}")
-    name, build = next(full.glob("_build/epub/*.epub")).stem, full / "_build"
-    aux = build / "latex" / f"{name}.aux"
-    finish = statistics.median(_timed(lambda: finish_epub(build / "epub", aux, name)) for _ in range(RUNS))
-    four, three = _median(took["full"]), _median(took["bare"])
-    added, cpu = four.seconds - three.seconds + finish, four.cpu - three.cpu + finish
-    what = (
-        f"the EPUB's page list and the DOCX, added to a clean build of the three editions (median of {RUNS})"
-    )
-    measured = (
-        f"{added:.2f} s (CPU {cpu:.2f} s; the EPUB's finishing {finish:.2f} s): {added / three.seconds:.0%} "
-        f"(CPU {cpu / three.cpu:.0%}) of {three} without them; four editions {four}"
-    )
-    return [(what, measured, _target(added <= 0.15 * three.seconds, "≤ 15%"))]
 
 
 def citation_share(book: Path, clean: Took) -> Row:
@@ -406,6 +373,8 @@ def main() -> int:
             citation_share(book, clean),
         ]
         _say(f"the page list and the DOCX: clean builds with and without them, interleaved ({RUNS} rounds)")
+        from book.commands.benchpages import page_list_and_docx  # it uses this module's helpers
+
         rows += page_list_and_docx(work)
         _say("make with nothing changed")
         again = statistics.median(nothing_changed())
