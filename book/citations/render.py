@@ -23,7 +23,7 @@ from sphinx.util import logging
 
 from .csl import without_ibid
 from .domain import CitationDomain
-from .engine import CiteprocError, parse_result, render, request_key
+from .engine import CiteprocError, render_parsed, request_key
 from .inlines import plain_text
 
 __all__ = ["bibliography_unit", "file_by_title", "render_book", "same_author_by_title"]
@@ -111,7 +111,7 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
     if key == domain.data["request"]:
         return set()  # rendered by an earlier builder of this build
     try:
-        rendered = parse_result(render(request, cache_dir(env)))
+        rendered = render_parsed(request, cache_dir(env))
     except CiteprocError as exc:
         logger.error(str(exc), type="book", subtype="csl")
         return set()

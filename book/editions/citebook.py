@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from book.citations.csl import resolve_style
-from book.citations.engine import parse_result, render
+from book.citations.engine import CiteprocError, render_parsed
 from book.citations.inlines import to_nodes
 
 __all__ = ["BookCitationDirective", "book_bibtex", "book_csl_item", "setup"]
@@ -96,7 +96,10 @@ class BookCitationDirective(SphinxDirective):
             "lang": self.config.language or None,
             "units": [{"id": "bib:book", "paras": [], "nocite": ["book"], "bibliography": True}],
         }
-        entries = parse_result(render(request, folder)).bibliographies["bib:book"]
+        try:
+            entries = render_parsed(request, folder).bibliographies["bib:book"]
+        except CiteprocError as exc:
+            raise self.error(str(exc)) from None
         return entries[0][1]
 
 
