@@ -94,8 +94,19 @@ def book_files(root: Path, skip: Iterable[Path] = ()) -> list[Path]:
 def _tree_digest(paths: Iterable[Path], base: Path) -> str:
     digest = hashlib.sha256()
     for path in paths:
-        digest.update(str(path.relative_to(base)).encode() + b"\0" + bytes.fromhex(file_hash(path)))
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + _content(path).encode())
     return digest.hexdigest()
+
+
+def _content(path: Path) -> str:
+    """sha256 of a regular file; what else stands there (a pipe would block the read for ever,
+    a dangling link cannot be read), said in words: the build that reads it reports it."""
+    try:
+        if stat.S_ISREG(os.stat(path).st_mode):
+            return file_hash(path)
+        return "not a regular file"
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"
 
 
 def toolchain_hash() -> str:
