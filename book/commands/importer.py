@@ -409,8 +409,9 @@ def _write(out: Path, outline: Outline, pages: list[Page]) -> list[Path]:
             written += _write_file(out / f"{page.name}.md", _render(page))
     top = [f"{out.name}/{p.name}" for p in pages if p.level == LEVELS["part"]]
     written += _write_file(out.parent / "index.md", _index_page(outline, top))
+    kept = set(written)
     for stale in out.glob("*.md"):
-        if stale not in written and _is_generated(stale):
+        if stale not in kept and _is_generated(stale):
             stale.unlink()
     return written
 
