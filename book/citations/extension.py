@@ -37,8 +37,8 @@ def _conf_location(app: Sphinx, setting: str) -> str | None:
         lines = conf.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    line = next((n for n, text in enumerate(lines, 1) if re.match(rf"\s*{setting}\s*=", text)), None)
-    return f"{conf}:{line}" if line else None
+    found = [n for n, text in enumerate(lines, 1) if re.match(rf"{setting}\s*=", text)]
+    return f"{conf}:{found[-1]}" if found else None  # the last assignment is the one that holds
 
 
 def _load(app: Sphinx) -> None:

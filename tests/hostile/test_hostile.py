@@ -250,6 +250,10 @@ SPECIAL.update(
         ),
         "fifo-chapter": lambda b: os.mkfifo(b / "chapters" / "pipe.md"),
         "recursive-csl": _recursive_style,
+        "unknown-style": lambda b: (b / "conf.py").write_text(
+            (b / "conf.py").read_text(encoding="utf-8") + '\nbook_csl_style = "no-such-style"\n',
+            encoding="utf-8",
+        ),
         "outline-10000-headings": lambda b: _outline_with_headings(b, 10_000, "\n[extras]\nkey = 1\n"),
         "ten-thousand-headings": _ten_thousand_headings,
     }
