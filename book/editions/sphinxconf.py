@@ -15,13 +15,24 @@ from book.sources.outline import Outline, load_outline
 from book.sources.reader import read_document
 
 from .ebook import COVER_IMAGE, COVER_PAGE
+from .languages import book_language, sphinx_language
 from .latexbook import LATEX_FONTS as LATEX_FONTS  # the fonts, for tiny test books
 from .latexbook import latex_settings
 
+#: English captions; another language takes Sphinx's own translations ("Abb. %s", "Tableau %s")
+ENGLISH_CAPTIONS = {
+    "figure": "Figure %s",
+    "table": "Table %s",
+    "code-block": "Listing %s",
+    "section": "Section %s",
+}
+
 
 def book_settings(outline_path: str | Path) -> dict[str, Any]:
-    """All Sphinx settings for the book described by ``outline_path``."""
+    """All Sphinx settings for the book described by ``outline_path``; a language the book
+    cannot be written in is a BookError naming the outline's line."""
     outline = load_outline(outline_path)
+    book_language(outline)
     return {
         **_common(outline),
         **_html(outline),
@@ -35,7 +46,7 @@ def _common(outline: Outline) -> dict[str, Any]:
         "project": outline.title,
         "author": outline.author,
         "copyright": outline.publisher or outline.author,
-        "language": outline.language,
+        "language": sphinx_language(outline.language),
         "root_doc": "index",
         "version": outline.edition,
         "release": outline.edition,
@@ -55,6 +66,8 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.editions.site",
             "book.editions.ebook",
             "book.editions.citebook",
+            "book.editions.bibcheck",
+            "book.editions.hyphenation",
         ],
         "suppress_warnings": ["toc.not_included"],  # book.editions.toccheck makes it an error
         # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
@@ -63,12 +76,7 @@ def _common(outline: Outline) -> dict[str, Any]:
         # Figures, tables and equations are numbered; {numref} cites them as "Figure 1", "Table 1".
         "numfig": True,
         "numfig_secnum_depth": 0,  # 1, 2, 3... through the book, the same in every edition
-        "numfig_format": {
-            "figure": "Figure %s",
-            "table": "Table %s",
-            "code-block": "Listing %s",
-            "section": "Section %s",
-        },
+        "numfig_format": ENGLISH_CAPTIONS if book_language(outline).code == "en" else {},
         "math_numfig": True,
         "myst_heading_anchors": 3,
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
