@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,19 @@ def test_a_read_only_leftover_is_removed(tmp_path: Path) -> None:
     distdir.remove_tree(stage)
     assert not stage.exists()
     assert stat.S_IMODE(kept.stat().st_mode) == 0o444  # a file's mode, shared with dist/, untouched
+
+
+def test_ctrl_c_while_publishing_lets_the_swap_finish(capsys: pytest.CaptureFixture[str]) -> None:
+    """Between the two renames of the swap, Ctrl-C is held back until the swap is done (the
+    build then says it came too late); before and after, it interrupts as usual."""
+    from book.build.publish import _interrupts_deferred
+
+    done = []
+    with _interrupts_deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        done.append("the swap")
+    assert done == ["the swap"]
+    assert "interrupted while publishing" in capsys.readouterr().out
+    with pytest.raises(KeyboardInterrupt):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)
