@@ -19,7 +19,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
@@ -60,7 +60,7 @@ def build_lock(build: Path, say: Callable[[str], None]) -> Iterator[None]:
     try:
         if not _try_lock(handle):
             handle.seek(0)
-            holder = handle.read().strip() or "?"
+            holder = handle.read(32).strip() or "?"  # a process number, whatever else stands there
             say(f"another build of this book is running (process {holder}); waiting for it to finish")
             while not _try_lock(handle):
                 time.sleep(0.2)
@@ -193,7 +193,7 @@ def recover(target: Path, say: Callable[[str], None]) -> None:
         if not target.exists() and stage.is_dir():
             say(f"finishing the publication into {target.name}/ that an interrupted build left")
             stage.rename(target)
-        journal.unlink()
+        remove_tree(journal)
     if not target.exists() and old.is_dir():  # no complete staging: undo the first rename
         say(f"restoring {target.name}/ as the last complete build left it")
         old.rename(target)
@@ -205,10 +205,8 @@ def recover(target: Path, say: Callable[[str], None]) -> None:
 def drop_staging(target: Path) -> None:
     """Remove a staging folder that a failed publication left (the next run removes what
     cannot be removed now)."""
-    try:
+    with suppress(OSError):
         remove_tree(_siblings(target)[0])
-    except OSError:
-        pass
 
 
 Same = Callable[[Path, Path], bool]  # whether two files hold the same bytes
