@@ -173,8 +173,11 @@ def _cache_files(
     }
 
 
+_OBSOLETE = ("regex", "templates")  # caches of earlier versions (one held pickles): read by nothing
+
+
 def _wipe(build: Path) -> None:
-    for folder in _CACHE_DIRS:
+    for folder in (*_CACHE_DIRS, *_OBSOLETE):
         distdir.remove_tree(build / folder)
 
 
