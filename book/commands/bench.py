@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from book.build.buildstate import book_files
+from book.commands.benchbib import bibliography_rows
 from book.commands.benchinput import input_scaling
 from book.sources.model import Paragraph
 from book.sources.reader import read_document
@@ -420,6 +421,8 @@ def main() -> int:
         rows += parsers_and_draft(work)
         _say("outline and import at 800 and 4,000 headings")
         rows += input_scaling(work)
+        _say("bibliography files: what uncited entries add, and reading 4,000 to 100,000 entries")
+        rows += bibliography_rows(work)
     _write(rows)
     return 0 if all("MISSED" not in r[2] for r in rows) else 1
 
