@@ -61,6 +61,7 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.build.incremental",
             "book.citations",
             "book.sources.safetext",
+            "book.sources.chaptertext",
             "book.editions.toccheck",
             "book.editions.mathml",
             "book.editions.printchecks",

@@ -64,7 +64,7 @@ class Outline:
 
     def key_line(self, table: str, key: str) -> int | None:
         """The line where ``key`` of ``[table]`` is set (for error messages)."""
-        return _key_line(self._text, table, key)
+        return _key_lines(self._text).get((table, key))
 
     def error(self, message: str, text: str, hint: str | None = None) -> BookError:
         return BookError(message, self.path, self.line_of(text), hint)
@@ -202,16 +202,17 @@ def _check_headings(outline: Outline, raw_headings: dict[str, str]) -> None:
 
 def _check_schema(path: Path, text: str, data: dict) -> None:
     """Every table and key known, every value of its type: else a BookError naming the line."""
+    lines = _key_lines(text)
     for table, content in data.items():
         if table not in SCHEMA and table not in FREE_TABLES:
             known = ", ".join(f"[{t}]" for t in (*SCHEMA, *FREE_TABLES))
             raise BookError(
-                f"unknown table or key '{table}'", path, _key_line(text, None, table), hint=f"use {known}"
+                f"unknown table or key '{table}'", path, lines.get((None, table)), hint=f"use {known}"
             )
         if not isinstance(content, dict):
-            raise BookError(f"'{table}' must be a table ([{table}])", path, _key_line(text, None, table))
+            raise BookError(f"'{table}' must be a table ([{table}])", path, lines.get((None, table)))
         for key, value in content.items():
-            line = _key_line(text, table, key)
+            line = lines.get((table, key))
             if table in FREE_TABLES:
                 _check_value(path, line, f'[{table}] "{key}"', key, "text")
                 _check_value(path, line, f'[{table}] "{key}"', value, "text")
@@ -226,7 +227,7 @@ def _check_schema(path: Path, text: str, data: dict) -> None:
             _check_value(path, line, f"[{table}] {key}", value, SCHEMA[table][key][0])
         for key, (_, required) in SCHEMA.get(table, {}).items():
             if required and key not in content:
-                raise BookError(f"[{table}] needs a text value '{key}'", path, _key_line(text, None, table))
+                raise BookError(f"[{table}] needs a text value '{key}'", path, lines.get((None, table)))
     for table, keys in SCHEMA.items():
         for key, (_, required) in keys.items():
             if required and table not in data:
@@ -311,22 +312,22 @@ def _source_path(outline: Path, text: str, base: Path, key: str, value: str) -> 
     return base / value
 
 
-def _key_line(text: str, table: str | None, key: str) -> int | None:
-    """The line where ``key`` of ``[table]`` (or the table ``key`` itself) is defined."""
+def _key_lines(text: str) -> dict[tuple[str | None, str], int]:
+    """Where each table and key is defined, read in one pass over the outline: ``(None, table)``
+    → the line of ``[table]`` (or of a top-level ``key =``), ``(table, key)`` → the line of
+    ``key =`` in ``[table]``; the first definition wins."""
+    found: dict[tuple[str | None, str], int] = {}
     current: str | None = None
     for number, line in enumerate(text.splitlines(), 1):
         header = _HEADER.match(line)
         if header:
             current = _unquote(header.group(1))
-            if table is None and current == key:
-                return number
+            found.setdefault((None, current), number)
             continue
         match = _KEY.match(line)
-        if match and current == table and _unquote(match.group(1)) == key:
-            return number
-        if match and table is None and current is None and _unquote(match.group(1)) == key:
-            return number
-    return None
+        if match:
+            found.setdefault((current, _unquote(match.group(1))), number)
+    return found
 
 
 _HEADER = re.compile(r"^\s*\[\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\]\s]+)\s*\]")
@@ -334,6 +335,8 @@ _KEY = re.compile(r"^\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[A-Za-z0-9_.-]+)\s*=")
 
 
 def _unquote(key: str) -> str:
+    if key.startswith('"') and "\\" not in key:
+        return key[1:-1]
     if key.startswith('"'):
         try:
             return tomllib.loads(f"k = {key}")["k"]
