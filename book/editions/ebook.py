@@ -24,7 +24,18 @@ from sphinx.builders.epub3 import Epub3Builder, NavPoint
 
 from book.citations.domain import citation_domain
 
-__all__ = ["COVER_IMAGE", "COVER_PAGE", "BookEpubBuilder", "make_cover", "setup", "write_epub"]
+from .imprint import IMPRINT_PAGE, WORDS
+
+__all__ = [
+    "COVER_IMAGE",
+    "COVER_PAGE",
+    "BookEpubBuilder",
+    "cover_alt",
+    "make_cover",
+    "setup",
+    "write_cover",
+    "write_epub",
+]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static" / "epub"
@@ -82,16 +93,7 @@ class BookEpubBuilder(Epub3Builder):
         super().handle_finish()
 
     def _cover(self, target: Path) -> None:
-        """The cover image, drawn once for a title, an author and the fonts found (cached beside
-        the doctrees; a change to this package's code empties that cache, see buildstate)."""
-        key = "\n".join([self.config.epub_title, self.config.epub_author, *map(_font_stamp, _COVER_FONTS)])
-        cached = Path(self.doctreedir) / "bookcover" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.png"
-        if not cached.is_file():
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_name(f"{cached.stem}.part.png")
-            make_cover(self.config.epub_title, self.config.epub_author, partial)
-            os.replace(partial, cached)
-        shutil.copyfile(cached, target)
+        write_cover(self.config, Path(self.doctreedir), target)
 
     def build_epub(self) -> None:
         """Write the EPUB file reproducibly (Sphinx's own zip is neither ordered nor dated)."""
@@ -100,6 +102,10 @@ class BookEpubBuilder(Epub3Builder):
 
     def content_metadata(self) -> dict[str, Any]:
         metadata = super().content_metadata()
+        release = getattr(self.config, "book_release_date", "")
+        if release:  # the book's one release date, not the day of the build
+            metadata["release_date"] = html.escape(release)
+            metadata["date"] = html.escape(f"{release}T00:00:00Z")
         metadata["accessibility"] = [
             *ACCESSIBILITY,
             ("schema:accessibilitySummary", html.escape(SUMMARY)),
@@ -130,9 +136,13 @@ class BookEpubBuilder(Epub3Builder):
         marks: list[tuple[str, str, str]] = []
         if self.config.epub_cover and self.config.epub_cover[1]:
             marks.append(("cover", self.coverpage_name, "Cover"))
+        imprint = next((f for f, _ in self.config.epub_pre_files if f == self._page(IMPRINT_PAGE)), None)
+        if imprint:
+            marks.append(("copyright-page", imprint, WORDS["imprint"]))
         root = self.config.root_doc
         marks.append(("toc", self._page(root), "Contents"))
-        body = [n["refuri"] for n in self.refnodes if "#" not in n["refuri"]]
+        front = {f for f, _ in self.config.epub_pre_files}
+        body = [n["refuri"] for n in self.refnodes if "#" not in n["refuri"] and n["refuri"] not in front]
         first = next((uri for uri in body if uri != self._page(root)), None)
         if first:
             marks.append(("bodymatter", first, "Start of the text"))
@@ -145,6 +155,29 @@ class BookEpubBuilder(Epub3Builder):
         if self.use_index:
             marks.append(("index", self._page("genindex"), self.index_title))
         return marks
+
+
+def write_cover(config: Any, doctreedir: Path, target: Path) -> None:
+    """The cover image at ``target``: the author's (``[book] cover``), else one drawn once for a
+    title, an author and the fonts found (cached beside the doctrees; a change to this
+    package's code empties that cache, see buildstate)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if config.book_cover:
+        shutil.copyfile(config.book_cover, target)
+        return
+    key = "\n".join([config.epub_title, config.epub_author, *map(_font_stamp, _COVER_FONTS)])
+    cached = doctreedir / "bookcover" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.png"
+    if not cached.is_file():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.stem}.part.png")
+        make_cover(config.epub_title, config.epub_author, partial)
+        os.replace(partial, cached)
+    shutil.copyfile(cached, target)
+
+
+def cover_alt(config: Any) -> str:
+    """The cover's text alternative: what the drawn cover shows; the author's cover by its title."""
+    return f"Cover of {config.epub_title}" if config.book_cover else COVER_ALT
 
 
 def _drop_viewport(page: Path) -> None:
@@ -258,7 +291,7 @@ def _page_context(
         f'lang="{lang}" xml:lang="{lang}">'
     )
     if templatename == COVER_PAGE:
-        context["cover_alt"] = COVER_ALT
+        context["cover_alt"] = cover_alt(app.config)
 
 
 def _builder_inited(app: Sphinx) -> None:
@@ -269,6 +302,7 @@ def _builder_inited(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(BookEpubBuilder, override=True)
+    app.add_config_value("book_cover", "", "env", types=frozenset({str}))  # the author's cover image
     app.connect("builder-inited", _builder_inited)
     if str(TEMPLATES) not in app.config.templates_path:
         app.config.templates_path.append(str(TEMPLATES))

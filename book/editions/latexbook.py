@@ -8,18 +8,18 @@ LaTeX through ``tex_escape`` and nothing else.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 import uuid
-import warnings
 from pathlib import Path
 from typing import Any
 
+from sphinx.util import texescape
+
 from book.sources.outline import Outline
-from book.sources.reader import read_document
 from book.sources.safetext import latex_text
 
+from .imprint import WORDS, Run, imprint, long_date, rights_line
 from .xmp import Metadata, pdf_specials
 
 DESIGN = Path(__file__).resolve().parent / "latex" / "bookdesign.sty"
@@ -66,10 +66,6 @@ SUBTITLE_LINE = 38
 _WEAK_ENDS = {"a", "an", "the", "and", "or", "&", "и", "в", "на", "с", "et", "und", "y"}
 # Punctuation after which a title breaks naturally.
 _STRONG_ENDS = (":", "·", "—", ";", ",")
-_MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
 
 
 def tex_escape(text: str) -> str:
@@ -113,43 +109,43 @@ def _splits(words: list[str], count: int) -> list[list[str]]:
     return out
 
 
-def _release_day(outline: Outline) -> dt.date | None:
-    if outline.date:
-        try:
-            return dt.date.fromisoformat(outline.date)
-        except ValueError:
-            return None
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
-        return dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC).date()
-    return None
-
-
 def release_date(outline: Outline) -> str:
     """The date the copyright page prints: the outline's, else SOURCE_DATE_EPOCH, else none."""
-    day = _release_day(outline)
-    if day is None:
-        return outline.date  # free text ("Spring 2026") printed as written, or nothing
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    day = outline.release_day
+    return long_date(day) if day else ""
 
 
 def _pdf_date(outline: Outline) -> str:
     """The PDF's creation date: the release day (1980-01-01 without one), never the clock."""
-    day = _release_day(outline) or dt.date(1980, 1, 1)
+    day = outline.release_day or dt.date(1980, 1, 1)
     return f"D:{day:%Y%m%d}000000Z"
 
 
-def source_credit(outline: Outline) -> str:
-    """A sentence naming the source documents the text is compiled from."""
-    names = []
-    for path in outline.documents:
-        with warnings.catch_warnings():  # the build reports the documents' problems itself
-            warnings.simplefilter("ignore")
-            title = read_document(path, strict=False).title
-        names.append(f"“{title}” ({path.name})" if title else f"an untitled article ({path.name})")
-    if not names:
-        return ""
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"The text of this book is compiled from {listed}."
+def tex_url(url: str) -> str:
+    """A web address for ``\\sphinxhref``'s first argument, escaped as Sphinx escapes its own."""
+    return (
+        texescape.escape(url)
+        .replace(r"\textasciitilde{}", "~")
+        .replace(r"\sphinxhyphen{}", "-")
+        .replace(r"\textquotesingle{}", "'")
+    )
+
+
+def tex_runs(runs: list[Run]) -> str:
+    """A paragraph of the imprint: each run escaped (tex_escape), a run with an address a link."""
+    out = []
+    for text, url in runs:
+        escaped = tex_escape(text)
+        escaped = (" " if text[:1].isspace() else "") + escaped + (" " if text[-1:].isspace() else "")
+        if url and text == url:  # an address printed as such: it breaks at its slashes
+            out.append(rf"\sphinxurl{{{tex_url(url)}}}")
+        else:
+            out.append(rf"\sphinxhref{{{tex_url(url)}}}{{{escaped}}}" if url else escaped)
+    return "".join(out)
+
+
+def _paragraphs(paragraphs: list[list[Run]]) -> str:
+    return r"\par ".join(tex_runs(runs) for runs in paragraphs)
 
 
 def preamble(outline: Outline) -> str:
@@ -159,18 +155,22 @@ def preamble(outline: Outline) -> str:
     size = r"\Huge" if len(title) <= LONG_TITLE else r"\LARGE"
     sub = title_lines(outline.subtitle, width=SUBTITLE_LINE) if outline.subtitle else []
     date = release_date(outline)
+    words = imprint(outline)
     values = {
         "booktitle": tex_escape(title),
         "booktitlelines": r"\\".join(tex_escape(line) for line in lines),
         "booksubtitlelines": r"\\".join(tex_escape(line) for line in sub),
         "bookauthor": tex_escape(outline.author),
         "bookpublisher": tex_escape(outline.publisher),
-        "bookrights": tex_escape(outline.rights),
-        "booksources": tex_escape(source_credit(outline)),
-        "bookedition": tex_escape(f"Edition {outline.edition}"),
+        "bookrights": _paragraphs(words.rights),
+        "booksourceshead": tex_escape(WORDS["sources"]),
+        "booksources": _paragraphs(words.sources),
+        "bookpublishedby": tex_escape(words.publisher),
+        "bookedition": tex_escape(words.edition),
         "bookdate": tex_escape(date),
+        "bookprinting": tex_escape(WORDS["printing"]),
     }
-    day = _release_day(outline) or dt.date(1980, 1, 1)
+    day = outline.release_day or dt.date(1980, 1, 1)
     meta = Metadata(
         title=outline.full_title,
         author=outline.author,
@@ -178,7 +178,8 @@ def preamble(outline: Outline) -> str:
         keywords=tuple(outline.index_terms),
         language=outline.language,
         publisher=outline.publisher,
-        rights=outline.rights,
+        rights=rights_line(outline),
+        licence_url=words.licence_url,
         # Fixed dates and identifiers: the same sources give the same PDF, byte for byte.
         date=f"{day:%Y-%m-%d}T00:00:00Z",
         document_id=f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'book:{outline.filename}')}",

@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from book.references.bibfiles import bib_paths
+from book.sources.cover import cover_suffix
 from book.sources.outline import Outline, load_outline
 from book.sources.reader import read_document
 
 from .ebook import COVER_IMAGE, COVER_PAGE
+from .imprint import IMPRINT_PAGE, WORDS, rights_line
 from .latexbook import LATEX_FONTS as LATEX_FONTS  # the fonts, for tiny test books
 from .latexbook import latex_settings
 
@@ -34,7 +36,6 @@ def _common(outline: Outline) -> dict[str, Any]:
     return {
         "project": outline.title,
         "author": outline.author,
-        "copyright": outline.publisher or outline.author,
         "language": outline.language,
         "root_doc": "index",
         "version": outline.edition,
@@ -54,6 +55,7 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.editions.site",
             "book.editions.ebook",
             "book.editions.citebook",
+            "book.editions.imprint",
         ],
         "suppress_warnings": ["toc.not_included"],  # book.editions.toccheck makes it an error
         # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
@@ -73,7 +75,9 @@ def _common(outline: Outline) -> dict[str, Any]:
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
         # The author's own entries, then the generated ones (see book/references/bibfiles.py).
         "book_bibfiles": [p.name for p in bib_paths(outline.path.parent) if p.exists()],
-        "book_release_date": outline.date,  # the year "Cite this book" gives
+        # the one release date of every edition (the outline's, else SOURCE_DATE_EPOCH)
+        "book_release_date": outline.release_day.isoformat() if outline.release_day else "",
+        "copyright": rights_line(outline),
     }
 
 
@@ -81,7 +85,13 @@ def _html(outline: Outline) -> dict[str, Any]:
     return {
         "html_theme": "sphinx_book_theme",
         "html_title": outline.title,
-        "html_theme_options": {"use_sidenotes": True, "show_toc_level": 2, "home_page_in_toc": True},
+        "html_theme_options": {
+            "use_sidenotes": True,
+            "show_toc_level": 2,
+            "home_page_in_toc": True,
+            # the rights and licence (book/editions/imprint.py) rather than the theme's copyright line
+            "footer_content_items": ["author.html", "book-rights.html", "last-updated.html"],
+        },
         # the theme's sidebar, then links to the index, the glossary and the citation page
         "html_sidebars": {
             "**": [
@@ -106,7 +116,10 @@ def _epub(outline: Outline) -> dict[str, Any]:
         "epub_author": outline.author,
         "epub_language": outline.language,
         "epub_publisher": outline.publisher or outline.author,
-        "epub_copyright": outline.rights or outline.publisher or outline.author,
+        "epub_copyright": rights_line(outline),  # dc:rights
+        # the imprint page (book/editions/imprint.py), after the cover and before the contents
+        "epub_pre_files": [(f"{IMPRINT_PAGE}.xhtml", WORDS["imprint"])],
+        "epub_guide": [("toc", "index.xhtml", "Table of Contents")],  # not the imprint, the first page
         # toc.ncx carries epub_uid as the book's identifier: both must be the same XML name.
         "epub_identifier": identifier,
         "epub_scheme": "uuid",
@@ -121,7 +134,12 @@ def _epub(outline: Outline) -> dict[str, Any]:
             "_static/minus.png",
             "_static/plus.png",
         ],
-        "epub_cover": (COVER_IMAGE, COVER_PAGE),  # a cover made from the title (book/editions/ebook.py)
+        # the author's cover ([book] cover), else one made from the title (book/editions/ebook.py)
+        "epub_cover": (
+            f"_static/cover{cover_suffix(outline.cover)}" if outline.cover else COVER_IMAGE,
+            COVER_PAGE,
+        ),
+        "book_cover": str(outline.cover.resolve()) if outline.cover else "",
     }
 
 
