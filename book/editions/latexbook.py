@@ -11,12 +11,14 @@ import datetime as dt
 import re
 import unicodedata
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sphinx.util import texescape
 
 from book.sources.outline import Outline
+from book.sources.rights import TRIMS
 from book.sources.safetext import latex_text
 
 from .imprint import WORDS, Run, imprint, long_date, rights_line
@@ -225,8 +227,34 @@ def fonts(outline: Outline) -> str:
     return out
 
 
+@dataclass(frozen=True)
+class PageDesign:
+    """A trim size's type size and margins, chosen so that body lines hold 60-75 characters of
+    Noto Serif (measured on the PDF's text: tests/test_press_print.py)."""
+
+    pointsize: str
+    hmargin: str  # inner and outer
+    vmargin: str  # top and bottom
+
+
+# [print] trim (TRIMS in book/sources/rights.py gives each one's width and height)
+PAGE_DESIGNS = {
+    "a5": PageDesign("10pt", "1.7cm,1.7cm", "1.9cm,2.1cm"),
+    "6x9in": PageDesign("10pt", "1.9cm,1.9cm", "2.0cm,2.3cm"),
+    "royal": PageDesign("11pt", "1.8cm,1.8cm", "2.1cm,2.4cm"),
+    "letter": PageDesign("12pt", "1.5in,1.5in", "1in,1.1in"),
+}
+
+
+def page_geometry(trim: str) -> str:
+    """The paper size for the geometry package (the class's own sizes miss 6 × 9 in and royal)."""
+    width, height = TRIMS[trim]
+    return rf"\usepackage[paperwidth={width}mm,paperheight={height}mm]{{geometry}}"
+
+
 def latex_settings(outline: Outline) -> dict[str, Any]:
     """Sphinx's LaTeX settings for the printed book."""
+    design = PAGE_DESIGNS[outline.trim]
     return {
         "latex_engine": "xelatex",
         "latex_documents": [
@@ -248,15 +276,16 @@ def latex_settings(outline: Outline) -> dict[str, Any]:
         "latex_additional_files": [str(DESIGN)],
         "book_outline": str(outline.path),
         "latex_elements": {
-            "papersize": "a5paper",
-            "pointsize": "10pt",
+            "papersize": "",  # the trim size: geometry below
+            "geometry": page_geometry(outline.trim),
+            "pointsize": design.pointsize,
             # Two-sided; chapters open on the next page, recto or verso (README: "Page design").
             "extraclassoptions": "twoside,openany",
             "fontpkg": fonts(outline),
             "releasename": "Edition",
             # Black text and links: this PDF is for print.
             "sphinxsetup": (
-                "hmargin={1.7cm,1.7cm}, vmargin={1.9cm,2.1cm}, HeaderFamily=\\normalfont\\bfseries, "
+                f"hmargin={{{design.hmargin}}}, vmargin={{{design.vmargin}}}, HeaderFamily=\\normalfont\\bfseries, "
                 "TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0,0,0}, OuterLinkColor={rgb}{0,0,0}, "
                 "VerbatimColor={rgb}{1,1,1}, VerbatimBorderColor={rgb}{0,0,0}"
             ),
