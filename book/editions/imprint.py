@@ -187,7 +187,8 @@ def _collect_pages(app: Sphinx) -> Any:
     if outline is None:
         return []
     words = imprint(outline)
-    context = {"title": WORDS["imprint"], "book_imprint": imprint_body(words)}
+    title = WORDS["imprint"] if app.builder.name == "epub" else WORDS["rights page"]
+    context = {"title": title, "book_imprint": imprint_body(words)}
     return [(IMPRINT_PAGE, context, "book-imprint.html")]
 
 
