@@ -100,13 +100,15 @@ def _source(outline: Outline, document: Path) -> list[Run]:
     if attribution is None:
         title = _own_title(document)
         return [(f"“{title}.” " if title else WORDS["untitled"] + ". ", ""), (WORDS["not recorded"], "")]
-    return _credit(attribution)
+    return _credit(attribution, attribution.title or _own_title(document))
 
 
-def _credit(a: Attribution) -> list[Run]:
+def _credit(a: Attribution, title: str) -> list[Run]:
+    """“Title,” by Author, Site. Address. Licence: … Note. (The title is the attribution's, else
+    the document's own first line.)"""
     who = ", ".join(x for x in (WORDS["by"].format(author=a.author) if a.author else "", a.site) if x)
-    if a.title:  # “Title,” by Author, Site.  /  “Title.”
-        head = f"“{a.title},” {who}. " if who else f"“{a.title}.” "
+    if title:
+        head = f"“{title},” {who}. " if who else f"“{title}.” "
     else:
         head = WORDS["untitled"] + (f", {who}. " if who else ". ")
     runs: list[Run] = [(head, "")]
