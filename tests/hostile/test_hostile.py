@@ -199,7 +199,18 @@ SPECIAL: dict[str, Callable[[Path], None]] = {
     "link-up": lambda b: os.symlink("..", b / "up"),
     "link-chapters": lambda b: os.symlink("chapters", b / "chapter-link"),
     "link-documents": lambda b: os.symlink("documents", b / "docs-link"),
+    "small-cover": lambda b: _small_cover(b),
 }
+
+
+def _small_cover(book: Path) -> None:
+    """A real image, too narrow for a cover (800 px), named as the outline's cover."""
+    from PIL import Image
+
+    Image.new("RGB", (800, 1200), "white").save(book / "cover.png")
+    outline = book / "outline.toml"
+    text = outline.read_text(encoding="utf-8").replace('filename = "tiny"', 'filename = "tiny"\ncover = "cover.png"')
+    outline.write_text(text, encoding="utf-8")
 
 
 # --- checks for cases that succeed --------------------------------------------------------
