@@ -209,7 +209,9 @@ def _small_cover(book: Path) -> None:
 
     Image.new("RGB", (800, 1200), "white").save(book / "cover.png")
     outline = book / "outline.toml"
-    text = outline.read_text(encoding="utf-8").replace('filename = "tiny"', 'filename = "tiny"\ncover = "cover.png"')
+    text = outline.read_text(encoding="utf-8").replace(
+        'filename = "tiny"', 'filename = "tiny"\ncover = "cover.png"'
+    )
     outline.write_text(text, encoding="utf-8")
 
 
