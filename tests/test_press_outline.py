@@ -203,7 +203,7 @@ def test_the_imprints_english_words_are_in_one_table():
     printed = " ".join(
         [*("".join(t for t, _ in p) for p in words.rights + words.sources), words.publisher, words.edition]
     )
-    for key in ("licence not stated", "published by", "edition"):
+    for key in ("licence_not_stated", "published_by", "edition"):
         fixed = WORDS[key].split("{")[0].strip()
         assert fixed in printed, key
     assert words.date == "23 November 2026"

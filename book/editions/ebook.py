@@ -138,7 +138,7 @@ class BookEpubBuilder(Epub3Builder):
             marks.append(("cover", self.coverpage_name, "Cover"))
         imprint = next((f for f, _ in self.config.epub_pre_files if f == self._page(IMPRINT_PAGE)), None)
         if imprint:
-            marks.append(("copyright-page", imprint, WORDS["imprint"]))
+            marks.append(("copyright-page", imprint, WORDS["imprint_page"]))
         root = self.config.root_doc
         marks.append(("toc", self._page(root), "Contents"))
         front = {f for f, _ in self.config.epub_pre_files}

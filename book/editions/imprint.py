@@ -26,22 +26,22 @@ __all__ = ["IMPRINT_PAGE", "WORDS", "Imprint", "Run", "imprint", "long_date", "r
 
 IMPRINT_PAGE = "imprint"  # the imprint's page in the HTML and the EPUB (imprint.html, imprint.xhtml)
 
-WORDS: dict[str, str] = {
-    "imprint": "Copyright",  # the EPUB's imprint page: its title, in the contents and landmarks
-    "rights page": "Rights and sources",  # the HTML's imprint page, linked from every footer
-    "copyright": "© {year} {holder}",
-    "copyright no year": "© {holder}",
-    "scope": "The rights and the licence cover {scope}.",
-    "licence": "This book is licensed under {name}: ",
-    "sources": "Sources of the text",
-    "untitled": "An untitled document",
-    "by": "by {author}",
-    "source licence": "Licence: {name}, ",
-    "licence not stated": "Licence: not stated in the document.",
-    "not recorded": "Its author, address and licence are not recorded.",
-    "published by": "Published by {publisher}",
+WORDS: dict[str, str] = {  # keys and {placeholders} as in the catalogue's en.toml
+    "imprint_page": "Copyright",  # the EPUB's imprint page: its title, in the contents and landmarks
+    "rights_page": "Rights and sources",  # the HTML's imprint page, linked from every footer
+    "copyright_year": "© {year} {holder}",
+    "copyright": "© {holder}",  # no release date
+    "rights_scope": "The rights and the licence cover {scope}.",
+    "licensed_under": "This book is licensed under {licence}: ",  # the licence's address follows
+    "sources_of_the_text": "Sources of the text",
+    "untitled_document": "An untitled document",
+    "by_author": "by {author}",
+    "source_licence": "Licence: {licence}, ",  # the licence's address follows
+    "licence_not_stated": "Licence: not stated in the document.",
+    "source_not_recorded": "Its author, address and licence are not recorded.",
+    "published_by": "Published by {publisher}",  # these three are in the catalogue already
     "edition": "Edition {edition}",
-    "printing": "Printing",
+    "printing": "Printing:",
     "months": "January February March April May June July August September October November December",
 }
 
@@ -72,22 +72,26 @@ def imprint(outline: Outline) -> Imprint:
     rights: list[list[Run]] = []
     if outline.rights_holder:
         year = str(day.year) if day else ""
-        key = "copyright" if year else "copyright no year"
+        key = "copyright_year" if year else "copyright"
         rights.append([(WORDS[key].format(year=year, holder=outline.rights_holder) + ".", "")])
     licence = licence_of(outline.licence) if outline.licence else None
     if licence:
         rights.append(
-            [(WORDS["licence"].format(name=licence.name), ""), (licence.url, licence.url), (".", "")]
+            [
+                (WORDS["licensed_under"].format(licence=licence.name), ""),
+                (licence.url, licence.url),
+                (".", ""),
+            ]
         )
     if outline.rights_scope:
-        rights.append([(WORDS["scope"].format(scope=outline.rights_scope.rstrip(".")), "")])
+        rights.append([(WORDS["rights_scope"].format(scope=outline.rights_scope.rstrip(".")), "")])
     if outline.rights:
         rights.append([(outline.rights, "")])
     return Imprint(
         title=outline.full_title,
         rights=rights,
         sources=[_source(outline, document) for document in outline.documents],
-        publisher=WORDS["published by"].format(publisher=outline.publisher) if outline.publisher else "",
+        publisher=WORDS["published_by"].format(publisher=outline.publisher) if outline.publisher else "",
         edition=WORDS["edition"].format(edition=outline.edition),
         date=long_date(day) if day else "",
         licence_url=licence.url if licence else "",
@@ -99,30 +103,33 @@ def _source(outline: Outline, document: Path) -> list[Run]:
     attribution = outline.attribution(document)
     if attribution is None:
         title = _own_title(document)
-        return [(f"“{title}.” " if title else WORDS["untitled"] + ". ", ""), (WORDS["not recorded"], "")]
+        return [
+            (f"“{title}.” " if title else WORDS["untitled_document"] + ". ", ""),
+            (WORDS["source_not_recorded"], ""),
+        ]
     return _credit(attribution, attribution.title or _own_title(document))
 
 
 def _credit(a: Attribution, title: str) -> list[Run]:
     """“Title,” by Author, Site. Address. Licence: … Note. (The title is the attribution's, else
     the document's own first line.)"""
-    who = ", ".join(x for x in (WORDS["by"].format(author=a.author) if a.author else "", a.site) if x)
+    who = ", ".join(x for x in (WORDS["by_author"].format(author=a.author) if a.author else "", a.site) if x)
     if title:
         head = f"“{title},” {who}. " if who else f"“{title}.” "
     else:
-        head = WORDS["untitled"] + (f", {who}. " if who else ". ")
+        head = WORDS["untitled_document"] + (f", {who}. " if who else ". ")
     runs: list[Run] = [(head, "")]
     if a.url:
         runs += [(a.url, a.url), (". ", "")]
     licence = a.licence_info
     if licence:
         runs += [
-            (WORDS["source licence"].format(name=licence.name), ""),
+            (WORDS["source_licence"].format(licence=licence.name), ""),
             (licence.url, licence.url),
             (".", ""),
         ]
     else:
-        runs.append((WORDS["licence not stated"], ""))
+        runs.append((WORDS["licence_not_stated"], ""))
     if a.note:
         runs.append((" " + a.note, ""))
     return runs
@@ -163,7 +170,7 @@ def imprint_body(words: Imprint) -> str:
 
     parts = [para([(words.title, "")], "book-imprint-title"), *(para(p) for p in words.rights)]
     if words.sources:
-        parts.append(f'<h2 id="book-imprint-sources">{html.escape(WORDS["sources"])}</h2>')
+        parts.append(f'<h2 id="book-imprint-sources">{html.escape(WORDS["sources_of_the_text"])}</h2>')
         parts += [para(p, "book-imprint-source") for p in words.sources]
     parts += [para([(line, "")]) for line in (words.publisher, words.edition, words.date) if line]
     return "\n".join(parts).replace("class='", 'class="').replace("'>", '">')
@@ -173,7 +180,7 @@ def footer_rights(words: Imprint, rights_page: str) -> str:
     """Every HTML page's footer: the copyright line, the licence (rel="license") and a link to
     the rights page with the sources."""
     first = [html_runs(p, words.licence_url) for p in words.rights[:2]]
-    more = f'<a class="reference internal" href="{html.escape(rights_page)}">{html.escape(WORDS["rights page"])}</a>'
+    more = f'<a class="reference internal" href="{html.escape(rights_page)}">{html.escape(WORDS["rights_page"])}</a>'
     return " ".join([*first, more])
 
 
@@ -189,7 +196,7 @@ def _collect_pages(app: Sphinx) -> Any:
     if outline is None:
         return []
     words = imprint(outline)
-    title = WORDS["imprint"] if app.builder.name == "epub" else WORDS["rights page"]
+    title = WORDS["imprint_page"] if app.builder.name == "epub" else WORDS["rights_page"]
     context = {"title": title, "book_imprint": imprint_body(words)}
     return [(IMPRINT_PAGE, context, "book-imprint.html")]
 

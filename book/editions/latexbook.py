@@ -165,7 +165,7 @@ def preamble(outline: Outline) -> str:
         "bookauthor": tex_escape(outline.author),
         "bookpublisher": tex_escape(outline.publisher),
         "bookrights": _paragraphs(words.rights),
-        "booksourceshead": tex_escape(WORDS["sources"]),
+        "booksourceshead": tex_escape(WORDS["sources_of_the_text"]),
         "booksources": _paragraphs(words.sources),
         "bookpublishedby": tex_escape(words.publisher),
         "bookedition": tex_escape(words.edition),

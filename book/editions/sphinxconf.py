@@ -118,7 +118,7 @@ def _epub(outline: Outline) -> dict[str, Any]:
         "epub_publisher": outline.publisher or outline.author,
         "epub_copyright": rights_line(outline),  # dc:rights
         # the imprint page (book/editions/imprint.py), after the cover and before the contents
-        "epub_pre_files": [(f"{IMPRINT_PAGE}.xhtml", WORDS["imprint"])],
+        "epub_pre_files": [(f"{IMPRINT_PAGE}.xhtml", WORDS["imprint_page"])],
         "epub_guide": [("toc", "index.xhtml", "Table of Contents")],  # not the imprint, the first page
         # toc.ncx carries epub_uid as the book's identifier: both must be the same XML name.
         "epub_identifier": identifier,
