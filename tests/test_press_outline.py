@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from book.editions.imprint import WORDS, imprint, rights_line
+from book.editions.imprint import imprint, rights_line
+from book.editions.languages import words
 from book.editions.latexbook import PAGE_DESIGNS, latex_settings, preamble
 from book.errors import BookError
 from book.sources.outline import load_outline
@@ -197,16 +198,43 @@ def test_the_flagships_copyright_page_has_rights_licence_and_sources_no_file_nam
     assert all(a.licence == NOT_STATED and not a.url and not a.author for a in outline.attributions)
 
 
-def test_the_imprints_english_words_are_in_one_table():
+def test_the_imprints_words_come_from_the_catalogue():
     outline = load_outline(ROOT / "outline.toml")
-    words = imprint(outline)
+    book = imprint(outline)
     printed = " ".join(
-        [*("".join(t for t, _ in p) for p in words.rights + words.sources), words.publisher, words.edition]
+        [*("".join(t for t, _ in p) for p in book.rights + book.sources), book.publisher, book.edition]
     )
-    for key in ("licence_not_stated", "published_by", "edition"):
-        fixed = WORDS[key].split("{")[0].strip()
+    english = words("en")
+    for key in ("licence_not_stated", "published_by", "edition", "licensed_under", "copyright_year"):
+        fixed = english[key].split("{")[0].strip()
         assert fixed in printed, key
-    assert words.date == "23 November 2026"
+    assert book.date == "23 November 2026" and book.sources_head == english["sources_of_the_text"]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("de", ["© 2026 Holder.", "Dieses Buch steht unter der Lizenz CC BY-SA 4.0: ", "Quellen des Textes",
+                "Lizenz: im Dokument nicht angegeben.", "Ausgabe ", "23. November 2026"]),
+        ("fr", ["© Holder, 2026.", "Ce livre est diffusé sous la licence CC BY-SA 4.0\u00a0: ",
+                "Sources du texte", "Licence\u00a0: non indiquée dans le document.", "Édition ", "23 novembre 2026"]),
+        ("zh", ["© 2026 Holder。本书采用CC BY-SA 4.0许可协议：", "正文来源", "许可协议：文档中未注明。", "2026年11月23日"]),
+    ],
+)  # fmt: skip
+def test_the_imprint_speaks_the_books_language(tiny: Path, language: str, said: list[str]):
+    outline_with(tiny, "", ('language = "en"', f'language = "{language}"\ndate = "2026-11-23"'))
+    path = outline_with(
+        tiny,
+        '\n[rights]\nholder = "Holder"\nlicence = "CC-BY-SA-4.0"\n'
+        '\n[attribution."documents/tiny.txt"]\nlicence = "not stated"\n',
+    )
+    book = imprint(load_outline(path))
+    printed = "".join(t for p in book.rights + book.sources for t, _ in p)
+    printed += " ".join(["", book.sources_head, book.edition, book.date])
+    for words_of_the_language in said:
+        assert words_of_the_language in printed, (language, words_of_the_language)
+    for english in ("Licence:", "licensed under", "Sources of the text", "Edition", "23 November 2026"):
+        assert english not in printed, (language, english)
 
 
 def test_each_trim_size_has_a_page_design():

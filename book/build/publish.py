@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
+from book.editions.hyphenation import check_log
 from book.errors import BookError
 from book.sources.outline import load_outline
 
@@ -187,7 +188,10 @@ def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
 def _typeset(typesetter: Typesetter, failure: list[BaseException]) -> None:
     try:
         typesetter.run(lambda message: _say(f"PDF: {message}"))
-        _report_missing_glyphs(typesetter.latex_dir / f"{typesetter.name}.log")
+        log = typesetter.latex_dir / f"{typesetter.name}.log"
+        _report_missing_glyphs(log)
+        outline = typesetter.root / "outline.toml"
+        check_log(log, load_outline(outline).language, outline)
     except BaseException as exc:
         failure.append(exc)
 

@@ -23,10 +23,25 @@ from sphinx.util import logging
 
 from .csl import without_ibid
 from .domain import CitationDomain
-from .engine import CiteprocError, parse_result, render, request_key
+from .engine import (
+    NAMES_STYLE,
+    TERMS_STYLE,
+    CiteprocError,
+    Rendered,
+    csl_locale,
+    parse_result,
+    punctuation_in_quote,
+    render,
+    request_key,
+)
 from .inlines import plain_text
 
 __all__ = ["bibliography_unit", "file_by_title", "render_book", "same_author_by_title"]
+
+#: the unit of the author's names of ``{cite:t}`` citations in a numeric style, and the suffix
+#: of each such citation's id in it
+NAMES_UNIT = "names"
+NAMES_ID = "|names"
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +98,10 @@ def _request(env: BuildEnvironment, domain: CitationDomain) -> dict[str, Any]:
         units.append({"id": "bib:cited", "paras": [], "nocite": cited, "bibliography": True})
     else:  # one unit: numbers and year suffixes agree across the book and its bibliography
         paras = [[element] for doc in docs for element in requests[doc]]
+        if store.style.numeric:
+            paras, names = _author_names(paras)
+            if names:
+                units.append({"id": NAMES_UNIT, "csl": str(NAMES_STYLE), "paras": names})
         units.append({"id": "bib:cited", "paras": paras, "nocite": cited, "bibliography": True})
     if domain.lists_all:
         units.append(
@@ -96,9 +115,49 @@ def _request(env: BuildEnvironment, domain: CitationDomain) -> dict[str, Any]:
     return {
         "csl": str(csl),
         "references": str(references),
-        "lang": env.config.language or None,
+        "lang": csl_locale(env.config.language),
+        "terms": str(TERMS_STYLE),
         "units": units,
     }
+
+
+def _author_names(paras: list[list[dict[str, Any]]]) -> tuple[list[list[dict[str, Any]]], list[Any]]:
+    """A numeric style's citation is the number alone, also for author-in-text ("As [7]
+    argues"): such a citation is rendered as a normal one, and its authors' names in a unit of
+    their own (:data:`NAMES_UNIT`), so that the text reads "As Perdue [7] argues"."""
+    out: list[list[dict[str, Any]]] = []
+    names: list[list[dict[str, Any]]] = []
+    for para in paras:
+        element = para[0]
+        items = element.get("items", [])
+        if element["t"] != "cite" or not any(item["mode"] == "AuthorInText" for item in items):
+            out.append(para)
+            continue
+        normal = [{**item, "mode": "NormalCitation"} for item in items]
+        out.append([{**element, "items": normal}])
+        keys = [{"key": item["key"], "mode": "NormalCitation"} for item in items]
+        names.append([{"t": "cite", "id": element["id"] + NAMES_ID, "items": keys}])
+    return out, names
+
+
+def _numbered(rendered: Rendered) -> None:
+    """A numeric style: the authors' names before each author-in-text citation; numbers only in
+    the list of works cited (a reading list's own numbers would read as references)."""
+    citations = rendered.citations
+    for cid in [c for c in citations if c.endswith(NAMES_ID)]:
+        names = citations.pop(cid)["text"]
+        target = citations.get(cid.removesuffix(NAMES_ID))
+        if target is not None:
+            target["text"] = [*names, {"t": "Space"}, *target["text"]]
+    rendered.bibliographies.pop(NAMES_UNIT, None)
+    for unit, entries in rendered.bibliographies.items():
+        if unit != "bib:cited":
+            rendered.bibliographies[unit] = [(key, _without_number(inlines)) for key, inlines in entries]
+
+
+def _without_number(inlines: list[Any]) -> list[Any]:
+    """An entry without its number (citeproc's ``csl-left-margin``)."""
+    return [i for i in inlines if not (i["t"] == "Span" and "csl-left-margin" in i["c"][0][1])]
 
 
 def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
@@ -111,10 +170,12 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
     if key == domain.data["request"]:
         return set()  # rendered by an earlier builder of this build
     try:
-        rendered = parse_result(render(request, cache_dir(env)))
+        rendered = parse_result(render(request, cache_dir(env)), punctuation_in_quote(request["lang"]))
     except CiteprocError as exc:
         logger.error(str(exc), type="book", subtype="csl")
         return set()
+    if domain.store.style.numeric:
+        _numbered(rendered)
     changed: set[str] = set()
     by_doc: dict[str, dict[str, dict[str, list[Any]]]] = {}
     for cid, parts in rendered.citations.items():

@@ -3,14 +3,15 @@ published it, which edition and when. One structure for the three editions: the 
 copyright page (``latexbook``), the EPUB's imprint page and ``dc:rights`` (``ebook``), the HTML's
 footer and rights page (``site``).
 
-Every English word the imprint prints is in :data:`WORDS` (to be moved into a message
-catalogue for books in other languages); the rest comes from ``outline.toml``.
+Every word the imprint prints is in the book's language, from the message catalogue
+(``book/editions/words/``, :func:`.languages.words`); the rest comes from ``outline.toml``.
+A web address stands in the catalogue's sentences as ``{url}``: it becomes a link.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,28 +23,11 @@ from book.sources.outline import Outline
 from book.sources.reader import read_document
 from book.sources.rights import Attribution, licence_of
 
-__all__ = ["IMPRINT_PAGE", "WORDS", "Imprint", "Run", "imprint", "long_date", "rights_line", "setup"]
+from .languages import Words, words
+
+__all__ = ["IMPRINT_PAGE", "Imprint", "Run", "imprint", "rights_line", "setup"]
 
 IMPRINT_PAGE = "imprint"  # the imprint's page in the HTML and the EPUB (imprint.html, imprint.xhtml)
-
-WORDS: dict[str, str] = {  # keys and {placeholders} as in the catalogue's en.toml
-    "imprint_page": "Copyright",  # the EPUB's imprint page: its title, in the contents and landmarks
-    "rights_page": "Rights and sources",  # the HTML's imprint page, linked from every footer
-    "copyright_year": "© {year} {holder}",
-    "copyright": "© {holder}",  # no release date
-    "rights_scope": "The rights and the licence cover {scope}.",
-    "licensed_under": "This book is licensed under {licence}: ",  # the licence's address follows
-    "sources_of_the_text": "Sources of the text",
-    "untitled_document": "An untitled document",
-    "by_author": "by {author}",
-    "source_licence": "Licence: {licence}, ",  # the licence's address follows
-    "licence_not_stated": "Licence: not stated in the document.",
-    "source_not_recorded": "Its author, address and licence are not recorded.",
-    "published_by": "Published by {publisher}",  # these three are in the catalogue already
-    "edition": "Edition {edition}",
-    "printing": "Printing:",
-    "months": "January February March April May June July August September October November December",
-}
 
 Run = tuple[str, str]  # (text, link address or "")
 
@@ -59,80 +43,96 @@ class Imprint:
     edition: str = ""
     date: str = ""
     licence_url: str = ""  # the book's licence (rel="license", XMP WebStatement)
-
-
-def long_date(day: dt.date) -> str:
-    """``2026-11-23`` -> ``23 November 2026``."""
-    return f"{day.day} {WORDS['months'].split()[day.month - 1]} {day.year}"
+    sources_head: str = ""  # the sources' heading, in the book's language
+    rights_page: str = ""  # the HTML's imprint page's title, linked from every footer
 
 
 def imprint(outline: Outline) -> Imprint:
-    """The book's imprint from its outline."""
+    """The book's imprint from its outline, in the book's language."""
+    said = words(outline.language)
     day = outline.release_day
     rights: list[list[Run]] = []
     if outline.rights_holder:
-        year = str(day.year) if day else ""
-        key = "copyright_year" if year else "copyright"
-        rights.append([(WORDS[key].format(year=year, holder=outline.rights_holder) + ".", "")])
+        key = "copyright_year" if day else "copyright"
+        rights.append([(said(key, year=str(day.year) if day else "", holder=outline.rights_holder), "")])
     licence = licence_of(outline.licence) if outline.licence else None
     if licence:
-        rights.append(
-            [
-                (WORDS["licensed_under"].format(licence=licence.name), ""),
-                (licence.url, licence.url),
-                (".", ""),
-            ]
-        )
+        rights.append(_linked(said, "licensed_under", licence.url, licence=licence.name))
     if outline.rights_scope:
-        rights.append([(WORDS["rights_scope"].format(scope=outline.rights_scope.rstrip(".")), "")])
+        rights.append([(said("rights_scope", scope=outline.rights_scope.rstrip(".。")), "")])
     if outline.rights:
         rights.append([(outline.rights, "")])
     return Imprint(
         title=outline.full_title,
         rights=rights,
-        sources=[_source(outline, document) for document in outline.documents],
-        publisher=WORDS["published_by"].format(publisher=outline.publisher) if outline.publisher else "",
-        edition=WORDS["edition"].format(edition=outline.edition),
-        date=long_date(day) if day else "",
+        sources=[_source(said, outline, document) for document in outline.documents],
+        publisher=said("published_by", publisher=outline.publisher) if outline.publisher else "",
+        edition=said("edition", edition=outline.edition),
+        date=said.date(day) if day else "",
         licence_url=licence.url if licence else "",
+        sources_head=said["sources_of_the_text"],
+        rights_page=said["rights_page"],
     )
 
 
-def _source(outline: Outline, document: Path) -> list[Run]:
+def _linked(said: Words, key: str, url: str, **values: str) -> list[Run]:
+    """The sentence ``key`` as runs, its ``{url}`` a link to ``url``."""
+    before, after = said(key, url="\0", **values).split("\0")
+    return [run for run in ((before, ""), (url, url), (after, "")) if run[0]]
+
+
+def _source(said: Words, outline: Outline, document: Path) -> list[Run]:
     """One source document's credit: as its attribution says, else by its own title."""
     attribution = outline.attribution(document)
     if attribution is None:
         title = _own_title(document)
-        return [
-            (f"“{title}.” " if title else WORDS["untitled_document"] + ". ", ""),
-            (WORDS["source_not_recorded"], ""),
-        ]
-    return _credit(attribution, attribution.title or _own_title(document))
+        head = said("source", title=title) if title else said["untitled_source"]
+        return _sentences([[(head, "")], [(said["source_not_recorded"], "")]])
+    return _credit(said, attribution, attribution.title or _own_title(document))
 
 
-def _credit(a: Attribution, title: str) -> list[Run]:
+def _credit(said: Words, a: Attribution, title: str) -> list[Run]:
     """“Title,” by Author, Site. Address. Licence: … Note. (The title is the attribution's, else
     the document's own first line.)"""
-    who = ", ".join(x for x in (WORDS["by_author"].format(author=a.author) if a.author else "", a.site) if x)
-    if title:
-        head = f"“{title},” {who}. " if who else f"“{title}.” "
+    if a.author:
+        by = (
+            said("by_author_at_site", author=a.author, site=a.site)
+            if a.site
+            else said("by_author", author=a.author)
+        )
     else:
-        head = WORDS["untitled_document"] + (f", {who}. " if who else ". ")
-    runs: list[Run] = [(head, "")]
+        by = a.site
+    if title:
+        head = said("source_by", title=title, by=by) if by else said("source", title=title)
+    else:
+        head = said("untitled_source_by", by=by) if by else said["untitled_source"]
+    sentences: list[list[Run]] = [[(head, "")]]
     if a.url:
-        runs += [(a.url, a.url), (". ", "")]
+        sentences.append(_linked(said, "source_address", a.url))
     licence = a.licence_info
     if licence:
-        runs += [
-            (WORDS["source_licence"].format(licence=licence.name), ""),
-            (licence.url, licence.url),
-            (".", ""),
-        ]
+        sentences.append(_linked(said, "source_licence", licence.url, licence=licence.name))
     else:
-        runs.append((WORDS["licence_not_stated"], ""))
+        sentences.append([(said["licence_not_stated"], "")])
     if a.note:
-        runs.append((" " + a.note, ""))
+        sentences.append([(a.note, "")])
+    return _sentences(sentences)
+
+
+def _sentences(sentences: list[list[Run]]) -> list[Run]:
+    """Sentences in a paragraph, each after the last one's :func:`_gap`."""
+    runs: list[Run] = []
+    for sentence in sentences:
+        if runs and _gap(runs[-1][0]):
+            text, url = runs[-1]
+            runs[-1:] = [(text, url), (" ", "")] if url else [(text + " ", "")]
+        runs += sentence
     return runs
+
+
+def _gap(text: str) -> str:
+    """The space after a sentence: none after a full-width stop (Chinese "。")."""
+    return "" if unicodedata.east_asian_width(text[-1:] or " ") in ("F", "W") else " "
 
 
 def _own_title(document: Path) -> str:
@@ -143,7 +143,7 @@ def _own_title(document: Path) -> str:
 
 def rights_line(outline: Outline) -> str:
     """The rights in one line of plain text (EPUB ``dc:rights``, the PDF's XMP ``dc:rights``)."""
-    text = " ".join("".join(t for t, _ in paragraph) for paragraph in imprint(outline).rights)
+    text = "".join(t for t, _ in _sentences(imprint(outline).rights))
     return text or outline.publisher or outline.author
 
 
@@ -162,26 +162,27 @@ def html_runs(runs: list[Run], licence_url: str = "") -> str:
     return "".join(out)
 
 
-def imprint_body(words: Imprint) -> str:
+def imprint_body(printed: Imprint) -> str:
     """The imprint page's content: what the PDF's copyright page prints, less the printing line."""
 
     def para(runs: list[Run], cls: str = "") -> str:
-        return f"<p{f' class={cls!r}' if cls else ''}>{html_runs(runs, words.licence_url)}</p>"
+        return f"<p{f' class={cls!r}' if cls else ''}>{html_runs(runs, printed.licence_url)}</p>"
 
-    parts = [para([(words.title, "")], "book-imprint-title"), *(para(p) for p in words.rights)]
-    if words.sources:
-        parts.append(f'<h2 id="book-imprint-sources">{html.escape(WORDS["sources_of_the_text"])}</h2>')
-        parts += [para(p, "book-imprint-source") for p in words.sources]
-    parts += [para([(line, "")]) for line in (words.publisher, words.edition, words.date) if line]
+    parts = [para([(printed.title, "")], "book-imprint-title"), *(para(p) for p in printed.rights)]
+    if printed.sources:
+        parts.append(f'<h2 id="book-imprint-sources">{html.escape(printed.sources_head)}</h2>')
+        parts += [para(p, "book-imprint-source") for p in printed.sources]
+    parts += [para([(line, "")]) for line in (printed.publisher, printed.edition, printed.date) if line]
     return "\n".join(parts).replace("class='", 'class="').replace("'>", '">')
 
 
-def footer_rights(words: Imprint, rights_page: str) -> str:
+def footer_rights(printed: Imprint, rights_page: str) -> str:
     """Every HTML page's footer: the copyright line, the licence (rel="license") and a link to
     the rights page with the sources."""
-    first = [html_runs(p, words.licence_url) for p in words.rights[:2]]
-    more = f'<a class="reference internal" href="{html.escape(rights_page)}">{html.escape(WORDS["rights_page"])}</a>'
-    return " ".join([*first, more])
+    first = printed.rights[:2]
+    gap = _gap(first[-1][-1][0]) if first else ""
+    more = f'<a class="reference internal" href="{html.escape(rights_page)}">{html.escape(printed.rights_page)}</a>'
+    return html_runs(_sentences(first), printed.licence_url) + gap + more
 
 
 def _outline(app: Sphinx) -> Outline | None:
@@ -195,9 +196,9 @@ def _collect_pages(app: Sphinx) -> Any:
     outline = _outline(app) if app.builder.name in ("html", "dirhtml", "epub") else None
     if outline is None:
         return []
-    words = imprint(outline)
-    title = WORDS["imprint_page"] if app.builder.name == "epub" else WORDS["rights_page"]
-    context = {"title": title, "book_imprint": imprint_body(words)}
+    printed = imprint(outline)
+    title = words(outline.language)["imprint_page"] if app.builder.name == "epub" else printed.rights_page
+    context = {"title": title, "book_imprint": imprint_body(printed)}
     return [(IMPRINT_PAGE, context, "book-imprint.html")]
 
 
@@ -208,10 +209,10 @@ def _page_context(
         return
     if "book_imprint" not in app.env.temp_data:
         _env_updated(app, app.env)
-    words = app.env.temp_data["book_imprint"]
-    if words is not None:
-        context["book_footer_rights"] = footer_rights(words, context["pathto"](IMPRINT_PAGE))
-        context["book_licence_url"] = words.licence_url
+    printed = app.env.temp_data["book_imprint"]
+    if printed is not None:
+        context["book_footer_rights"] = footer_rights(printed, context["pathto"](IMPRINT_PAGE))
+        context["book_licence_url"] = printed.licence_url
 
 
 def _env_updated(app: Sphinx, env: Any) -> None:

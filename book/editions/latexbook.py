@@ -21,7 +21,8 @@ from book.sources.outline import Outline
 from book.sources.rights import TRIMS
 from book.sources.safetext import latex_text
 
-from .imprint import WORDS, Run, imprint, long_date, rights_line
+from .imprint import Run, imprint, rights_line
+from .languages import words
 from .xmp import Metadata, pdf_specials
 
 DESIGN = Path(__file__).resolve().parent / "latex" / "bookdesign.sty"
@@ -111,12 +112,6 @@ def _splits(words: list[str], count: int) -> list[list[str]]:
     return out
 
 
-def release_date(outline: Outline) -> str:
-    """The date the copyright page prints: the outline's, else SOURCE_DATE_EPOCH, else none."""
-    day = outline.release_day
-    return long_date(day) if day else ""
-
-
 def _pdf_date(outline: Outline) -> str:
     """The PDF's creation date: the release day (1980-01-01 without one), never the clock."""
     day = outline.release_day or dt.date(1980, 1, 1)
@@ -156,21 +151,23 @@ def preamble(outline: Outline) -> str:
     lines = title_lines(title)
     size = r"\Huge" if len(title) <= LONG_TITLE else r"\LARGE"
     sub = title_lines(outline.subtitle, width=SUBTITLE_LINE) if outline.subtitle else []
-    date = release_date(outline)
-    words = imprint(outline)
+    said = words(outline.language)
+    printed = imprint(outline)  # the date in the book's language: the outline's, else SOURCE_DATE_EPOCH
     values = {
         "booktitle": tex_escape(title),
         "booktitlelines": r"\\".join(tex_escape(line) for line in lines),
         "booksubtitlelines": r"\\".join(tex_escape(line) for line in sub),
         "bookauthor": tex_escape(outline.author),
         "bookpublisher": tex_escape(outline.publisher),
-        "bookrights": _paragraphs(words.rights),
-        "booksourceshead": tex_escape(WORDS["sources_of_the_text"]),
-        "booksources": _paragraphs(words.sources),
-        "bookpublishedby": tex_escape(words.publisher),
-        "bookedition": tex_escape(words.edition),
-        "bookdate": tex_escape(date),
-        "bookprinting": tex_escape(WORDS["printing"]),
+        "bookrights": _paragraphs(printed.rights),
+        "booksourceshead": tex_escape(printed.sources_head),
+        "booksources": _paragraphs(printed.sources),
+        "bookedition": tex_escape(printed.edition),
+        "bookdate": tex_escape(printed.date),
+        # the book's words on the copyright and contents pages
+        "bookpublishedby": tex_escape(printed.publisher),
+        "bookprinting": tex_escape(said["printing"]),
+        "bookcontentsname": tex_escape(said["contents"]),
     }
     day = outline.release_day or dt.date(1980, 1, 1)
     meta = Metadata(
@@ -181,7 +178,7 @@ def preamble(outline: Outline) -> str:
         language=outline.language,
         publisher=outline.publisher,
         rights=rights_line(outline),
-        licence_url=words.licence_url,
+        licence_url=printed.licence_url,
         # Fixed dates and identifiers: the same sources give the same PDF, byte for byte.
         date=f"{day:%Y-%m-%d}T00:00:00Z",
         document_id=f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'book:{outline.filename}')}",

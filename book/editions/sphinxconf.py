@@ -16,14 +16,25 @@ from book.sources.outline import Outline, load_outline
 from book.sources.reader import read_document
 
 from .ebook import COVER_IMAGE, COVER_PAGE
-from .imprint import IMPRINT_PAGE, WORDS, rights_line
+from .imprint import IMPRINT_PAGE, rights_line
+from .languages import book_language, sphinx_language, words
 from .latexbook import LATEX_FONTS as LATEX_FONTS  # the fonts, for tiny test books
 from .latexbook import latex_settings
 
+#: English captions; another language takes Sphinx's own translations ("Abb. %s", "Tableau %s")
+ENGLISH_CAPTIONS = {
+    "figure": "Figure %s",
+    "table": "Table %s",
+    "code-block": "Listing %s",
+    "section": "Section %s",
+}
+
 
 def book_settings(outline_path: str | Path) -> dict[str, Any]:
-    """All Sphinx settings for the book described by ``outline_path``."""
+    """All Sphinx settings for the book described by ``outline_path``; a language the book
+    cannot be written in is a BookError naming the outline's line."""
     outline = load_outline(outline_path)
+    book_language(outline)
     return {
         **_common(outline),
         **_html(outline),
@@ -36,7 +47,7 @@ def _common(outline: Outline) -> dict[str, Any]:
     return {
         "project": outline.title,
         "author": outline.author,
-        "language": outline.language,
+        "language": sphinx_language(outline.language),
         "root_doc": "index",
         "version": outline.edition,
         "release": outline.edition,
@@ -56,6 +67,8 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.editions.ebook",
             "book.editions.citebook",
             "book.editions.imprint",
+            "book.editions.bibcheck",
+            "book.editions.hyphenation",
         ],
         "suppress_warnings": ["toc.not_included"],  # book.editions.toccheck makes it an error
         # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
@@ -64,12 +77,7 @@ def _common(outline: Outline) -> dict[str, Any]:
         # Figures, tables and equations are numbered; {numref} cites them as "Figure 1", "Table 1".
         "numfig": True,
         "numfig_secnum_depth": 0,  # 1, 2, 3... through the book, the same in every edition
-        "numfig_format": {
-            "figure": "Figure %s",
-            "table": "Table %s",
-            "code-block": "Listing %s",
-            "section": "Section %s",
-        },
+        "numfig_format": ENGLISH_CAPTIONS if book_language(outline).code == "en" else {},
         "math_numfig": True,
         "myst_heading_anchors": 3,
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
@@ -118,8 +126,10 @@ def _epub(outline: Outline) -> dict[str, Any]:
         "epub_publisher": outline.publisher or outline.author,
         "epub_copyright": rights_line(outline),  # dc:rights
         # the imprint page (book/editions/imprint.py), after the cover and before the contents
-        "epub_pre_files": [(f"{IMPRINT_PAGE}.xhtml", WORDS["imprint_page"])],
-        "epub_guide": [("toc", "index.xhtml", "Table of Contents")],  # not the imprint, the first page
+        "epub_pre_files": [(f"{IMPRINT_PAGE}.xhtml", words(outline.language)["imprint_page"])],
+        "epub_guide": [
+            ("toc", "index.xhtml", words(outline.language)["contents"])
+        ],  # not the imprint, the first page
         # toc.ncx carries epub_uid as the book's identifier: both must be the same XML name.
         "epub_identifier": identifier,
         "epub_scheme": "uuid",

@@ -43,7 +43,7 @@ class Outline:
     date: str  # the release date (ISO, "2026-11-23"); empty: SOURCE_DATE_EPOCH, else none
     summary: Path | None
     sources: tuple[Path, ...]  # the documents whose text makes the chapters, in order
-    titles: dict[str, str]
+    titles: dict[str, str]  # the generated pages' titles the outline sets ("overview", "introduction")
     headings: dict[str, int]  # heading text -> level (1 part, 2 chapter, 3 section, ...)
     editorial_parts: dict[str, str]  # heading text -> title of a part that opens before it
     index_terms: tuple[str, ...] = ()
@@ -85,6 +85,10 @@ class Outline:
     def line_of(self, text: str) -> int | None:
         """The line of the outline where ``text`` stands (for error messages)."""
         return _line_of(self._text, text)
+
+    def key_line(self, table: str, key: str) -> int | None:
+        """The line where ``key`` of ``[table]`` is set (for error messages)."""
+        return _key_line(self._text, table, key)
 
     def error(self, message: str, text: str, hint: str | None = None) -> BookError:
         return BookError(message, self.path, self.line_of(text), hint)
@@ -190,7 +194,7 @@ def load_outline(path: str | Path) -> Outline:
         date=check_date(book["date"], path, None, "") if "date" in book else "",
         summary=source("summary"),
         sources=tuple(source("documents", v) for v in documents),  # type: ignore[misc]
-        titles={"overview": "Overview", "introduction": "Introduction", **data.get("titles", {})},
+        titles=dict(data.get("titles", {})),  # the rest in the book's words (book/editions/languages.py)
         headings=headings,
         editorial_parts=dict(data.get("editorial_parts", {})),
         index_terms=tuple(data.get("index", {}).get("terms", ())),
