@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,12 @@ def _request(env: BuildEnvironment, domain: CitationDomain) -> dict[str, Any]:
     assert store.style is not None
     folder = cache_dir(env)
     references = folder / "references.json"
-    _write_atomic(references, json.dumps(list(store.database.items.values()), ensure_ascii=False, indent=1))
+    items = store.database.items
+    needed = set(domain.cited_keys) | {
+        key for lists in domain.data["keylists"].values() for keys in lists for key in keys
+    }
+    used = list(items) if domain.lists_all else sorted(key for key in needed if key in items)
+    _write_atomic(references, json.dumps([items[key] for key in used], ensure_ascii=False, indent=1))
     csl = store.style.path if env.config.book_citation_ibid else without_ibid(store.style, folder)
     requests = domain.data["requests"]
     docs = [doc for doc in reading_order(env) if requests.get(doc)]
@@ -185,19 +191,27 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
             changed.add(doc)
     domain.data["rendered"] = by_doc
     domain.data["request"] = key
-    if domain.store.style.sorts_by_author:
-        items = domain.store.database.items
-        for unit, entries in rendered.bibliographies.items():
-            entries = file_by_title(entries, items)
-            if domain.store.style.note:  # notes-bibliography; author-date lists one author's works by year
-                entries = same_author_by_title(entries, items)
-            rendered.bibliographies[unit] = entries
+    _arrange(rendered.bibliographies, domain)
     if domain.bibliographies != rendered.bibliographies:
         changed.update(domain.data["bibliographies"])
         domain.data["bibs"] = rendered.bibliographies
     changed = {doc for doc in changed if doc in env.found_docs}
     domain.mark_changed(changed)
     return changed
+
+
+def _arrange(bibliographies: dict[str, list[tuple[str, list[Any]]]], domain: CitationDomain) -> None:
+    """Each list without the works the style leaves out (an empty entry), filed by title where
+    the style sorts by author."""
+    style = domain.store.style
+    items = domain.store.database.items
+    for unit, entries in bibliographies.items():
+        entries = [(k, e) for k, e in entries if plain_text(e).strip()]
+        if style is not None and style.sorts_by_author:
+            entries = file_by_title(entries, items)
+            if style.note:  # notes-bibliography; author-date lists one author's works by year
+                entries = same_author_by_title(entries, items)
+        bibliographies[unit] = entries
 
 
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
@@ -215,7 +229,7 @@ def _filing_text(inlines: list[Any]) -> str:
 
 
 def file_by_title(
-    entries: list[tuple[str, list[Any]]], items: dict[str, dict[str, Any]]
+    entries: list[tuple[str, list[Any]]], items: Mapping[str, dict[str, Any]]
 ) -> list[tuple[str, list[Any]]]:
     """Chicago files a work without author or editor under its title, ignoring "The", "A",
     "An", among the other entries (CMOS 13.69/14.75); citeproc sorts "The Canadian Spectator"
@@ -237,7 +251,7 @@ def _title_filing(item: dict[str, Any]) -> str:
 
 
 def same_author_by_title(
-    entries: list[tuple[str, list[Any]]], items: dict[str, dict[str, Any]]
+    entries: list[tuple[str, list[Any]]], items: Mapping[str, dict[str, Any]]
 ) -> list[tuple[str, list[Any]]]:
     """In a notes-bibliography style, Chicago lists the works of one author (the same names, in
     the same order) by title, ignoring "The", "A", "An" (CMOS 13.70); citeproc sorts them on

@@ -9,7 +9,6 @@ by hand, or never generated, like the glossary) is never overwritten.
 from __future__ import annotations
 
 import functools
-import html
 import re
 import unicodedata
 import warnings
@@ -19,6 +18,7 @@ from pathlib import Path
 from book.editions.languages import Words, book_language, words
 from book.references.bibfiles import HAND_FILE, check_not_edited, ensure_hand_file
 from book.sources import myst
+from book.sources.contents import index_page, write_contents
 from book.sources.model import Document, Heading, Paragraph
 from book.sources.outline import LEVELS, Outline, load_outline
 from book.sources.reader import SourceWarning, looks_like_heading, read_document
@@ -42,8 +42,12 @@ class Page:
 
 
 def import_book(outline_path: Path, out: Path) -> list[Path]:
-    """Write the chapters for the book the outline describes; returns the files written."""
-    return write_chapters(load_outline(outline_path), out)
+    """Write the chapters for the book the outline describes; returns the files written. A book
+    of hand-written chapters (no documents) gets its index.md and bibliography page."""
+    outline = load_outline(outline_path)
+    if not outline.documents:
+        return write_contents(outline, words(outline.language)["download_this_book"])
+    return write_chapters(outline, out)
 
 
 def write_chapters(
@@ -419,31 +423,12 @@ def _write(out: Path, outline: Outline, pages: list[Page]) -> list[Path]:
         if page.written:
             written += _write_file(out / f"{page.name}.md", _render(page))
     top = [f"{out.name}/{p.name}" for p in pages if p.level == LEVELS["part"]]
-    written += _write_file(out.parent / "index.md", _index_page(outline, top))
+    label = words(outline.language)["download_this_book"]
+    written += _write_file(out.parent / "index.md", index_page(outline, top, label))
     for stale in out.glob("*.md"):
         if stale not in written and _is_generated(stale):
             stale.unlink()
     return written
-
-
-def _index_page(outline: Outline, parts: list[str]) -> str:
-    name = outline.filename
-    links = (
-        f'<p class="book-downloads">{html.escape(words(outline.language)["download_this_book"])} '
-        f'<a class="reference download" href="downloads/{name}.pdf" download>PDF</a> · '
-        f'<a class="reference download" href="downloads/{name}.epub" download>EPUB</a></p>'
-    )
-    # The PDF and EPUB are copied into the HTML site's downloads/ when the editions are published.
-    downloads = "::::{only} builder_html\n" + myst.directive("raw", "html", body=links) + "::::\n"
-    body = [
-        myst.GENERATED,
-        "",
-        myst.heading(1, outline.title),
-        f"*{myst.escape_inline(outline.subtitle)}*\n" if outline.subtitle else "",
-        downloads,
-        myst.toctree(parts, maxdepth=2),
-    ]
-    return "\n".join(b.rstrip("\n") + "\n" for b in body if b)
 
 
 def _is_generated(path: Path) -> bool:

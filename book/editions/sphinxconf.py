@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from book.references.bibfiles import bib_paths
+from book.sources.contents import bibliography_files, write_contents
 from book.sources.cover import cover_suffix
 from book.sources.outline import Outline, load_outline
 from book.sources.reader import read_document
@@ -35,6 +35,8 @@ def book_settings(outline_path: str | Path) -> dict[str, Any]:
     cannot be written in is a BookError naming the outline's line."""
     outline = load_outline(outline_path)
     book_language(outline)
+    # a book of hand-written chapters: its index.md and bibliography page
+    write_contents(outline, words(outline.language)["download_this_book"])
     return {
         **_common(outline),
         **_html(outline),
@@ -69,6 +71,7 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.editions.imprint",
             "book.editions.bibcheck",
             "book.editions.hyphenation",
+            "book.editions.bibpage",
         ],
         "suppress_warnings": ["toc.not_included"],  # book.editions.toccheck makes it an error
         # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
@@ -81,8 +84,8 @@ def _common(outline: Outline) -> dict[str, Any]:
         "math_numfig": True,
         "myst_heading_anchors": 3,
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
-        # The author's own entries, then the generated ones (see book/references/bibfiles.py).
-        "book_bibfiles": [p.name for p in bib_paths(outline.path.parent) if p.exists()],
+        # The author's own entries first, the generated ones last (book/sources/contents.py).
+        "book_bibfiles": [str(p.relative_to(outline.path.parent)) for p in bibliography_files(outline)],
         # the one release date of every edition (the outline's, else SOURCE_DATE_EPOCH)
         "book_release_date": outline.release_day.isoformat() if outline.release_day else "",
         "copyright": rights_line(outline),

@@ -58,6 +58,10 @@ class Outline:
     attributions: tuple[Attribution, ...] = ()  # [attribution."documents/…"], in source order
     trim: str = "a5"  # [print] trim: the printed book's page size (rights.TRIMS)
     cover: Path | None = None  # [book] cover: the author's cover image (else one is drawn)
+    chapters: tuple[str, ...] = ()  # hand-written chapters in order; empty: chapters/*.md by file name
+    bibliography_files: tuple[str, ...] = ()  # empty: every .bib, references.json, references.yaml
+    bibliography_list: str = "cited"  # the bibliography page lists the "cited" works or "all"
+    bibliography_title: str = ""  # empty: the style's and the language's heading
     _text: str = field(default="", repr=False, compare=False)
 
     @property
@@ -122,6 +126,8 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
     "index": {"terms": ("texts", False), "entries": ("text table", False)},
     "back_matter": {"chapters": ("names", False)},
     "front_matter": {"chapters": ("names", False)},
+    "chapters": {"order": ("names", False)},
+    "bibliography": {"files": ("paths", False), "list": ("listing", False), "title": ("text", False)},
 }
 FREE_TABLES = ("headings", "editorial_parts")  # heading text -> text: any key, text values
 # [attribution."documents/…"]: one table per source document, with these keys.
@@ -149,6 +155,7 @@ TYPE_NAMES = {
     "names": "a list of plain file names",
     "flag": "true or false",
     "text table": 'a table of texts ("Joseph Stalin" = "Stalin, Joseph")',
+    "listing": '"cited" (the works cited) or "all" (every entry)',
 }
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -209,12 +216,12 @@ def load_outline(path: str | Path) -> Outline:
         attributions=_attributions(path, text, base, data.get("attribution", {})),
         trim=check_trim(data.get("print", {}).get("trim", "a5"), path, None, ""),
         cover=_cover(path, text, base, book["cover"]) if "cover" in book else None,
+        chapters=tuple(data.get("chapters", {}).get("order", ())),
+        bibliography_files=tuple(data.get("bibliography", {}).get("files", ())),
+        bibliography_list=data.get("bibliography", {}).get("list", "cited"),
+        bibliography_title=data.get("bibliography", {}).get("title", ""),
         _text=text,
     )
-    if not outline.sources:
-        raise BookError(
-            "[sources] names no document", path, None, hint='add: documents = ["documents/….txt"]'
-        )
     _check_headings(outline, raw_headings)
     _check_attributed(outline)
     return outline
@@ -392,7 +399,7 @@ def _check_form(path: Path, line: int | None, what: str, value: str, kind: str) 
     if kind == "name" and not NAME.fullmatch(value):
         raise BookError(f"{what} must be {TYPE_NAMES[kind]}: {value!r}", path, line,
                         hint="it names the output files; no folders, spaces or quotes")  # fmt: skip
-    if kind == "language" and not LANGUAGE.fullmatch(value):
+    if not _FORMS.get(kind, lambda _: True)(value):
         raise BookError(f"{what} must be {TYPE_NAMES[kind]}: {value!r}", path, line)
     if kind == "url" and not URL.fullmatch(value):
         raise BookError(f"{what} must be {TYPE_NAMES[kind]}: {value!r}", path, line,
@@ -407,6 +414,9 @@ _CHECKERS = {
     "source licence": lambda value, path, line, what: check_licence(value, path, line, what, True),
     "trim": check_trim,
 }
+
+
+_FORMS = {"language": lambda v: bool(LANGUAGE.fullmatch(v)), "listing": lambda v: v in ("cited", "all")}
 
 
 def _toml_type(value: object) -> str:
