@@ -40,6 +40,8 @@ _SKIP_DIRS = {"_build", "dist", "tests", "__pycache__", "node_modules", "venv", 
 # Top-level files of a repository that describe the project rather than make the book.
 _SKIP_TOP = {"README.md", "BENCHMARKS.md", "SECURITY.md", "CHANGELOG.md", "LICENSE", "Makefile"}
 _SKIP_TOP_SUFFIX = (".egg-info", ".lock")
+# the files beside outline.toml a build reads: chapters, settings, bibliographies, documents, a cover
+_TOP_SUFFIXES = {".md", ".py", ".toml", ".bib", ".csl", ".json", ".yaml", ".yml", ".txt", ".jpg", ".jpeg", ".png"}
 PACKAGE = Path(__file__).resolve().parent.parent
 _TEX_PROGRAMS = ("xelatex", "xdvipdfmx", "makeindex", "xindy")
 _TEX_TREES = ("/var/lib/texmf", "/etc/texmf", "/usr/share/texlive/texmf-dist/ls-R")
@@ -85,7 +87,7 @@ def book_files(root: Path, skip: Iterable[Path] = ()) -> list[Path]:
         top = path.parent == root
         if top and (path.name in _SKIP_TOP or path.name.endswith(_SKIP_TOP_SUFFIX)):
             continue
-        if top and path.suffix not in {".md", ".py", ".toml", ".bib", ".csl", ".json", ".yaml", ".yml", ".txt"}:
+        if top and path.suffix not in _TOP_SUFFIXES:
             continue
         out.append(path)
     return out

@@ -199,6 +199,7 @@ SPECIAL: dict[str, Callable[[Path], None]] = {
     "link-up": lambda b: os.symlink("..", b / "up"),
     "link-chapters": lambda b: os.symlink("chapters", b / "chapter-link"),
     "link-documents": lambda b: os.symlink("documents", b / "docs-link"),
+    "small-cover": lambda b: _small_cover(b),
     "no-index-page": lambda b: (b / "index.md").unlink(),
     "bib-100000-entries": lambda b: _append(
         b / "references.bib",
@@ -208,6 +209,18 @@ SPECIAL: dict[str, Callable[[Path], None]] = {
         ),
     ),
 }
+
+
+def _small_cover(book: Path) -> None:
+    """A real image, too narrow for a cover (800 px), named as the outline's cover."""
+    from PIL import Image
+
+    Image.new("RGB", (800, 1200), "white").save(book / "cover.png")
+    outline = book / "outline.toml"
+    text = outline.read_text(encoding="utf-8").replace(
+        'filename = "tiny"', 'filename = "tiny"\ncover = "cover.png"'
+    )
+    outline.write_text(text, encoding="utf-8")
 
 
 def _append(path: Path, text: str) -> None:
