@@ -14,7 +14,9 @@ used for ``make`` with nothing changed, which is run as the author runs it):
   (``make serve``) showing an edit;
 * generated books of 10, 50 and 100 chapters (the book's chapters again and again, each copy
   with citation keys of its own), with the peak memory of each build;
-* parsing 10,000 reference strings, drafting a 6,000-word document.
+* parsing 10,000 reference strings, drafting a 6,000-word document;
+* loading the outline and importing the documents at 800 and 4,000 headings
+  (:mod:`book.commands.benchinput`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pathlib import Path
 
 from book.build.buildstate import book_files
 from book.commands.benchbib import bibliography_rows
+from book.commands.benchinput import input_scaling
 from book.sources.model import Paragraph
 from book.sources.reader import read_document
 
@@ -423,6 +426,8 @@ def main() -> int:
         )
         _say("reference parser and draft")
         rows += parsers_and_draft(work)
+        _say("outline and import at 800 and 4,000 headings")
+        rows += input_scaling(work)
         _say("bibliography files: what uncited entries add, and reading 4,000 to 100,000 entries")
         rows += bibliography_rows(work)
     _write(rows)

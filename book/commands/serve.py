@@ -1,8 +1,10 @@
 """``python -m book serve [--port N]``: a live preview of the HTML edition.
 
-sphinx-autobuild rebuilds the HTML into ``_build/serve`` on every save and serves it. The
-landing page links to ``downloads/<name>.pdf`` and ``.epub``: they are linked into the preview
-from ``dist/``, and built there first if ``dist/`` has none yet (``--no-downloads`` skips that).
+sphinx-autobuild rebuilds the HTML into ``_build/serve`` on every save and serves it. Each
+session starts from an empty preview cache: nothing in it is checked against a record, so
+nothing in it is kept from one session to the next. The landing page links to
+``downloads/<name>.pdf`` and ``.epub``: they are linked into the preview from ``dist/``, and
+built there first if ``dist/`` has none yet (``--no-downloads`` skips that).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from book.build.distdir import remove_tree
 from book.errors import BookError
 from book.sources.outline import load_outline
 
@@ -51,6 +54,11 @@ def serve(root: Path, port: int, host: str = "127.0.0.1", downloads: bool = True
     if not (root / "conf.py").exists():
         raise BookError("no conf.py here: run the command in the book's folder", root / "conf.py")
     site = root / "_build" / "serve"
+    for cache in (site, root / "_build" / "serve-doctrees"):  # not kept between sessions: never checked
+        try:
+            remove_tree(cache)
+        except OSError as exc:
+            raise BookError(f"cannot remove the preview's last cache: {exc.strerror}", cache) from None
     link_downloads(root, root / "dist", site, build_missing=downloads)
     package_parent = str(Path(__file__).resolve().parents[2])
     cmd = [

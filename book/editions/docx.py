@@ -33,7 +33,7 @@ from sphinx.builders import Builder
 from book.citations.engine import find_pandoc
 from book.errors import BookError
 
-from .latexbook import release_date
+from .imprint import imprint
 
 __all__ = ["DocxBuilder", "PandocTree", "make_docx", "setup"]
 
@@ -453,8 +453,9 @@ class DocxBuilder(Builder):
             meta["title"] = text(outline.title)
             if outline.subtitle:
                 meta["subtitle"] = text(outline.subtitle)
-            if release_date(outline):
-                meta["date"] = text(release_date(outline))
+            date = imprint(outline).date  # as the copyright page prints it, in the book's language
+            if date:
+                meta["date"] = text(date)
         if self.config.author:
             meta["author"] = _el("MetaList", [text(self.config.author)])
         return meta
