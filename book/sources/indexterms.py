@@ -25,11 +25,21 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .outline import Outline
+if TYPE_CHECKING:
+    from .outline import Outline
 
-__all__ = ["Hit", "Matcher", "book_glossary", "entry_text", "glossary_terms", "index_spec", "sort_key"]
+__all__ = [
+    "Hit",
+    "Matcher",
+    "book_glossary",
+    "check_index",
+    "entry_text",
+    "glossary_terms",
+    "index_spec",
+    "sort_key",
+]
 
 _GLOSSARY = re.compile(r"^(`{3,}|:{3,})\{glossary\}[^\n]*\n(.*?)^\1[ \t]*$", re.M | re.S)
 _RST_GLOSSARY = re.compile(r"^\.\. glossary::[^\n]*\n((?:[ \t]+[^\n]*\n|[ \t]*\n)*)", re.M)
@@ -60,6 +70,46 @@ def glossary_terms(text: str) -> list[str]:
                 if term and term not in terms:
                     terms.append(term)
     return terms
+
+
+def index_fields(table: dict[str, Any]) -> dict[str, Any]:
+    """The Outline's fields of ``[index]`` (checked against its terms by ``check_index``)."""
+    return {
+        "index_terms": tuple(table.get("terms", ())),
+        "index_entries": dict(table.get("entries", {})),
+        "index_forms": {k: tuple(v) for k, v in table.get("forms", {}).items()},
+        "index_see": dict(table.get("see", {})),
+        "index_see_also": {k: tuple(v) for k, v in table.get("see_also", {}).items()},
+        "index_topics": {k: {s: tuple(w) for s, w in v.items()} for k, v in table.get("topics", {}).items()},
+    }
+
+
+def check_index(outline: Outline) -> None:
+    """Every term named in ``[index.*]`` is one of ``[index] terms`` (or, for a cross-reference's
+    target, a heading of one): a misspelt name would otherwise index nothing, silently."""
+    terms = set(outline.index_terms)
+    headings = terms | {outline.index_entries.get(t, t) for t in terms}
+    known = "list it in [index] terms first"
+    for table, keys in (
+        ("entries", outline.index_entries),
+        ("forms", outline.index_forms),
+        ("see_also", outline.index_see_also),
+        ("topics", outline.index_topics),
+    ):
+        for key in keys:
+            if key not in terms:
+                raise outline.error(f"[index.{table}] names '{key}', which is not an index term", f'"{key}"',
+                                    hint=known)  # fmt: skip
+    targets = [(k, v) for k, v in outline.index_see.items()]
+    targets += [(k, v) for k, vs in outline.index_see_also.items() for v in vs]
+    for key, target in targets:
+        if target not in headings:
+            raise outline.error(f"the cross-reference '{key}' points to '{target}', which is not an index term",
+                                f'"{target}"', hint=known)  # fmt: skip
+    for key in outline.index_see:
+        if key in headings:
+            raise outline.error(f"[index.see] '{key}' is an index term itself; a 'see' entry has no pages",
+                                f'"{key}" =', hint="use [index.see_also] for a term with pages of its own")  # fmt: skip
 
 
 def book_glossary(root: Path) -> list[str]:

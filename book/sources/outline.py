@@ -11,6 +11,7 @@ from pathlib import Path
 from book.errors import BookError, check_text, read_text, toml_error
 from book.limits import MAX_FIELD_CHARS
 
+from .indexterms import check_index, index_fields
 from .rights import (
     NOT_STATED,
     Attribution,
@@ -25,6 +26,7 @@ from .tomllines import key_lines as _key_lines
 from .tomllines import line_of as _line_of
 from .tomllines import subtable_line as _subtable_line
 
+Topics = dict[str, tuple[str, ...]]  # an index term's sub-entries, each with the words that mark it
 LEVELS = {"part": 1, "chapter": 2, "section": 3, "subsection": 4}
 
 
@@ -52,9 +54,7 @@ class Outline:
     index_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term -> other forms ("Mao")
     index_see: dict[str, str] = field(default_factory=dict)  # "KMT" -> "Kuomintang" (a term)
     index_see_also: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term -> terms
-    index_topics: dict[str, dict[str, tuple[str, ...]]] = field(
-        default_factory=dict
-    )  # term -> sub-entry -> words
+    index_topics: dict[str, Topics] = field(default_factory=dict)  # term -> sub-entry -> words
     back_matter: tuple[str, ...] = ()  # hand-written chapters (glossary, timeline) before the bibliography
     front_matter: tuple[str, ...] = ()  # hand-written chapters before the generated ones
     chapter_per_document: bool = False  # each source document one chapter, its headings sections
@@ -204,7 +204,6 @@ def load_outline(path: str | Path) -> Outline:
         documents = [sources["article"], *documents]
     headings: dict[str, int] = {}
     raw_headings = data.get("headings", {})
-    index = data.get("index", {})
     outline = Outline(
         path=path,
         title=book["title"],
@@ -221,12 +220,7 @@ def load_outline(path: str | Path) -> Outline:
         titles=dict(data.get("titles", {})),  # the rest in the book's words (book/editions/languages.py)
         headings=headings,
         editorial_parts=dict(data.get("editorial_parts", {})),
-        index_terms=tuple(index.get("terms", ())),
-        index_entries=dict(index.get("entries", {})),
-        index_forms={k: tuple(v) for k, v in index.get("forms", {}).items()},
-        index_see=dict(index.get("see", {})),
-        index_see_also={k: tuple(v) for k, v in index.get("see_also", {}).items()},
-        index_topics={k: {s: tuple(w) for s, w in v.items()} for k, v in index.get("topics", {}).items()},
+        **index_fields(data.get("index", {})),
         back_matter=tuple(data.get("back_matter", {}).get("chapters", ())),
         front_matter=tuple(data.get("front_matter", {}).get("chapters", ())),
         chapter_per_document=bool(sources.get("chapter_per_document", False)),
@@ -244,37 +238,9 @@ def load_outline(path: str | Path) -> Outline:
         _text=text,
     )
     _check_headings(outline, raw_headings)
-    _check_index(outline)
+    check_index(outline)
     _check_attributed(outline)
     return outline
-
-
-def _check_index(outline: Outline) -> None:
-    """Every term named in ``[index.*]`` is one of ``[index] terms`` (or, for a cross-reference's
-    target, a heading of one): a misspelt name would otherwise index nothing, silently."""
-    terms = set(outline.index_terms)
-    headings = terms | {outline.index_entries.get(t, t) for t in terms}
-    known = "list it in [index] terms first"
-    for table, keys in (
-        ("entries", outline.index_entries),
-        ("forms", outline.index_forms),
-        ("see_also", outline.index_see_also),
-        ("topics", outline.index_topics),
-    ):
-        for key in keys:
-            if key not in terms:
-                raise outline.error(f"[index.{table}] names '{key}', which is not an index term", f'"{key}"',
-                                    hint=known)  # fmt: skip
-    targets = [(k, v) for k, v in outline.index_see.items()]
-    targets += [(k, v) for k, vs in outline.index_see_also.items() for v in vs]
-    for key, target in targets:
-        if target not in headings:
-            raise outline.error(f"the cross-reference '{key}' points to '{target}', which is not an index term",
-                                f'"{target}"', hint=known)  # fmt: skip
-    for key in outline.index_see:
-        if key in headings:
-            raise outline.error(f"[index.see] '{key}' is an index term itself; a 'see' entry has no pages",
-                                f'"{key}" =', hint="use [index.see_also] for a term with pages of its own")  # fmt: skip
 
 
 def _attributions(path: Path, text: str, base: Path, tables: dict) -> tuple[Attribution, ...]:
@@ -386,9 +352,7 @@ def _check_keys(path: Path, lines: dict[tuple[str | None, str], int], table: str
 def _header_line(lines: dict[tuple[str | None, str], int], name: str) -> int | None:
     """The line of ``[name]``, or of its first sub-table (``[index.topics."Manchuria"]``)."""
     found = [
-        n
-        for (table, key), n in lines.items()
-        if table is None and (key == name or key.startswith(f"{name}."))
+        n for (table, key), n in lines.items() if table is None and key.split(".", 2)[:2] == name.split(".")
     ]
     return min(found, default=None)
 
@@ -432,11 +396,10 @@ def _check_nested(path: Path, line: int | None, what: str, value: object, kind: 
     """A table of lists of texts, or (``topics table``) a table of such tables."""
     if not isinstance(value, dict):
         raise BookError(f"{what} must be {TYPE_NAMES[kind]}, not {_toml_type(value)}", path, line)
+    inner = "lists table" if kind == "topics table" else "texts"
     for key, item in value.items():
         _check_value(path, line, f'{what} "{key}"', key, "text")
-        _check_value(
-            path, line, f'{what} "{key}"', item, "lists table" if kind == "topics table" else "texts"
-        )
+        _check_value(path, line, f'{what} "{key}"', item, inner)
 
 
 _COMPOUND = {"text table": _check_table, "lists table": _check_nested, "topics table": _check_nested,
