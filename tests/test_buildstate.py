@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from book import buildstate
+from book.build import buildstate
 
 
 def make_book(folder: Path) -> Path:

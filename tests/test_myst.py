@@ -6,7 +6,7 @@ import pytest
 from docutils.core import publish_doctree
 from myst_parser.parsers.docutils_ import Parser
 
-from book import myst
+from book.sources import myst
 
 HOSTILE = [
     r"\input{/etc/passwd} and \write18{rm -rf /} cost $5 & 10% off_{x}^2 #1 ~ }{",
