@@ -179,6 +179,20 @@ def test_a_broken_chapter_shows_its_error_in_the_browser_and_the_next_save_recov
     assert served.proc.poll() is None
 
 
+def test_a_new_bibliography_entry_and_its_citation_show(served: Served) -> None:
+    """A change to the bibliography (read when the application starts) and a chapter citing it."""
+    with (served.book / "references.bib").open("a", encoding="utf-8") as handle:
+        handle.write("\n@book{newwork2020,\n  author = {Doe, Jane},\n  title = {A Work Added While Previewing},\n"
+                     "  publisher = {Riverside Press},\n  year = {2020}\n}\n")  # fmt: skip
+    chapter = _chapter(served.book, "ch-01-*.md")
+    with chapter.open("a", encoding="utf-8") as handle:
+        handle.write("\nA claim on a new work.{cite}`@newwork2020, p. 4`\n")
+    _, page = served.wait_for(
+        f"chapters/{chapter.stem}.html", lambda status, text: "A Work Added While Previewing" in text
+    )
+    assert "book-preview-errors" not in page
+
+
 def test_a_deleted_chapter_and_a_renamed_one_leave_it_serving(served: Served) -> None:
     doomed = _chapter(served.book, "ch-02-*.md")
     page = f"chapters/{doomed.stem}.html"
