@@ -46,6 +46,7 @@ from bibtexparser.middlewares.names import (
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 
 from .latex import PROTECTED, decode, decode_protected, keep_lowercase_prepositions
+from .shorttitle import short_title
 
 __all__ = ["MONTHS", "BibDatabase", "BibProblem", "entry_to_csl", "load_bibfiles", "parse_bibtex"]
 
@@ -279,9 +280,8 @@ def _copy_fields(item: dict[str, Any], fields: dict[str, str]) -> None:
     for bib_name, csl_name in RAW_FIELDS.items():
         if _has(fields, bib_name):
             item[csl_name] = _PRIVATE.sub("", fields[bib_name].strip())
-    if "title-short" not in item and ": " in item.get("title", ""):
-        # Chicago's short form uses the main title without its subtitle (as Zotero does).
-        item["title-short"] = item["title"].split(": ", 1)[0]
+    if "title-short" not in item and item.get("title"):
+        item["title-short"] = short_title(item["title"])  # at most four words (CMOS 14.30)
     if "page" in item:
         item["page"] = item["page"].replace("–", "-")
     if _has(fields, "booktitle"):

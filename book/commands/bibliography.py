@@ -330,7 +330,7 @@ class _Builder:
                 number,
                 p,
                 "short form with no full reference in the book: "
-                "an entry marked incomplete (no title) until a correction completes it",
+                "an entry of its author and year alone (no title) until a correction completes it",
             )
         # a short cite keeps its pages, even all of them; the source's "online" follows it
         return Cite(work, p.locator, p.prefix, p.remark)

@@ -54,6 +54,7 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.editions.site",
             "book.editions.ebook",
             "book.editions.citebook",
+            "book.editions.bibcheck",
         ],
         "suppress_warnings": ["toc.not_included"],  # book.editions.toccheck makes it an error
         # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)

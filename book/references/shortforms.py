@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from .bibkeys import words
 from .refparse import Reference
 from .works import Work, families
+
+CORRECTIONS = "bib-corrections.toml"
 
 
 def set_quotation(parts: list[str | Reference], text: str) -> list[str | Reference]:
@@ -27,21 +30,28 @@ def set_quotation(parts: list[str | Reference], text: str) -> list[str | Referen
 
 
 def incomplete_work(ref: Reference) -> Work | None:
-    """A work cited only in an author-year short form: an entry marked as incomplete in the
-    note and Works cited (its ``note``), and reported with the correction that completes it."""
+    """A work cited only in an author-year short form ("Deasy 1901, pp. 356–357"): an entry of
+    what the source gives, its author and year, which the notes and Works cited print in the
+    style's form ("Deasy 1901, 356–57."); reported with the correction that completes it."""
     fields = {k: v for k, v in ref.fields.items() if k in ("author", "year", "title")}
     if "author" not in fields or "year" not in fields or "title" in fields:
         return None
-    fields["note"] = "incomplete reference: the source gives no title"
     work = Work([], "misc", fields)
     work.problems.append(
         (
             "title",
-            f"cited only in short form ({ref.raw.strip()!r}): no full reference found; "
-            'complete it in bib-corrections.toml: [KEY] title = "..." remove = ["note"]',
+            f"incomplete reference: the source cites it only as {ref.raw.strip()!r} and gives no "
+            f"title; complete it in {CORRECTIONS}: {completion('KEY', one_line=True)}",
         )
     )
     return work
+
+
+def completion(key: str, one_line: bool = False) -> str:
+    """The table of ``bib-corrections.toml`` that completes the incomplete reference ``key``
+    (a key that is no bare TOML key is quoted)."""
+    header = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+    return f'[{header}] title = "…"' if one_line else f'[{header}]\ntitle = "…"'
 
 
 def resolve_short(ref: Reference, works: list[Work]) -> Work | None:
