@@ -263,6 +263,35 @@ async def _websocket_status(port: int, origin: str, host: str | None = None) -> 
         return refused.response.status_code
 
 
+def test_a_book_broken_from_the_start_is_served_with_its_error(tmp_path: Path) -> None:
+    """The downloads cannot be built, the first build fails: the preview still starts and shows why."""
+    book = make_book(tmp_path)
+    chapter = _chapter(book, "ch-01-*.md")
+    with chapter.open("a", encoding="utf-8") as handle:
+        handle.write("\nA claim.{cite}`@nosuchwork1999, p. 3`\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "book", "serve", "--port", "0"],
+        cwd=book, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if "serving the HTML edition at" in line:
+                break
+        url = re.search(r"at (http://[\d.]+:\d+/)", lines[-1])
+        assert url, "".join(lines)
+        with urllib.request.urlopen(url.group(1) + "index.html", timeout=30) as response:
+            page = response.read().decode("utf-8")
+        assert "book-preview-errors" in page and "nosuchwork1999" in page
+        assert "the download links need a build that succeeds" in "".join(lines)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+
+
 def test_a_folder_without_a_book_or_a_port_in_use_is_one_clear_error(served: Served, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for folder, port, message in (
