@@ -219,6 +219,44 @@ def test_a_deleted_chapter_and_a_renamed_one_leave_it_serving(served: Served) ->
     assert status == 200 and "book-preview-errors" not in text
 
 
+def test_pages_are_never_sent_half_written(served: Served) -> None:
+    """Pages asked for while builds rewrite every page (a part renamed again and again) arrive
+    whole: a build waits for the pages being sent, a request waits for the build."""
+    part = _chapter(served.book, "part-1-*.md")
+    text = part.read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith("# "))
+    failures: list[str] = []
+    answered = [0]
+    stop = threading.Event()
+
+    def ask() -> None:
+        while not stop.is_set():
+            for page in ("index.html", f"chapters/{part.stem}.html", "genindex.html"):
+                try:
+                    status, body = served.get(page)
+                    assert status == 200 and body.rstrip().endswith("</script>"), (status, body[-200:])
+                    answered[0] += 1
+                except Exception as error:  # a page cut short, a connection dropped
+                    failures.append(repr(error)[:300])
+
+    askers = [threading.Thread(target=ask) for _ in range(3)]
+    for asker in askers:
+        asker.start()
+    try:
+        for number in range(1, 9):
+            part.write_text(text.replace(heading, f"{heading} {number}"), encoding="utf-8")
+            served.wait_for(
+                "index.html", lambda status, page, number=number: f"{heading[2:]} {number}" in page
+            )
+    finally:
+        stop.set()
+        for asker in askers:
+            asker.join()
+        part.write_text(text, encoding="utf-8")
+    assert answered[0] and not failures, failures[:3]
+    served.wait_for("index.html", lambda status, page: f"{heading[2:]} 8" not in page)
+
+
 def test_it_answers_only_its_own_address(served: Served) -> None:
     own = served.url.rstrip("/")
     assert served.get("index.html", {"Host": "evil.example"})[0] in (400, 403)

@@ -151,7 +151,7 @@ def preview_app(preview: Preview, root: Path, hosts: set[str], port: int) -> Any
         routes=[
             WebSocketRoute(RELOAD_PATH, reloads.endpoint),
             Route("/downloads/{file}", download),
-            Mount("/", StaticFiles(directory=preview.outdir, html=True)),
+            Mount("/", _Gated(StaticFiles(directory=preview.outdir, html=True), reloads.gate)),
         ],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=sorted(hosts)),
@@ -177,6 +177,7 @@ class _Reloads:
         self.preview, self.root = preview, root
         self.sockets: set[Any] = set()
         self.sphinx = ThreadPoolExecutor(1, thread_name_prefix="sphinx")  # one thread for Sphinx
+        self.gate = _Gate()
 
     @asynccontextmanager
     async def lifespan(self, app: Any) -> Any:
@@ -200,15 +201,29 @@ class _Reloads:
             top = Path(os.path.relpath(path, self.root)).parts[0]
             return top not in IGNORED and default(change, path)
 
-        async for changes in watchfiles.awatch(self.root, watch_filter=wanted, stop_event=stop):
+        watching = False
+        # every half second without a change it says so: the first time, the watcher is known
+        # to run, and what was saved while the preview started is built (Sphinx sees it by date)
+        async for changes in watchfiles.awatch(
+            self.root, watch_filter=wanted, stop_event=stop, rust_timeout=500, yield_on_timeout=True
+        ):
+            if not changes and watching:
+                continue
+            watching = True
             changed = sorted({Path(path) for _, path in changes})
-            outcome = await loop.run_in_executor(self.sphinx, self.preview.build, changed)
-            _report(outcome, [p.relative_to(self.root).as_posix() for p in changed])
-            for ws in list(self.sockets):
-                try:
-                    await ws.send_text("reload")
-                except Exception:  # a page closed meanwhile
-                    self.sockets.discard(ws)
+            async with self.gate.building():
+                outcome = await loop.run_in_executor(self.sphinx, self.preview.build, changed)
+            if changes or outcome.read or outcome.removed:
+                _report(outcome, [p.relative_to(self.root).as_posix() for p in changed])
+                await self.reload()
+
+    async def reload(self) -> None:
+        """Tell every open page to load itself again."""
+        for ws in list(self.sockets):
+            try:
+                await ws.send_text("reload")
+            except Exception:  # a page closed meanwhile
+                self.sockets.discard(ws)
 
     async def endpoint(self, websocket: Any) -> None:
         await websocket.accept()
@@ -218,6 +233,51 @@ class _Reloads:
                 pass
         finally:
             self.sockets.discard(websocket)
+
+
+class _Gate:
+    """Pages and builds take turns: Sphinx rewrites a page in place, so a build waits for the
+    pages being sent, and a page asked for during a build waits for it to end."""
+
+    def __init__(self) -> None:
+        self.sending = 0
+        self.writing = False
+        self.turn = asyncio.Condition()
+
+    @asynccontextmanager
+    async def building(self) -> Any:
+        async with self.turn:
+            self.writing = True
+            await self.turn.wait_for(lambda: self.sending == 0)
+        try:
+            yield
+        finally:
+            async with self.turn:
+                self.writing = False
+                self.turn.notify_all()
+
+    @asynccontextmanager
+    async def serving(self) -> Any:
+        async with self.turn:
+            await self.turn.wait_for(lambda: not self.writing)
+            self.sending += 1
+        try:
+            yield
+        finally:
+            async with self.turn:
+                self.sending -= 1
+                self.turn.notify_all()
+
+
+class _Gated:
+    """An ASGI application (the site) that answers only between builds."""
+
+    def __init__(self, app: Any, gate: _Gate) -> None:
+        self.app, self.gate = app, gate
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async with self.gate.serving():
+            await self.app(scope, receive, send)
 
 
 def _report(outcome: Outcome, changed: list[str] | None = None) -> None:
