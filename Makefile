@@ -7,10 +7,16 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 LOCK    := requirements.lock
-# Debian packages the editions and the tests need.
+# The book's outline: its language decides which TeX hyphenation patterns the PDF needs.
+OUTLINE ?= outline.toml
+# The Debian package with them (texlive-lang-german for language = "de", ...; none for English),
+# as book/editions/hyphenation.py maps the outline's language (standard library only: no venv yet).
+LANGUAGE_PACKAGES := $(shell python3 -m book.editions.hyphenation $(OUTLINE) 2>/dev/null)
+# Debian packages the editions and the tests need (the tests build German and French books).
 APT_PACKAGES := texlive-xetex latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
-	texlive-lang-cjk texlive-lang-chinese texlive-lang-cyrillic fonts-noto-core fonts-noto-mono fonts-noto-cjk default-jre-headless poppler-utils \
-	chromium chromium-driver nodejs
+	texlive-lang-cjk texlive-lang-chinese texlive-lang-cyrillic texlive-lang-german texlive-lang-french \
+	fonts-noto-core fonts-noto-mono fonts-noto-cjk default-jre-headless poppler-utils \
+	chromium chromium-driver nodejs $(LANGUAGE_PACKAGES)
 
 .PHONY: all setup system venv bytecode lock checkers html epub pdf test test-fast lint mutation clean serve bib import bench
 

@@ -1,4 +1,4 @@
-"""The command line: ``python -m book import|bib|refs|publish|draft|serve`` (also ``book``).
+"""The command line: ``python -m book new|import|bib|refs|publish|draft|serve`` (also ``book``).
 
 Every command reports bad input as one line naming file and line (a ``BookError``), exit 1,
 never a traceback.
@@ -22,9 +22,10 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Turn plain-text source documents with numbered notes into a book: "
-        "PDF, EPUB 3 and HTML editions built with Sphinx. Run the commands in the book's folder "
-        "(the one with outline.toml and conf.py).",
+        description="Turn hand-written MyST chapters, or plain-text source documents with numbered "
+        "notes, into a book: PDF, EPUB 3 and HTML editions built with Sphinx. Start one with "
+        "'new DIR'; run the other commands in the book's folder (the one with outline.toml and "
+        "conf.py).",
         epilog=f"'{prog} COMMAND --help' describes a command's options. See README.md.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -34,6 +35,18 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=summary, description=description)
 
     outline_help = "the book's outline (default: outline.toml)"
+    p = command(
+        "new",
+        "start a new book of hand-written chapters in DIR",
+        "Make DIR (new or empty) a book: outline.toml, conf.py, chapters/ with an example "
+        "chapter, an empty references.bib, a README and a Makefile. Then, in DIR, 'make' (or "
+        "'python -m book publish') builds the PDF, EPUB and HTML into dist/.",
+    )
+    p.add_argument("folder", type=Path, metavar="DIR", help="the book's folder (new or empty)")
+    p.add_argument("--title", help="the book's title (default: from the folder's name)")
+    p.add_argument("--author", help="the book's author (default: Anonymous)")
+    p.add_argument("--language", default="en", help='the language tag (default: "en")')
+
     p = command(
         "import",
         "write the chapters in chapters/ from the documents and outline.toml",
@@ -135,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "new":
+        from book.commands.new import new_book
+
+        new_book(args.folder, title=args.title, author=args.author, language=args.language)
+        print(f"a new book in {args.folder}/: run `make` there (or `python -m book publish`) to build it")
+        return 0
     if args.command == "import":
         from book.commands.importer import import_book
 

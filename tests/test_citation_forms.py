@@ -124,7 +124,7 @@ def test_in_text_style_puts_citations_in_the_text(intext_build: Path) -> None:
     soup = page(intext_build, "forms")
     body = text(soup.select_one("section"))
     assert "As Perdue (2009, 100) argues" in body
-    assert "Perdue names the trade routes.(2009, 101)" in body  # -@key: the year only
+    assert "Perdue names the trade routes (2009, 101)." in body  # -@key: the year only, before the stop
     assert "(see Young 1977, chap. 2; March 1996, sec. 3)" in body
     assert "(International Council for Philosophy and Humanistic Studies 1996, vol. 2)" in body
     # only the commentary is a footnote, its citations in the style's in-text form

@@ -455,12 +455,12 @@ def test_bibliography_pages(html: tuple[Path, Built]) -> None:
 
 
 @pytest.mark.sphinx
-def test_unused_entry_warning(html: tuple[Path, Built]) -> None:
+def test_uncited_entries_are_one_summary_line(html: tuple[Path, Built]) -> None:
+    """A bibliography file holds more works than one book cites: no warning per entry, one
+    summary line (``book_warn_uncited = True`` names each)."""
     warnings = [line for line in html[1].stderr.splitlines() if "WARNING" in line]
-    unused = [line for line in warnings if "not cited" in line]
-    assert len(unused) == 1, warnings
-    assert "refs.bib:" in unused[0] and "'unused2000'" in unused[0]
-    assert len(warnings) == 1, warnings  # nothing else to complain about
+    assert not warnings, warnings  # nothing to complain about
+    assert re.search(r"\b1 of \d+ bibliography entries are not cited$", html[1].stdout, re.M), html[1].stdout
 
 
 @pytest.mark.sphinx
@@ -564,7 +564,7 @@ def test_parallel_build_numbers_the_same(book: Path, html: tuple[Path, Built], t
         parallel = (tmp_path / "html" / page).read_text(encoding="utf-8")
         assert sidenotes(tmp_path / "html" / page) == sidenotes(html[0] / page)
         assert re.findall(r'id="bib-[^"]+"', parallel) == re.findall(r'id="bib-[^"]+"', serial)
-    assert "not cited" in result.stderr  # unused-entry check after merging parallel reads
+    assert "1 of" in result.stdout and "not cited" in result.stdout  # after merging parallel reads
 
 
 @pytest.mark.sphinx
@@ -678,15 +678,17 @@ def test_broken_bib_fails_with_bib_line(tmp_path: Path) -> None:
     bib.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = sphinx(src, "html", tmp_path / "out")
     assert result.returncode != 0
-    assert re.search(rf"refs\.bib:{start + 1}: ERROR: cannot parse BibTeX entry 'icsu1990'", result.stderr), (
-        result.stderr
+    # the line of the brace left open, and the field it swallowed: the cause, not a guess
+    cause = (
+        rf"refs\.bib:{start + 3}: ERROR: cannot read BibTeX entry 'icsu1990': unbalanced braces: .*'title'"
     )
+    assert re.search(cause, result.stderr), result.stderr
     assert "unknown citation key" not in result.stderr  # no follow-up noise for the broken entry
     assert "Traceback" not in result.stderr
     # nothing changed: the bibliography comes from the pickled environment, and still fails
     again = sphinx(src, "html", tmp_path / "out")
     assert again.returncode != 0
-    assert re.search(rf"refs\.bib:{start + 1}: ERROR: cannot parse BibTeX entry 'icsu1990'", again.stderr)
+    assert re.search(cause, again.stderr)
 
 
 def test_store_is_reused_until_a_file_changes_and_pickles(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from book.cli import _parser
 
 from .conftest import ROOT, TINY, run_book
 
-COMMANDS = ("import", "bib", "refs", "publish", "draft", "serve")
+COMMANDS = ("new", "import", "bib", "refs", "publish", "draft", "serve")
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

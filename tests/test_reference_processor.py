@@ -116,9 +116,10 @@ def test_works_cited_is_what_pandoc_makes_of_it(tmp_path: Path) -> None:
     database = load_bibfiles([ROOT / "references.bib", ROOT / "references-generated.bib"])
     anonymous = {e for e in WORKS if e.startswith(("“", "The ", "www."))}
     ordered = [e for e in theirs if e not in anonymous]
+    # "Perdue, Peter C" and "Perdue, Peter C." are one author (book.citations.names), so citeproc
+    # itself lists his works by title; TITLE_FILING is the one difference left here
     china = next(i for i, e in enumerate(ordered) if e.startswith("Perdue, Peter C. China Marches West"))
-    assert ordered[china + 1].startswith("Perdue, Peter C. “Boundaries")
-    ordered[china : china + 2] = ordered[china + 1], ordered[china]  # SAME_AUTHOR_BY_TITLE
+    assert ordered[china - 1].startswith("Perdue, Peter C. “Boundaries")
     assert ordered == [e for e in WORKS if e not in anonymous]  # TITLE_FILING
     assert theirs.index("The Canadian Spectator. Vol. 1. 1878.") > WORKS.index(
         "The Canadian Spectator. Vol. 1. 1878."

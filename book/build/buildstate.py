@@ -75,7 +75,7 @@ def book_files(root: Path, skip: Iterable[Path] = ()) -> list[Path]:
         top = path.parent == root
         if top and (path.name in _SKIP_TOP or path.name.endswith(_SKIP_TOP_SUFFIX)):
             continue
-        if top and path.suffix not in {".md", ".py", ".toml", ".bib", ".csl", ".json", ".yaml", ".txt"}:
+        if top and path.suffix not in {".md", ".py", ".toml", ".bib", ".csl", ".json", ".yaml", ".yml", ".txt"}:
             continue
         out.append(path)
     return out

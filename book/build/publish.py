@@ -22,7 +22,10 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
+from book.editions.hyphenation import check_log
 from book.errors import BookError
+from book.editions.languages import words
+from book.sources.contents import write_contents
 from book.sources.outline import load_outline
 
 from . import buildstate, distdir
@@ -43,10 +46,19 @@ def publish(editions: list[str], dist: Path, root: Path | None = None, build: Pa
     if unknown:
         raise BookError(f"unknown edition {', '.join(unknown)}", hint="choose from html, epub, pdf")
     editions = [e for e in EDITIONS if e in editions] or list(EDITIONS)
-    name = load_outline(root / "outline.toml").filename
+    outline = load_outline(root / "outline.toml")
+    name = outline.filename
     dist = Path(dist)
     dist_path = dist if dist.is_absolute() else root / dist
     distdir.refuse_book_folder(dist_path, root, build, _source_folders(root, build, dist_path), shown=dist)
+    if outline.documents and not (root / "index.md").exists():
+        raise BookError(
+            "the chapters have not been written from the outline's documents yet (no index.md)",
+            root / "outline.toml",
+            hint="run python -m book import (make import), then publish again",
+        )
+    # a book of hand-written chapters: its index.md and bibliography page
+    write_contents(outline, words(outline.language)["download_this_book"])
     started = time.monotonic()
     with distdir.build_lock(build, _say):
         target = distdir.resolve_target(dist_path)
@@ -187,7 +199,10 @@ def _build(editions: list[str], root: Path, build: Path, name: str) -> None:
 def _typeset(typesetter: Typesetter, failure: list[BaseException]) -> None:
     try:
         typesetter.run(lambda message: _say(f"PDF: {message}"))
-        _report_missing_glyphs(typesetter.latex_dir / f"{typesetter.name}.log")
+        log = typesetter.latex_dir / f"{typesetter.name}.log"
+        _report_missing_glyphs(log)
+        outline = typesetter.root / "outline.toml"
+        check_log(log, load_outline(outline).language, outline)
     except BaseException as exc:
         failure.append(exc)
 

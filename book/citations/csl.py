@@ -93,6 +93,9 @@ class CslStyle:
     has_ibid: bool  # some <if position="ibid..."> test
     has_bibliography: bool
     sorts_by_author: bool = True  # the bibliography's first sort key is the author (not a number)
+    numeric: bool = False  # citations are numbers ("[7]") that refer to a numbered Works cited
+    superscript: bool = False  # the citation is set as a superscript ("text.⁷"), like a note mark
+    title: str = ""  # the style's own title ("Chicago Manual of Style 18th edition (author-date)")
 
 
 def _line_of(text: str, tag: str) -> int:
@@ -133,7 +136,26 @@ def read_style(path: Path) -> CslStyle:
     by_author = first_key is not None and "author" in (
         first_key.get("macro") or first_key.get("variable") or ""
     )
-    return CslStyle(path, klass == "note", has_ibid, bibliography is not None, by_author)
+    title = root.findtext(f"{{{CSL_NS}}}info/{{{CSL_NS}}}title", "").strip()
+    numeric, superscript = _number_form(root)
+    return CslStyle(
+        path, klass == "note", has_ibid, bibliography is not None, by_author, numeric, superscript, title
+    )
+
+
+def _number_form(root: ElementTree.Element) -> tuple[bool, bool]:
+    """(numeric, superscript): whether the style cites by number (its ``<category
+    citation-format="numeric">``, or a citation that prints ``citation-number``), and whether
+    its citation is a superscript."""
+    category = root.find(f"{{{CSL_NS}}}info/{{{CSL_NS}}}category[@citation-format]")
+    citation = root.find(f"{{{CSL_NS}}}citation")
+    assert citation is not None  # checked by read_style
+    numeric = (category is not None and category.get("citation-format") == "numeric") or any(
+        el.get("variable") == "citation-number" for el in citation.iter()
+    )
+    layout = citation.find(f"{{{CSL_NS}}}layout")
+    superscript = layout is not None and layout.get("vertical-align") == "sup"
+    return numeric, superscript
 
 
 def without_ibid(style: CslStyle, folder: Path) -> Path:

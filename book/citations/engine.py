@@ -11,7 +11,9 @@ several editions renders once.
 Citation elements of a unit, in reading order (see ``citeproc.lua``):
 
 * ``{"t": "cite", "id": ..., "items": [...]}`` — a citation in the running text: a note
-  style turns it into a footnote, an in-text style prints it in the text;
+  style turns it into a footnote, an in-text style prints it in the text; each item
+  ``{"key", "mode", "prefix", "suffix"}`` and, with a locator, its CSL type and value
+  (``"label": "page", "locator": "27"``), which the reader labels in the book's locale;
 * ``{"t": "note", "id": ..., "content": [...]}`` — a footnote of text and citations.
 """
 
@@ -29,20 +31,29 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "NAMES_STYLE",
+    "TERMS_STYLE",
     "CiteprocError",
     "Rendered",
+    "csl_locale",
     "find_pandoc",
     "locator_suffix",
     "parse_result",
+    "punctuation_in_quote",
     "render",
     "request_key",
 ]
 
 LUA_READER = Path(__file__).with_name("citeproc.lua")
+#: the probe style that prints the locale's locator terms (see citeproc.lua)
+TERMS_STYLE = Path(__file__).with_name("locator-terms.csl")
+#: the style of the author's names of a ``{cite:t}`` in a numeric style ("Perdue [7]")
+NAMES_STYLE = Path(__file__).with_name("author-names.csl")
 #: bump when the request or result format changes (invalidates cached renderings)
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
-#: CSL locator type → the label Pandoc's citeproc recognises (the English CSL term)
+#: CSL locator type → its English CSL term: the suffix an English-language Pandoc user writes
+#: (the build gives citeproc the type and lets it label it in the book's locale)
 LOCATOR_TERMS: dict[str, str] = {
     "page": "p.",
     "chapter": "chap.",
@@ -89,8 +100,19 @@ def find_pandoc() -> str:
     )
 
 
+def csl_locale(language: str | None) -> str | None:
+    """The CSL locale of a Sphinx ``language`` ("de", "zh_CN" → "zh-CN"); None: citeproc's default."""
+    return language.replace("_", "-") if language else None
+
+
+def punctuation_in_quote(locale: str | None) -> bool:
+    """Whether the locale puts a comma or period inside closing quotes (American English: the
+    CSL locale en-US's ``punctuation-in-quote``); citeproc's default locale is en-US."""
+    return locale is None or locale.lower() in ("en", "en-us")
+
+
 def locator_suffix(label: str | None, locator: str | None, suffix: str) -> str:
-    """The citation suffix Pandoc parses: ``, chap. 3`` plus any suffix text."""
+    """The citation suffix an English-language Pandoc user writes: ``, chap. 3`` plus any suffix."""
     text = ""
     if locator:
         term = LOCATOR_TERMS.get(label or "page", "p.")
@@ -100,7 +122,9 @@ def locator_suffix(label: str | None, locator: str | None, suffix: str) -> str:
 
 def request_key(request: dict[str, Any]) -> str:
     """The cache key of ``request``: the request, the reader and its style and references files."""
-    return _digest(request, [Path(request["csl"]), Path(request["references"])])
+    styles = [request["csl"], request.get("terms"), *(unit.get("csl") for unit in request["units"])]
+    files = dict.fromkeys(Path(p) for p in styles if p)
+    return _digest(request, [*files, Path(request["references"])])
 
 
 def _digest(request: dict[str, Any], files: Iterable[Path]) -> str:
@@ -223,8 +247,9 @@ def _abbreviation(text: str) -> bool:
     return text.endswith(".") and not text.endswith("..")
 
 
-def _split_cite(inlines: list[Any]) -> dict[str, list[Any]]:
-    """A rendered Cite's content → its running-text part and its note part."""
+def _split_cite(inlines: list[Any], in_quote: bool = True) -> dict[str, list[Any]]:
+    """A rendered Cite's content → its running-text part and its note part. ``in_quote``: the
+    locale puts punctuation inside quotes (a comma after “… U.S.” is kept inside)."""
     text: list[Any] = []
     note: list[Any] = []
     for inline in inlines:
@@ -234,11 +259,13 @@ def _split_cite(inlines: list[Any]) -> dict[str, list[Any]]:
             text.append(inline)
     while text and text[-1]["t"] in ("Space", "SoftBreak"):
         text.pop()
-    _comma_after_abbreviation(note)
+    if in_quote:
+        _comma_after_abbreviation(note)
     return {"text": text, "note": note}
 
 
-def parse_result(result: dict[str, Any]) -> Rendered:
+def parse_result(result: dict[str, Any], in_quote: bool = True) -> Rendered:
+    """The citations and bibliographies of pandoc's result; ``in_quote`` as in :func:`_split_cite`."""
     citations: dict[str, dict[str, list[Any]]] = {}
     bibliographies: dict[str, list[tuple[str, list[Any]]]] = {}
     for unit in result.get("blocks", []):
@@ -250,7 +277,7 @@ def parse_result(result: dict[str, Any]) -> Rendered:
             if node["t"] == "Span" and node["c"][0][0]:
                 inner = node["c"][1]
                 if len(inner) == 1 and inner[0]["t"] == "Cite":
-                    citations[node["c"][0][0]] = _split_cite(inner[0]["c"][1])
+                    citations[node["c"][0][0]] = _split_cite(inner[0]["c"][1], in_quote)
             elif node["t"] == "Div" and "csl-entry" in node["c"][0][1]:
                 key = node["c"][0][0].removeprefix("ref-")
                 entries.append((key, _block_inlines(node["c"][1])))

@@ -41,7 +41,8 @@ def _load(app: Sphinx) -> None:
     store = citation_domain(app.env).load()
     for problem in store.database.problems:
         location = f"{problem.path}:{problem.line}" if problem.line else problem.path
-        logger.error(problem.message, location=location, type="book", subtype="bibtex")
+        report = logger.warning if problem.warning else logger.error
+        report(problem.message, location=location, type="book", subtype="bibtex")
     if store.style_error:
         logger.error(
             f"book_csl_style: {store.style_error}",
@@ -99,19 +100,31 @@ def _updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def _check_unused(app: Sphinx, env: BuildEnvironment) -> None:
-    """env-check-consistency: warn once per .bib entry cited nowhere and listed nowhere."""
+    """env-check-consistency: the warnings about the entries the book uses (a crossref to no
+    entry), and the entries cited nowhere and listed nowhere as one summary line
+    (a bibliography file holds more works than one book cites; ``book_warn_uncited = True``
+    names each as a warning)."""
     domain = citation_domain(env)
-    if domain.lists_all:
+    database = domain.store.database
+    used = set(database.where) if domain.lists_all else domain.cited_keys | domain.listed_keys
+    for key in sorted(used & set(database.entry_warnings)):
+        for problem in database.entry_warnings[key]:
+            logger.warning(
+                problem.message, location=f"{problem.path}:{problem.line}", type="book", subtype="bibtex"
+            )
+    unused = [(key, where) for key, where in database.where.items() if key not in used]
+    if not unused:
         return
-    used = domain.cited_keys | domain.listed_keys
-    for key, (path, line) in domain.store.database.where.items():
-        if key not in used:
+    if app.config.book_warn_uncited:
+        for key, (path, line) in unused:
             logger.warning(
                 f"bibliography entry {key!r} ({Path(path).name}) is not cited and not listed",
                 location=f"{path}:{line}",
                 type="book",
                 subtype="unused",
             )
+        return
+    logger.info(f"{len(unused)} of {len(database.where)} bibliography entries are not cited")
 
 
 _UNCLOSED = re.compile(r"\{(cite|note|cite:t)\}`")
@@ -148,6 +161,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_bibfiles", ["references.bib"], "env", types=frozenset({list, tuple}))
     app.add_config_value("book_csl_style", DEFAULT_STYLE, "env", types=frozenset({str}))
     app.add_config_value("book_citation_ibid", False, "env", types=frozenset({bool}))
+    app.add_config_value("book_warn_uncited", False, "env", types=frozenset({bool}))
     app.add_domain(CitationDomain)
     app.add_node(pending_note)
     app.add_node(pending_citation)

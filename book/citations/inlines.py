@@ -101,12 +101,14 @@ def _punctuation_in_nested_quotes(parent: nodes.Element) -> None:
             text.parent.replace(text, nodes.Text(fixed))
 
 
-def to_nodes(inlines: list[Any]) -> list[nodes.Node]:
-    """Inline AST → a list of docutils inline nodes (adjacent text merged)."""
+def to_nodes(inlines: list[Any], in_quote: bool = True) -> list[nodes.Node]:
+    """Inline AST → a list of docutils inline nodes (adjacent text merged). ``in_quote``: the
+    locale puts a comma or period inside closing quotes (American English), inside both."""
     root = nodes.inline()
     _add(root, inlines)
     _merge_texts(root)
-    _punctuation_in_nested_quotes(root)
+    if in_quote:
+        _punctuation_in_nested_quotes(root)
     children = list(root.children)
     root.children = []
     for child in children:

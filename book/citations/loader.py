@@ -34,7 +34,7 @@ class CitationStore:
     @property
     def failed(self) -> bool:
         """Whether the .bib files or the style have problems (they fail the build)."""
-        return bool(self.database.problems or self.style_error)
+        return bool(self.database.errors or self.style_error)
 
 
 def _file_signature(path: Path) -> tuple[str, int, int]:

@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,25 @@ from sphinx.util import logging
 
 from .csl import without_ibid
 from .domain import CitationDomain
-from .engine import CiteprocError, parse_result, render, request_key
+from .engine import (
+    NAMES_STYLE,
+    TERMS_STYLE,
+    CiteprocError,
+    Rendered,
+    csl_locale,
+    parse_result,
+    punctuation_in_quote,
+    render,
+    request_key,
+)
 from .inlines import plain_text
 
 __all__ = ["bibliography_unit", "file_by_title", "render_book", "same_author_by_title"]
+
+#: the unit of the author's names of ``{cite:t}`` citations in a numeric style, and the suffix
+#: of each such citation's id in it
+NAMES_UNIT = "names"
+NAMES_ID = "|names"
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +88,12 @@ def _request(env: BuildEnvironment, domain: CitationDomain) -> dict[str, Any]:
     assert store.style is not None
     folder = cache_dir(env)
     references = folder / "references.json"
-    _write_atomic(references, json.dumps(list(store.database.items.values()), ensure_ascii=False, indent=1))
+    items = store.database.items
+    needed = set(domain.cited_keys) | {
+        key for lists in domain.data["keylists"].values() for keys in lists for key in keys
+    }
+    used = list(items) if domain.lists_all else sorted(key for key in needed if key in items)
+    _write_atomic(references, json.dumps([items[key] for key in used], ensure_ascii=False, indent=1))
     csl = store.style.path if env.config.book_citation_ibid else without_ibid(store.style, folder)
     requests = domain.data["requests"]
     docs = [doc for doc in reading_order(env) if requests.get(doc)]
@@ -83,6 +104,10 @@ def _request(env: BuildEnvironment, domain: CitationDomain) -> dict[str, Any]:
         units.append({"id": "bib:cited", "paras": [], "nocite": cited, "bibliography": True})
     else:  # one unit: numbers and year suffixes agree across the book and its bibliography
         paras = [[element] for doc in docs for element in requests[doc]]
+        if store.style.numeric:
+            paras, names = _author_names(paras)
+            if names:
+                units.append({"id": NAMES_UNIT, "csl": str(NAMES_STYLE), "paras": names})
         units.append({"id": "bib:cited", "paras": paras, "nocite": cited, "bibliography": True})
     if domain.lists_all:
         units.append(
@@ -96,9 +121,49 @@ def _request(env: BuildEnvironment, domain: CitationDomain) -> dict[str, Any]:
     return {
         "csl": str(csl),
         "references": str(references),
-        "lang": env.config.language or None,
+        "lang": csl_locale(env.config.language),
+        "terms": str(TERMS_STYLE),
         "units": units,
     }
+
+
+def _author_names(paras: list[list[dict[str, Any]]]) -> tuple[list[list[dict[str, Any]]], list[Any]]:
+    """A numeric style's citation is the number alone, also for author-in-text ("As [7]
+    argues"): such a citation is rendered as a normal one, and its authors' names in a unit of
+    their own (:data:`NAMES_UNIT`), so that the text reads "As Perdue [7] argues"."""
+    out: list[list[dict[str, Any]]] = []
+    names: list[list[dict[str, Any]]] = []
+    for para in paras:
+        element = para[0]
+        items = element.get("items", [])
+        if element["t"] != "cite" or not any(item["mode"] == "AuthorInText" for item in items):
+            out.append(para)
+            continue
+        normal = [{**item, "mode": "NormalCitation"} for item in items]
+        out.append([{**element, "items": normal}])
+        keys = [{"key": item["key"], "mode": "NormalCitation"} for item in items]
+        names.append([{"t": "cite", "id": element["id"] + NAMES_ID, "items": keys}])
+    return out, names
+
+
+def _numbered(rendered: Rendered) -> None:
+    """A numeric style: the authors' names before each author-in-text citation; numbers only in
+    the list of works cited (a reading list's own numbers would read as references)."""
+    citations = rendered.citations
+    for cid in [c for c in citations if c.endswith(NAMES_ID)]:
+        names = citations.pop(cid)["text"]
+        target = citations.get(cid.removesuffix(NAMES_ID))
+        if target is not None:
+            target["text"] = [*names, {"t": "Space"}, *target["text"]]
+    rendered.bibliographies.pop(NAMES_UNIT, None)
+    for unit, entries in rendered.bibliographies.items():
+        if unit != "bib:cited":
+            rendered.bibliographies[unit] = [(key, _without_number(inlines)) for key, inlines in entries]
+
+
+def _without_number(inlines: list[Any]) -> list[Any]:
+    """An entry without its number (citeproc's ``csl-left-margin``)."""
+    return [i for i in inlines if not (i["t"] == "Span" and "csl-left-margin" in i["c"][0][1])]
 
 
 def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
@@ -111,10 +176,12 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
     if key == domain.data["request"]:
         return set()  # rendered by an earlier builder of this build
     try:
-        rendered = parse_result(render(request, cache_dir(env)))
+        rendered = parse_result(render(request, cache_dir(env)), punctuation_in_quote(request["lang"]))
     except CiteprocError as exc:
         logger.error(str(exc), type="book", subtype="csl")
         return set()
+    if domain.store.style.numeric:
+        _numbered(rendered)
     changed: set[str] = set()
     by_doc: dict[str, dict[str, dict[str, list[Any]]]] = {}
     for cid, parts in rendered.citations.items():
@@ -124,19 +191,27 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
             changed.add(doc)
     domain.data["rendered"] = by_doc
     domain.data["request"] = key
-    if domain.store.style.sorts_by_author:
-        items = domain.store.database.items
-        for unit, entries in rendered.bibliographies.items():
-            entries = file_by_title(entries, items)
-            if domain.store.style.note:  # notes-bibliography; author-date lists one author's works by year
-                entries = same_author_by_title(entries, items)
-            rendered.bibliographies[unit] = entries
+    _arrange(rendered.bibliographies, domain)
     if domain.bibliographies != rendered.bibliographies:
         changed.update(domain.data["bibliographies"])
         domain.data["bibs"] = rendered.bibliographies
     changed = {doc for doc in changed if doc in env.found_docs}
     domain.mark_changed(changed)
     return changed
+
+
+def _arrange(bibliographies: dict[str, list[tuple[str, list[Any]]]], domain: CitationDomain) -> None:
+    """Each list without the works the style leaves out (an empty entry), filed by title where
+    the style sorts by author."""
+    style = domain.store.style
+    items = domain.store.database.items
+    for unit, entries in bibliographies.items():
+        entries = [(k, e) for k, e in entries if plain_text(e).strip()]
+        if style is not None and style.sorts_by_author:
+            entries = file_by_title(entries, items)
+            if style.note:  # notes-bibliography; author-date lists one author's works by year
+                entries = same_author_by_title(entries, items)
+        bibliographies[unit] = entries
 
 
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
@@ -154,7 +229,7 @@ def _filing_text(inlines: list[Any]) -> str:
 
 
 def file_by_title(
-    entries: list[tuple[str, list[Any]]], items: dict[str, dict[str, Any]]
+    entries: list[tuple[str, list[Any]]], items: Mapping[str, dict[str, Any]]
 ) -> list[tuple[str, list[Any]]]:
     """Chicago files a work without author or editor under its title, ignoring "The", "A",
     "An", among the other entries (CMOS 13.69/14.75); citeproc sorts "The Canadian Spectator"
@@ -176,7 +251,7 @@ def _title_filing(item: dict[str, Any]) -> str:
 
 
 def same_author_by_title(
-    entries: list[tuple[str, list[Any]]], items: dict[str, dict[str, Any]]
+    entries: list[tuple[str, list[Any]]], items: Mapping[str, dict[str, Any]]
 ) -> list[tuple[str, list[Any]]]:
     """In a notes-bibliography style, Chicago lists the works of one author (the same names, in
     the same order) by title, ignoring "The", "A", "An" (CMOS 13.70); citeproc sorts them on

@@ -11,10 +11,11 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from .domain import citation_domain
-from .engine import locator_suffix
+from .engine import csl_locale, punctuation_in_quote
 from .inlines import to_nodes
 from .loader import CitationStore
 from .nodes import bibliography_placeholder, pending_citation, pending_note
+from .placement import place_in_text, place_marks, sibling_after
 from .render import bibliography_unit
 from .report import report_error
 from .syntax import CiteItem
@@ -38,12 +39,47 @@ def _capitalize_first(node: nodes.Element) -> None:
 
 
 def _request_item(item: CiteItem, mode: str) -> dict[str, str]:
-    return {
+    """One cited work for the engine: citeproc labels the locator in the book's locale."""
+    request = {
         "key": item.key,
         "mode": "SuppressAuthor" if item.suppress_author else mode,
         "prefix": item.prefix.strip(),
-        "suffix": locator_suffix(item.label, item.locator, item.suffix),
+        "suffix": item.suffix,
     }
+    if item.locator:
+        request.update(label=item.label or "page", locator=item.locator)
+    return request
+
+
+def _is_space(node: nodes.Node | None) -> bool:
+    return isinstance(node, nodes.Text) and not str(node).strip()
+
+
+def _cluster(pendings: list[pending_note]) -> list[pending_note]:
+    """In-text styles: ``{cite}`` roles side by side (nothing but space between) are one
+    citation, "(Britannica, n.d.-a; n.d.-b)", not "(…)(…)". The first role takes the others'
+    works; the roles that remain, in order."""
+    kept: list[pending_note] = []
+    merged: set[int] = set()
+    for pending in pendings:
+        if id(pending) in merged:
+            continue
+        kept.append(pending)
+        if pending["kind"] != "cite":
+            continue
+        following = sibling_after(pending)
+        while following is not None:
+            gap = following if _is_space(following) else None
+            other = sibling_after(gap) if gap is not None else following
+            if not (isinstance(other, pending_note) and other["kind"] == "cite"):
+                break
+            pending["segments"] = [pending["segments"][0] + other["segments"][0]]
+            if gap is not None:
+                gap.parent.remove(gap)
+            following = sibling_after(other)
+            other.parent.remove(other)
+            merged.add(id(other))
+    return kept
 
 
 class CitationFootnotes(SphinxTransform):
@@ -68,9 +104,14 @@ class CitationFootnotes(SphinxTransform):
         for path in store.dependencies:
             self.env.note_dependency(path)
         note_style = store.style.note if store.style else True
+        superscript = bool(store.style and store.style.superscript)
+        if not note_style:
+            pendings = _cluster(pendings)
         taken = set(self.document.nameids)
         self._cid = 0
         serial = 0
+        marks: list[nodes.Node] = []  # note marks, and superscript citations
+        in_text: list[nodes.Node] = []  # citations in the text ("(Perdue 2009)", "[7]")
         for pending in pendings:
             kind = pending["kind"]
             if kind == "note":
@@ -81,6 +122,8 @@ class CitationFootnotes(SphinxTransform):
                 text, note = self._citation(items, mode, pending, in_note=False)
                 if not note_style or note is None:
                     pending.replace_self(text)
+                    if kind == "cite" and note is not None:
+                        (marks if superscript else in_text).append(text)
                     continue
                 paragraph = nodes.paragraph("", "", note)
                 if kind == "cite:t":
@@ -88,7 +131,10 @@ class CitationFootnotes(SphinxTransform):
             serial += 1
             while f"{NAME_PREFIX}{serial}" in taken:
                 serial += 1
-            self._make_footnote(pending, paragraph, f"{NAME_PREFIX}{serial}")
+            marks.append(self._make_footnote(pending, paragraph, f"{NAME_PREFIX}{serial}"))
+        place_marks(marks)
+        for citation in in_text:
+            place_in_text(citation)
         self._sort_footnotes()
         self._separate_adjacent_marks()
 
@@ -159,7 +205,11 @@ class CitationFootnotes(SphinxTransform):
         domain.note_cited(self.env.docname, [item.key for item in known])
         return known
 
-    def _make_footnote(self, pending: pending_note, paragraph: nodes.paragraph, name: str) -> None:
+    def _make_footnote(
+        self, pending: pending_note, paragraph: nodes.paragraph, name: str
+    ) -> nodes.footnote_reference:
+        """The footnote holding ``paragraph``, at the end of the document; its mark replaces
+        ``pending`` (returned)."""
         document = self.document
         footnote = nodes.footnote("", paragraph, auto=1, classes=["bookcite-note"])
         footnote["names"].append(name)
@@ -173,6 +223,7 @@ class CitationFootnotes(SphinxTransform):
         document.note_footnote_ref(reference)
         pending.replace_self(reference)
         document += footnote
+        return reference
 
     def _sort_footnotes(self) -> None:
         """Order auto-numbered footnotes by their first reference in the text."""
@@ -243,6 +294,7 @@ class FillCitations(SphinxPostTransform):
         domain = citation_domain(self.env)
         store = domain.store
         note_style = store.style.note if store.style else True
+        in_quote = punctuation_in_quote(csl_locale(self.config.language))
         for placeholder in placeholders:
             cid = placeholder["cid"]  # "docname#n": LaTeX writes all documents as one tree
             parts = domain.rendered(cid.rsplit("#", 1)[0]).get(cid)
@@ -252,10 +304,10 @@ class FillCitations(SphinxPostTransform):
             inlines = parts[placeholder["part"]]
             if placeholder["in_note"] and note_style:
                 inlines = _strip_parentheses(inlines)
-            node = nodes.inline("", "", *to_nodes(inlines), classes=["csl-citation"])
+            node = nodes.inline("", "", *to_nodes(inlines, in_quote), classes=["csl-citation"])
             parent = placeholder.parent
             placeholder.replace_self(node)
-            if placeholder["in_note"]:
+            if placeholder["in_note"] and in_quote:
                 _punctuation_inside_quotes(node)
             if (
                 isinstance(parent, nodes.paragraph)
@@ -276,6 +328,7 @@ class BibliographyTransform(SphinxPostTransform):
             return
         store = citation_domain(self.env).store
         bibliographies = citation_domain(self.env).bibliographies
+        in_quote = punctuation_in_quote(csl_locale(self.config.language))
         used_ids: set[str] = set(self.document.ids)
         for placeholder in placeholders:
             mode = placeholder["mode"]
@@ -293,6 +346,6 @@ class BibliographyTransform(SphinxPostTransform):
                 if anchor not in used_ids:  # a work in two lists is one anchor, the first
                     used_ids.add(anchor)
                     entry["ids"].append(anchor)
-                entry.extend(to_nodes(inlines))
+                entry.extend(to_nodes(inlines, in_quote))
                 container += entry
             placeholder.replace_self(container)

@@ -15,7 +15,9 @@ used for ``make`` with nothing changed, which is run as the author runs it):
 * ``make`` with nothing changed; a one-chapter edit of the HTML alone;
 * generated books of 10, 50 and 100 chapters (the book's chapters again and again, each copy
   with citation keys of its own), with the peak memory of each build;
-* parsing 10,000 reference strings, drafting a 6,000-word document.
+* parsing 10,000 reference strings, drafting a 6,000-word document;
+* bibliography files: what uncited entries add to a clean build, and reading 4,000 to 100,000
+  entries (:mod:`.benchbib`).
 
 ``python -m book.commands.bench --help`` lists the options (the rounds, where the table goes,
 the parts to leave out).
@@ -38,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from book.build.buildstate import book_files
+from book.commands.benchbib import bibliography_rows
 from book.sources.model import Paragraph
 from book.sources.reader import read_document
 
@@ -368,7 +371,7 @@ def scale_rows(work: Path) -> list[Row]:
     return rows
 
 
-PARTS = ("make", "scale", "parsers")  # what --skip may leave out; the rounds always run
+PARTS = ("make", "scale", "parsers", "bib")  # what --skip may leave out; the rounds always run
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
@@ -384,7 +387,7 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--skip", action="append", default=[], choices=PARTS,
         help="leave out a part: make (nothing changed, the HTML alone), scale (10-100 chapters), "
-        "parsers (the reference parser and draft); repeatable",
+        "parsers (the reference parser and draft), bib (bibliography files); repeatable",
     )  # fmt: skip
     return parser.parse_args(argv)
 
@@ -409,6 +412,9 @@ def main(argv: list[str] | None = None) -> int:
         if "parsers" not in args.skip:
             _say("reference parser and draft")
             rows += parsers_and_draft(work)
+        if "bib" not in args.skip:
+            _say("bibliography files: what uncited entries add, and reading 4,000 to 100,000 entries")
+            rows += bibliography_rows(work)
     _write(rows, args.out or ROOT / "BENCHMARKS.md")
     return 0 if all("MISSED" not in r[2] for r in rows) else 1
 

@@ -15,15 +15,18 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from book.editions.languages import Words, book_language, words
 from book.references.bibfiles import HAND_FILE, check_not_edited, ensure_hand_file
 from book.sources import myst
+from book.sources.contents import index_page, write_contents
 from book.sources.model import Document, Heading, Paragraph
 from book.sources.outline import LEVELS, Outline, load_outline
 from book.sources.reader import SourceWarning, looks_like_heading, read_document
 
 from .bibliography import Bibliography, Unresolved, book_bibliography, write_bib
 
-READING_LISTS = ("Further reading", "Primary sources")
+#: the reading lists of the source documents, and the key of each one's heading in the book's words
+READING_LISTS = {"Further reading": "further_reading", "Primary sources": "primary_sources"}
 
 
 @dataclass
@@ -39,8 +42,12 @@ class Page:
 
 
 def import_book(outline_path: Path, out: Path) -> list[Path]:
-    """Write the chapters for the book the outline describes; returns the files written."""
-    return write_chapters(load_outline(outline_path), out)
+    """Write the chapters for the book the outline describes; returns the files written. A book
+    of hand-written chapters (no documents) gets its index.md and bibliography page."""
+    outline = load_outline(outline_path)
+    if not outline.documents:
+        return write_contents(outline, words(outline.language)["download_this_book"])
+    return write_chapters(outline, out)
 
 
 def write_chapters(
@@ -58,6 +65,7 @@ def write_chapters(
     entries, the keys generated before); with ``bib_file`` the generated entries are also
     written there. The notes and references it could not resolve are added to ``unresolved``.
     """
+    said = words(book_language(outline).code)
     summary = read_document(outline.summary, strict=outline.strict) if outline.summary else None
     sources = [read_document(p, headings=outline.headings, strict=outline.strict) for p in outline.sources]
     for doc in sources:
@@ -77,7 +85,7 @@ def write_chapters(
         pages = _pages_per_document(outline, summary, sources, bib, counts)
     else:
         pages = _pages(outline, summary, sources[0], bib, counts)
-    bibliography = _bibliography_page([d for d in (summary, *sources) if d], bib)
+    bibliography = _bibliography_page([d for d in (summary, *sources) if d], bib, said)
     if not any(p.name == "back-matter" for p in pages):
         bibliography.level = LEVELS["part"]  # no parts: a top-level entry
     if bibliography.body:
@@ -236,16 +244,18 @@ def _pages(
     """Parts, chapters and sections as the outline says; the lead is the Introduction."""
     has_parts = outline.has_parts
     pages: list[Page] = []
-    intro = Page("introduction", outline.titles["introduction"], LEVELS["chapter"])
+    intro = Page("introduction", _title(outline, "introduction"), LEVELS["chapter"])
     if summary is not None:
-        overview = _fill(Page("summary", "Summary", LEVELS["chapter"]), summary, bib, outline, counts)
+        overview = _fill(
+            Page("summary", _title(outline, "summary"), LEVELS["chapter"]), summary, bib, outline, counts
+        )
         if has_parts:
             top = Page(
-                "overview", outline.titles["overview"], LEVELS["part"], children=[overview.name, intro.name]
+                "overview", _title(outline, "overview"), LEVELS["part"], children=[overview.name, intro.name]
             )
             pages.append(top)
         else:
-            overview.title = outline.titles["overview"]
+            overview.title = _title(outline, "overview")
             overview.level = LEVELS["part"]  # a top-level entry
         pages.append(overview)
     pages.append(intro)
@@ -289,7 +299,7 @@ def _pages_per_document(
     """One chapter per source document, its headings its sections."""
     pages: list[Page] = []
     if summary is not None:
-        summary_page = Page("summary", outline.titles["overview"], LEVELS["part"])
+        summary_page = Page("summary", _title(outline, "overview"), LEVELS["part"])
         pages.append(_fill(summary_page, summary, bib, outline, counts))
     for number, doc in enumerate(sources, 1):
         title = doc.title or doc.path.stem.replace("_", " ").replace("-", " ").title()
@@ -360,24 +370,29 @@ def _check_index_terms(outline: Outline, counts: dict[str, int]) -> None:
             )
 
 
+def _title(outline: Outline, key: str) -> str:
+    """A generated page's title: the outline's ``[titles]``, else the book's words."""
+    return outline.titles.get(key) or words(outline.language)[key]
+
+
 def _back_matter(outline: Outline, has_parts: bool) -> list[Page]:
     if has_parts:
-        back = Page("back-matter", "Back Matter", LEVELS["part"])
+        back = Page("back-matter", words(outline.language)["back_matter"], LEVELS["part"])
         back.children = [*outline.back_matter, "bibliography"]
         return [back]
     return [Page(name, "", LEVELS["part"], written=False) for name in outline.back_matter]
 
 
-def _bibliography_page(documents: list[Document], bib: Bibliography) -> Page:
-    page = Page("bibliography", "Bibliography", LEVELS["chapter"])
+def _bibliography_page(documents: list[Document], bib: Bibliography, said: Words) -> Page:
+    page = Page("bibliography", said["bibliography"], LEVELS["chapter"])
     if any(doc.notes for doc in documents):
-        page.body.append(myst.heading(2, "Works Cited"))
+        page.body.append(myst.heading(2, said["works_cited"]))
         page.body.append(myst.directive("bibliography", options={"cited": ""}))
-    for name in READING_LISTS:
+    for name, heading in READING_LISTS.items():
         items = [item for doc in documents for item in bib.reading_list(doc.name, name)]
         if not items:
             continue
-        page.body.append(myst.heading(2, name))
+        page.body.append(myst.heading(2, said[heading]))
         keys = [key for key, _ in items if key]
         if keys:
             page.body.append(myst.directive("bibliography", options={"keys": " ".join(dict.fromkeys(keys))}))
@@ -386,7 +401,7 @@ def _bibliography_page(documents: list[Document], bib: Bibliography) -> Page:
             page.body.append("\n".join(f"- {myst.escape(t)}" for t in others) + "\n")
     see_also = [item for doc in documents for item in doc.lists.get("See also", [])]
     if see_also:
-        page.body.append(myst.heading(2, "See Also"))
+        page.body.append(myst.heading(2, said["see_also"]))
         page.body.append("\n".join(f"- {myst.escape(item.text)}" for item in see_also) + "\n")
     return page
 
@@ -408,31 +423,12 @@ def _write(out: Path, outline: Outline, pages: list[Page]) -> list[Path]:
         if page.written:
             written += _write_file(out / f"{page.name}.md", _render(page))
     top = [f"{out.name}/{p.name}" for p in pages if p.level == LEVELS["part"]]
-    written += _write_file(out.parent / "index.md", _index_page(outline, top))
+    label = words(outline.language)["download_this_book"]
+    written += _write_file(out.parent / "index.md", index_page(outline, top, label))
     for stale in out.glob("*.md"):
         if stale not in written and _is_generated(stale):
             stale.unlink()
     return written
-
-
-def _index_page(outline: Outline, parts: list[str]) -> str:
-    name = outline.filename
-    links = (
-        '<p class="book-downloads">Download this book: '
-        f'<a class="reference download" href="downloads/{name}.pdf" download>PDF</a> · '
-        f'<a class="reference download" href="downloads/{name}.epub" download>EPUB</a></p>'
-    )
-    # The PDF and EPUB are copied into the HTML site's downloads/ when the editions are published.
-    downloads = "::::{only} builder_html\n" + myst.directive("raw", "html", body=links) + "::::\n"
-    body = [
-        myst.GENERATED,
-        "",
-        myst.heading(1, outline.title),
-        f"*{myst.escape_inline(outline.subtitle)}*\n" if outline.subtitle else "",
-        downloads,
-        myst.toctree(parts, maxdepth=2),
-    ]
-    return "\n".join(b.rstrip("\n") + "\n" for b in body if b)
 
 
 def _is_generated(path: Path) -> bool:

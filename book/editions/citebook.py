@@ -17,9 +17,11 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from book.citations.csl import resolve_style
-from book.citations.engine import parse_result, render
+from book.citations.csl import read_style, resolve_style
+from book.citations.engine import csl_locale, parse_result, punctuation_in_quote, render
 from book.citations.inlines import to_nodes
+
+from .languages import words
 
 __all__ = ["BookCitationDirective", "book_bibtex", "book_csl_item", "setup"]
 
@@ -62,7 +64,8 @@ def book_bibtex(key: str, title: str, author: str, publisher: str, year: int, ed
 
 
 class BookCitationDirective(SphinxDirective):
-    """``:::{book-citation}``: the book's reference in the book's CSL style, then in BibTeX."""
+    """``:::{book-citation}``: the book's reference in the book's CSL style, then in BibTeX,
+    introduced in the book's language."""
 
     has_content = False
 
@@ -70,19 +73,24 @@ class BookCitationDirective(SphinxDirective):
         config = self.config
         title, author = config.epub_title or config.project, config.epub_author or config.author
         publisher, year = config.epub_publisher or author, _year(config.book_release_date)
+        style = resolve_style(str(config.book_csl_style), Path(self.env.srcdir))
+        said = words(config.language)
         entry = nodes.paragraph(classes=["book-citation"])
-        entry.extend(to_nodes(self._reference(title, author, publisher, year)))
+        locale = csl_locale(config.language)
+        entry.extend(
+            to_nodes(self._reference(style, title, author, publisher, year), punctuation_in_quote(locale))
+        )
         bibtex = book_bibtex(book_key(author, title, year), title, author, publisher, year, config.release)
         return [
-            nodes.paragraph("", "In the book's own style (Chicago notes and bibliography):"),
+            nodes.paragraph("", said("in_the_books_style", style=read_style(style).title or style.stem)),
             nodes.block_quote("", entry),
-            nodes.paragraph("", "As a BibTeX entry:"),
+            nodes.paragraph("", said["as_bibtex"]),
             # the PDF wraps long lines; its fonts have no visible-space sign to mark the wrap
             nodes.raw("", r"\sphinxsetup{verbatimvisiblespace={}}", format="latex"),
             nodes.literal_block(bibtex, bibtex, language="bibtex", classes=["book-bibtex"]),
         ]
 
-    def _reference(self, title: str, author: str, publisher: str, year: int) -> list[Any]:
+    def _reference(self, style: Path, title: str, author: str, publisher: str, year: int) -> list[Any]:
         """The book's bibliography entry, rendered by the book's CSL processor (pandoc citeproc)."""
         folder = Path(self.env.doctreedir) / "bookcite"
         folder.mkdir(parents=True, exist_ok=True)
@@ -91,9 +99,9 @@ class BookCitationDirective(SphinxDirective):
         if not references.is_file() or references.read_text(encoding="utf-8") != item:
             references.write_text(item, encoding="utf-8")
         request = {
-            "csl": str(resolve_style(str(self.config.book_csl_style), Path(self.env.srcdir))),
+            "csl": str(style),
             "references": str(references),
-            "lang": self.config.language or None,
+            "lang": csl_locale(self.config.language),
             "units": [{"id": "bib:book", "paras": [], "nocite": ["book"], "bibliography": True}],
         }
         entries = parse_result(render(request, folder)).bibliographies["bib:book"]

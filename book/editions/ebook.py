@@ -21,18 +21,22 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder, NavPoint
+from sphinx.locale import _
 
 from book.citations.domain import citation_domain
 
-__all__ = ["COVER_IMAGE", "COVER_PAGE", "BookEpubBuilder", "make_cover", "setup", "write_epub"]
+from .languages import Words, words
+
+#: the cover's description in an English book (every language's is in book/editions/words/)
+COVER_ALT = words("en")["cover_description"]
+
+__all__ = ["COVER_ALT", "COVER_IMAGE", "COVER_PAGE", "BookEpubBuilder", "make_cover", "setup", "write_epub"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static" / "epub"
 COVER_IMAGE = "_static/cover.png"
 COVER_PAGE = "book-cover.html"  # the cover page's template, in TEMPLATES
 COVER_SIZE = (1600, 2400)
-# The cover only sets the title and author in type; the book's metadata names them.
-COVER_ALT = "Cover: the title and author of the book, set in type"
 _VIEWPORT = re.compile(r'\n?[ \t]*<meta name="viewport"[^>]*/>')
 
 # What a reader needs to know before opening the book (EPUB Accessibility 1.1, schema.org).
@@ -48,17 +52,17 @@ ACCESSIBILITY = (
     ("schema:accessibilityFeature", "displayTransformability"),
     ("schema:accessibilityHazard", "none"),
 )
-SUMMARY = (
-    "A text-only book: every chapter is structured with headings, each note is a footnote "
-    "linked from its mark and back, and the book has a table of contents, landmarks, a "
-    "bibliography and an index. The only image is the cover, which repeats the title in words."
-)
 
 
 class BookEpubBuilder(Epub3Builder):
     """Sphinx's EPUB 3 builder with the book's cover, landmarks and accessibility metadata."""
 
     template_dir = TEMPLATES / "epub3"  # type: ignore[assignment]
+
+    @property
+    def said(self) -> Words:
+        """The book's own words in its language (the landmarks, the cover's description)."""
+        return words(self.config.language)
 
     def handle_page(
         self,
@@ -102,7 +106,7 @@ class BookEpubBuilder(Epub3Builder):
         metadata = super().content_metadata()
         metadata["accessibility"] = [
             *ACCESSIBILITY,
-            ("schema:accessibilitySummary", html.escape(SUMMARY)),
+            ("schema:accessibilitySummary", html.escape(self.said["accessibility_summary"])),
         ]
         return metadata
 
@@ -115,12 +119,13 @@ class BookEpubBuilder(Epub3Builder):
     def navigation_doc_metadata(self, navlist: list[NavPoint]) -> dict[str, Any]:
         metadata = super().navigation_doc_metadata(navlist)
         metadata["landmarks"] = [(t, h, html.escape(x)) for t, h, x in self.landmarks()]
-        metadata["landmarks_locale"] = "Landmarks"
+        metadata["toc_locale"] = html.escape(self.said["contents"])
+        metadata["landmarks_locale"] = html.escape(self.said["landmarks"])
         return metadata
 
     @property
     def index_title(self) -> str:
-        return "Index"
+        return _("Index")  # Sphinx's translation, the one the index page is titled with
 
     def _page(self, docname: str) -> str:
         return docname + self.out_suffix
@@ -129,19 +134,19 @@ class BookEpubBuilder(Epub3Builder):
         """(epub:type, href, text) of the cover, contents, first chapter, glossary, bibliography, index."""
         marks: list[tuple[str, str, str]] = []
         if self.config.epub_cover and self.config.epub_cover[1]:
-            marks.append(("cover", self.coverpage_name, "Cover"))
+            marks.append(("cover", self.coverpage_name, self.said["cover"]))
         root = self.config.root_doc
-        marks.append(("toc", self._page(root), "Contents"))
+        marks.append(("toc", self._page(root), self.said["contents"]))
         body = [n["refuri"] for n in self.refnodes if "#" not in n["refuri"]]
         first = next((uri for uri in body if uri != self._page(root)), None)
         if first:
-            marks.append(("bodymatter", first, "Start of the text"))
+            marks.append(("bodymatter", first, self.said["start_of_text"]))
         glossary = sorted({doc for (kind, _), (doc, _id) in _std_objects(self).items() if kind == "term"})
         if glossary:
-            marks.append(("glossary", self._page(glossary[0]), "Glossary"))
+            marks.append(("glossary", self._page(glossary[0]), self.said["glossary"]))
         bibliography = _bibliography_doc(self)
         if bibliography:
-            marks.append(("bibliography", self._page(bibliography), "Bibliography"))
+            marks.append(("bibliography", self._page(bibliography), self.said["bibliography"]))
         if self.use_index:
             marks.append(("index", self._page("genindex"), self.index_title))
         return marks
@@ -258,7 +263,9 @@ def _page_context(
         f'lang="{lang}" xml:lang="{lang}">'
     )
     if templatename == COVER_PAGE:
-        context["cover_alt"] = COVER_ALT
+        # the cover only sets the title and author in type; the book's metadata names them
+        context["cover_alt"] = words(app.config.language)["cover_description"]
+        context["cover_label"] = words(app.config.language)["cover"]
 
 
 def _builder_inited(app: Sphinx) -> None:

@@ -20,6 +20,7 @@ from book.sources.outline import Outline
 from book.sources.reader import read_document
 from book.sources.safetext import latex_text
 
+from .languages import words
 from .xmp import Metadata, pdf_specials
 
 DESIGN = Path(__file__).resolve().parent / "latex" / "bookdesign.sty"
@@ -66,10 +67,6 @@ SUBTITLE_LINE = 38
 _WEAK_ENDS = {"a", "an", "the", "and", "or", "&", "и", "в", "на", "с", "et", "und", "y"}
 # Punctuation after which a title breaks naturally.
 _STRONG_ENDS = (":", "·", "—", ";", ",")
-_MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
 
 
 def tex_escape(text: str) -> str:
@@ -125,11 +122,12 @@ def _release_day(outline: Outline) -> dt.date | None:
 
 
 def release_date(outline: Outline) -> str:
-    """The date the copyright page prints: the outline's, else SOURCE_DATE_EPOCH, else none."""
+    """The date the copyright page prints, in the book's language: the outline's, else
+    SOURCE_DATE_EPOCH, else none."""
     day = _release_day(outline)
     if day is None:
         return outline.date  # free text ("Spring 2026") printed as written, or nothing
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return words(outline.language).date(day)
 
 
 def _pdf_date(outline: Outline) -> str:
@@ -139,17 +137,18 @@ def _pdf_date(outline: Outline) -> str:
 
 
 def source_credit(outline: Outline) -> str:
-    """A sentence naming the source documents the text is compiled from."""
+    """A sentence naming the source documents the text is compiled from, in the book's language."""
+    said = words(outline.language)
     names = []
     for path in outline.documents:
         with warnings.catch_warnings():  # the build reports the documents' problems itself
             warnings.simplefilter("ignore")
             title = read_document(path, strict=False).title
-        names.append(f"“{title}” ({path.name})" if title else f"an untitled article ({path.name})")
+        named = said.quoted(title) if title else said["untitled_article"]
+        names.append(said("document", title=named, file=path.name))
     if not names:
         return ""
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"The text of this book is compiled from {listed}."
+    return said("compiled_from", sources=said.listing(names))
 
 
 def preamble(outline: Outline) -> str:
@@ -159,6 +158,7 @@ def preamble(outline: Outline) -> str:
     size = r"\Huge" if len(title) <= LONG_TITLE else r"\LARGE"
     sub = title_lines(outline.subtitle, width=SUBTITLE_LINE) if outline.subtitle else []
     date = release_date(outline)
+    said = words(outline.language)
     values = {
         "booktitle": tex_escape(title),
         "booktitlelines": r"\\".join(tex_escape(line) for line in lines),
@@ -167,8 +167,12 @@ def preamble(outline: Outline) -> str:
         "bookpublisher": tex_escape(outline.publisher),
         "bookrights": tex_escape(outline.rights),
         "booksources": tex_escape(source_credit(outline)),
-        "bookedition": tex_escape(f"Edition {outline.edition}"),
+        "bookedition": tex_escape(said("edition", edition=outline.edition)),
         "bookdate": tex_escape(date),
+        # the book's words on the copyright and contents pages
+        "bookpublishedby": tex_escape(said("published_by", publisher=outline.publisher)),
+        "bookprinting": tex_escape(said["printing"]),
+        "bookcontentsname": tex_escape(said["contents"]),
     }
     day = _release_day(outline) or dt.date(1980, 1, 1)
     meta = Metadata(

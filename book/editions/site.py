@@ -13,9 +13,11 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.locale import _
 from sphinx.transforms import SphinxTransform
 
 from . import sidenotes
+from .languages import words
 
 __all__ = ["DropSourceComments", "setup"]
 
@@ -85,6 +87,7 @@ def _nav_context(
     """Before the theme renders its sidebar: the links to the back of the book."""
     if app.builder.name in ("html", "dirhtml"):
         context["book_back_links"] = _back_links(app, context)
+        context["book_back_label"] = words(app.config.language)["back_of_the_book"]
 
 
 def _plain(text: str) -> str:
@@ -120,16 +123,17 @@ def _download_menu(app: Sphinx, context: dict[str, Any]) -> None:
     """The theme's download menu offers the book's PDF and EPUB, not the page's source."""
     name = app.config.epub_basename
     pathto = context["pathto"]
+    said = words(app.config.language)
     for group in context.get("header_buttons", []):
         if group.get("label") != "download-buttons":
             continue
-        group["tooltip"] = "Download the book"
+        group["tooltip"] = said["download_the_book"]
         group["buttons"] = [
             {
                 "type": "link",
                 "url": pathto(f"downloads/{name}.{ext}", 1),
                 "text": label,
-                "tooltip": f"Download the book as {label}",
+                "tooltip": said("download_as", format=label),
                 "icon": icon,
                 "label": f"download-{ext}-button",
             }
@@ -138,20 +142,22 @@ def _download_menu(app: Sphinx, context: dict[str, Any]) -> None:
 
 
 def _back_links(app: Sphinx, context: dict[str, Any]) -> list[tuple[str, str]]:
-    """(href, text) of the index, the glossary and the citation page, for the sidebar."""
+    """(href, text) of the index, the glossary and the citation page, for the sidebar, in the
+    book's words ("Index" in Sphinx's own translation, the one its index page is titled with)."""
     pathto = context["pathto"]
     env = app.builder.env
+    said = words(app.config.language)
     links = []
     terms = sorted(
-        {doc for (kind, _), (doc, _id) in env.domains.standard_domain.objects.items() if kind == "term"}
+        {doc for (kind, _name), (doc, _id) in env.domains.standard_domain.objects.items() if kind == "term"}
     )
     if terms:
-        links.append((pathto(terms[0]), "Glossary"))
+        links.append((pathto(terms[0]), said["glossary"]))
     if getattr(app.builder, "use_index", False):
-        links.append((pathto("genindex"), "Index"))
+        links.append((pathto("genindex"), _("Index")))
     cite = [doc for doc in env.found_docs if doc.rsplit("/", 1)[-1] == "cite"]
     if cite:
-        links.append((pathto(cite[0]), "Cite this book"))
+        links.append((pathto(cite[0]), said["cite_this_book"]))
     return links
 
 
@@ -166,17 +172,20 @@ def _finish_pages(app: Sphinx, exception: BaseException | None) -> None:
     sources = outdir / "_sources"
     if sources.is_dir() and not any(sources.rglob("*.*")):
         shutil.rmtree(sources)
+    said = words(app.config.language)
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        fixed = _TOGGLE.sub(_named_toggle, text)
+        fixed = _TOGGLE.sub(
+            lambda match: _named_toggle(match, said("show_or_hide", title=_plain(match["text"]))), text
+        )
         if _BASIC_VIEWPORT in fixed and fixed.count('<meta name="viewport"') > 1:
             fixed = fixed.replace(_BASIC_VIEWPORT, "", 1)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
 
 
-def _named_toggle(match: re.Match[str]) -> str:
-    name = html.escape(f"Show or hide the contents of {_plain(match['text'])}")
+def _named_toggle(match: re.Match[str], label: str) -> str:
+    name = html.escape(label)
     return f'{match["link"]}<details{match["attrs"]}><summary aria-label="{name}">'
 
 

@@ -10,18 +10,31 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from book.references.bibfiles import bib_paths
+from book.sources.contents import bibliography_files, write_contents
 from book.sources.outline import Outline, load_outline
 from book.sources.reader import read_document
 
 from .ebook import COVER_IMAGE, COVER_PAGE
+from .languages import book_language, sphinx_language, words
 from .latexbook import LATEX_FONTS as LATEX_FONTS  # the fonts, for tiny test books
 from .latexbook import latex_settings
 
+#: English captions; another language takes Sphinx's own translations ("Abb. %s", "Tableau %s")
+ENGLISH_CAPTIONS = {
+    "figure": "Figure %s",
+    "table": "Table %s",
+    "code-block": "Listing %s",
+    "section": "Section %s",
+}
+
 
 def book_settings(outline_path: str | Path) -> dict[str, Any]:
-    """All Sphinx settings for the book described by ``outline_path``."""
+    """All Sphinx settings for the book described by ``outline_path``; a language the book
+    cannot be written in is a BookError naming the outline's line."""
     outline = load_outline(outline_path)
+    book_language(outline)
+    # a book of hand-written chapters: its index.md and bibliography page
+    write_contents(outline, words(outline.language)["download_this_book"])
     return {
         **_common(outline),
         **_html(outline),
@@ -35,7 +48,7 @@ def _common(outline: Outline) -> dict[str, Any]:
         "project": outline.title,
         "author": outline.author,
         "copyright": outline.publisher or outline.author,
-        "language": outline.language,
+        "language": sphinx_language(outline.language),
         "root_doc": "index",
         "version": outline.edition,
         "release": outline.edition,
@@ -55,6 +68,8 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.editions.ebook",
             "book.editions.citebook",
             "book.editions.bibcheck",
+            "book.editions.hyphenation",
+            "book.editions.bibpage",
         ],
         "suppress_warnings": ["toc.not_included"],  # book.editions.toccheck makes it an error
         # ::: fences; $…$ and $$…$$ math (MathML in HTML and EPUB, LaTeX in the PDF)
@@ -63,17 +78,12 @@ def _common(outline: Outline) -> dict[str, Any]:
         # Figures, tables and equations are numbered; {numref} cites them as "Figure 1", "Table 1".
         "numfig": True,
         "numfig_secnum_depth": 0,  # 1, 2, 3... through the book, the same in every edition
-        "numfig_format": {
-            "figure": "Figure %s",
-            "table": "Table %s",
-            "code-block": "Listing %s",
-            "section": "Section %s",
-        },
+        "numfig_format": ENGLISH_CAPTIONS if book_language(outline).code == "en" else {},
         "math_numfig": True,
         "myst_heading_anchors": 3,
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
-        # The author's own entries, then the generated ones (see book/references/bibfiles.py).
-        "book_bibfiles": [p.name for p in bib_paths(outline.path.parent) if p.exists()],
+        # The author's own entries first, the generated ones last (book/sources/contents.py).
+        "book_bibfiles": [str(p.relative_to(outline.path.parent)) for p in bibliography_files(outline)],
         "book_release_date": outline.date,  # the year "Cite this book" gives
     }
 

@@ -56,7 +56,7 @@ def apply_corrections(works: list[Work], path: Path | None) -> dict[str, set[str
 
 def known_fields() -> frozenset[str]:
     """The BibTeX fields the citation extension reads, and those the reference parser writes."""
-    from book.citations import bibtex
+    from book.citations import bibcsl as bibtex
 
     read = {*bibtex.TEXT_FIELDS, *bibtex.RAW_FIELDS, *bibtex.NAME_FIELDS}
     read |= {"booktitle", "number", "school", "institution", "organization", "langid", "entrysubtype"}
@@ -66,7 +66,7 @@ def known_fields() -> frozenset[str]:
 
 def _check_correction(path: Path, text: str, key: str, changes: dict) -> None:
     """Every field of a correction known and a text (a typo is an error, not a new field)."""
-    from book.citations.bibtex import TYPE_MAP
+    from book.citations.bibcsl import TYPE_MAP
 
     fields = known_fields()
     for fld, value in changes.items():

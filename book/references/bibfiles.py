@@ -20,10 +20,13 @@ import hashlib
 import logging
 import os
 import re
+import warnings
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.model import DuplicateBlockKeyBlock
 
+from book.citations.bibdiagnose import diagnose
 from book.errors import BookError, read_text
 from book.limits import MAX_BIB_BYTES
 
@@ -75,13 +78,18 @@ def read_entries(path: Path) -> dict[str, dict[str, str]]:
         library = bibtexparser.parse_string(text)
     finally:
         quiet.setLevel(level)
-    if library.failed_blocks:
-        block = library.failed_blocks[0]
-        raise BookError(
-            "cannot read this BibTeX entry (unbalanced braces, a missing comma, or a duplicate key?)",
-            path,
-            (block.start_line or 0) + 1,
-        )
+    firsts = {e.key: (e.start_line or 0) + 1 for e in library.entries}
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, DuplicateBlockKeyBlock):  # BibTeX's rule: the first one is used
+            warnings.warn(
+                f"{path}:{line}: duplicate key {block.key!r}: first defined at line "
+                f"{firsts.get(block.key, '?')}; that entry is used and this one ignored",
+                stacklevel=2,
+            )
+            continue
+        offset, cause = diagnose(block.raw or "", str(getattr(block, "error", "") or ""))
+        raise BookError(f"cannot read this BibTeX entry: {cause}", path, line + offset)
     return {
         e.key: {"ENTRYTYPE": e.entry_type.lower(), **{f.key.lower(): str(f.value) for f in e.fields}}
         for e in library.entries

@@ -29,7 +29,7 @@ class Outline:
     date: str  # the release date (ISO, "2026-11-23"); empty: SOURCE_DATE_EPOCH, else none
     summary: Path | None
     sources: tuple[Path, ...]  # the documents whose text makes the chapters, in order
-    titles: dict[str, str]
+    titles: dict[str, str]  # the generated pages' titles the outline sets ("overview", "introduction")
     headings: dict[str, int]  # heading text -> level (1 part, 2 chapter, 3 section, ...)
     editorial_parts: dict[str, str]  # heading text -> title of a part that opens before it
     index_terms: tuple[str, ...] = ()
@@ -38,6 +38,10 @@ class Outline:
     front_matter: tuple[str, ...] = ()  # hand-written chapters before the generated ones
     chapter_per_document: bool = False  # each source document one chapter, its headings sections
     strict: bool = True  # False: a note mark with no note is a warning (drafts), not an error
+    chapters: tuple[str, ...] = ()  # hand-written chapters in order; empty: chapters/*.md by file name
+    bibliography_files: tuple[str, ...] = ()  # empty: every .bib, references.json, references.yaml
+    bibliography_list: str = "cited"  # the bibliography page lists the "cited" works or "all"
+    bibliography_title: str = ""  # empty: the style's and the language's heading
     _text: str = field(default="", repr=False, compare=False)
 
     @property
@@ -57,6 +61,10 @@ class Outline:
     def line_of(self, text: str) -> int | None:
         """The line of the outline where ``text`` stands (for error messages)."""
         return _line_of(self._text, text)
+
+    def key_line(self, table: str, key: str) -> int | None:
+        """The line where ``key`` of ``[table]`` is set (for error messages)."""
+        return _key_line(self._text, table, key)
 
     def error(self, message: str, text: str, hint: str | None = None) -> BookError:
         return BookError(message, self.path, self.line_of(text), hint)
@@ -87,6 +95,8 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
     "index": {"terms": ("texts", False), "entries": ("text table", False)},
     "back_matter": {"chapters": ("names", False)},
     "front_matter": {"chapters": ("names", False)},
+    "chapters": {"order": ("names", False)},
+    "bibliography": {"files": ("paths", False), "list": ("listing", False), "title": ("text", False)},
 }
 FREE_TABLES = ("headings", "editorial_parts")  # heading text -> text: any key, text values
 TYPE_NAMES = {
@@ -100,6 +110,7 @@ TYPE_NAMES = {
     "names": "a list of plain file names",
     "flag": "true or false",
     "text table": 'a table of texts ("Joseph Stalin" = "Stalin, Joseph")',
+    "listing": '"cited" (the works cited) or "all" (every entry)',
 }
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -143,7 +154,7 @@ def load_outline(path: str | Path) -> Outline:
         date=str(book.get("date", "")),
         summary=source("summary"),
         sources=tuple(source("documents", v) for v in documents),  # type: ignore[misc]
-        titles={"overview": "Overview", "introduction": "Introduction", **data.get("titles", {})},
+        titles=dict(data.get("titles", {})),  # the rest in the book's words (book/editions/languages.py)
         headings=headings,
         editorial_parts=dict(data.get("editorial_parts", {})),
         index_terms=tuple(data.get("index", {}).get("terms", ())),
@@ -152,12 +163,12 @@ def load_outline(path: str | Path) -> Outline:
         front_matter=tuple(data.get("front_matter", {}).get("chapters", ())),
         chapter_per_document=bool(sources.get("chapter_per_document", False)),
         strict=bool(sources.get("strict", True)),
+        chapters=tuple(data.get("chapters", {}).get("order", ())),
+        bibliography_files=tuple(data.get("bibliography", {}).get("files", ())),
+        bibliography_list=data.get("bibliography", {}).get("list", "cited"),
+        bibliography_title=data.get("bibliography", {}).get("title", ""),
         _text=text,
     )
-    if not outline.sources:
-        raise BookError(
-            "[sources] names no document", path, None, hint='add: documents = ["documents/….txt"]'
-        )
     _check_headings(outline, raw_headings)
     return outline
 
@@ -264,8 +275,11 @@ def _check_value(path: Path, line: int | None, what: str, value: object, kind: s
     if kind == "name" and not NAME.fullmatch(value):
         raise BookError(f"{what} must be {TYPE_NAMES[kind]}: {value!r}", path, line,
                         hint="it names the output files; no folders, spaces or quotes")  # fmt: skip
-    if kind == "language" and not LANGUAGE.fullmatch(value):
+    if not _FORMS.get(kind, lambda _: True)(value):
         raise BookError(f"{what} must be {TYPE_NAMES[kind]}: {value!r}", path, line)
+
+
+_FORMS = {"language": lambda v: bool(LANGUAGE.fullmatch(v)), "listing": lambda v: v in ("cited", "all")}
 
 
 def _toml_type(value: object) -> str:

@@ -199,7 +199,20 @@ SPECIAL: dict[str, Callable[[Path], None]] = {
     "link-up": lambda b: os.symlink("..", b / "up"),
     "link-chapters": lambda b: os.symlink("chapters", b / "chapter-link"),
     "link-documents": lambda b: os.symlink("documents", b / "docs-link"),
+    "no-index-page": lambda b: (b / "index.md").unlink(),
+    "bib-100000-entries": lambda b: _append(
+        b / "references.bib",
+        "".join(
+            f"@book{{b{n}, author = {{A{n % 997}, B}}, title = {{T{n}}}, year = {1900 + n % 99}}}\n"
+            for n in range(100_000)
+        ),
+    ),
 }
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 # --- checks for cases that succeed --------------------------------------------------------
@@ -219,7 +232,18 @@ def _bib_reads_back(book: Path, *expected: str) -> None:
         assert any(text in t for t in titles), f"{text!r} not in {titles}"
 
 
+def _macros_expanded(book: Path) -> None:
+    """@string macros and # concatenation read as BibTeX reads them, in the build's reader."""
+    from book.citations.bibtex import load_bibfiles
+
+    database = load_bibfiles([book / "references.bib"])
+    item = database.items["selfloop2000"]
+    assert (item["title"], item["publisher"]) == ("Loop Self", "Pub Ltd"), item
+    assert item["issued"] == {"date-parts": [[2000, 3]]} and not database.problems, database.problems
+
+
 CHECKS: dict[str, Callable[[Path], None]] = {
+    "bib-macros-expanded": _macros_expanded,
     "no-bom": lambda b: (
         (
             "\ufeff" not in _chapter_text(b) + (b / "index.md").read_text(encoding="utf-8")
