@@ -7,8 +7,12 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from book import __version__
@@ -120,12 +124,23 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "answers only requests to its own address. The landing page's PDF and EPUB download "
         "links serve the editions in dist/ (built first if missing).",
     )
-    p.add_argument("--port", type=int, default=8000, help="the HTTP port (default: 8000; 0: any free port)")
+    p.add_argument("--port", type=_port, default=8000, help="the HTTP port, 1 to 65535 (default: 8000)")
     p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     p.add_argument(
         "--no-downloads", action="store_true", help="do not build a missing PDF/EPUB for the download links"
     )
     return parser
+
+
+def _port(text: str) -> int:
+    """A TCP port number (argparse reports anything else as a usage error, naming --port)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1 to 65535)")
+    return port
 
 
 def _prog() -> str:
@@ -137,14 +152,48 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser(_prog())
     args = parser.parse_args(argv)
     warnings.showwarning = _show_warning
+    with _noting_interrupts() as interrupted:
+        try:
+            return _run(args)
+        except KeyboardInterrupt:
+            return _interrupted(args)
+        except (BookError, OSError) as exc:
+            if interrupted:  # a program the build ran stopped at the same Ctrl-C, and said so first
+                return _interrupted(args)
+            if not isinstance(exc, BookError):
+                raise
+            print(exc, file=sys.stderr)
+            return 1
+
+
+@contextmanager
+def _noting_interrupts() -> Iterator[list[int]]:
+    """Ctrl-C raises KeyboardInterrupt as usual, and is noted in the list given."""
+    noted: list[int] = []
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield noted
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        noted.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
     try:
-        return _run(args)
-    except BookError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _interrupted(args: argparse.Namespace) -> int:
+    """Ctrl-C: one line, saying what it left as it was."""
+    print(
+        f"interrupted, {args.dist}/ unchanged" if args.command == "publish" else "interrupted",
+        file=sys.stderr,
+    )
+    return 130
 
 
 def _run(args: argparse.Namespace) -> int:

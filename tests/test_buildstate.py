@@ -59,7 +59,7 @@ def test_another_package_version_changes_the_toolchain(tmp_path: Path, monkeypat
 
 
 def test_state_round_trip_and_damaged_state(tmp_path: Path):
-    state = buildstate.BuildState("tool", {"doctrees/a.doctree": "00"}, {"html": {"inputs": "11"}})
+    state = buildstate.BuildState("tool", {"doctrees/a.doctree": "0" * 64}, {"html": {"inputs": "11"}})
     state.save(tmp_path)
     assert buildstate.BuildState.load(tmp_path) == state
     (tmp_path / buildstate.STATE_FILE).write_text('{"toolchain": ', encoding="utf-8")  # truncated

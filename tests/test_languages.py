@@ -52,7 +52,7 @@ def test_every_language_has_every_word_with_its_placeholders() -> None:
         own = tomllib.loads((WORDS / f"{code}.toml").read_text(encoding="utf-8"))
         assert not set(own) - set(english) - {"day_one"}, code  # no key English lacks
         # the same as English in these languages: taken from English
-        assert set(english) - set(own) <= {"document", "list_separator"}, code
+        assert set(english) - set(own) <= {"list_separator"}, code
         for key, text in own.items():
             if isinstance(text, str) and key in english:
                 assert _placeholders(text) == _placeholders(str(english[key])), (code, key)
@@ -233,11 +233,21 @@ def test_the_german_pdf_speaks_german_and_is_hyphenated(german: Path) -> None:
     text = pdf_text(german / "dist" / "kleines-buch.pdf")
     flat = " ".join(text.split())
     for said in ("Inhalt", "Verlag: Testverlag", "Ausgabe 1.0", "23. November 2026", "Druck: 10 9 8",
-                 "Der Text dieses Buches ist zusammengestellt aus einem Artikel ohne Titel (klein.txt).",
+                 "© 2026 Test Autorin.", "Dieses Buch steht unter der Lizenz CC BY 4.0:", "Quellen des Textes",
+                 "„Ein kleiner Text“, von Test Autorin, Testarchiv.", "Lizenz: CC BY-SA 4.0,",
                  "Literaturverzeichnis", "Zitierte Werke", "Weiterführende Literatur", "Stichwortverzeichnis",
                  "„Forts on the Frontier“", "Nr. 3", "zugegriffen 27. August 2019"):  # fmt: skip
         assert said in flat, said
-    assert "Contents" not in flat and "Published by" not in flat and "Printing" not in flat
+    for english in (
+        "Contents",
+        "Published by",
+        "Printing",
+        "licensed under",
+        "Sources of the text",
+        "Licence",
+    ):
+        assert english not in flat, english
+    assert "klein.txt" not in flat  # the copyright page names no file
     source = (german / "documents" / "klein.txt").read_text(encoding="utf-8")
     assert hyphenated(text, source), "no word of the German text is hyphenated"
     log = (german / "_build" / "latex" / "kleines-buch.log").read_text(encoding="utf-8", errors="replace")
@@ -250,9 +260,11 @@ def test_the_french_pdf_speaks_french_and_is_hyphenated(french: Path) -> None:
     flat = " ".join(text.split()).replace("\u00a0", " ")
     for said in ("Table des matières", "Publié par Éditions de test", "Édition 1.0", "1er novembre 2026",
                  "Impression : 10 9 8", "Ouvrages cités", "Lectures complémentaires", "« Forts on the Frontier »",
-                 "Le texte de ce livre est établi d’après un article sans titre (petit.txt)."):  # fmt: skip
+                 "© Autrice de test, 2026.", "Sources du texte",
+                 "Un document sans titre. Son auteur, son adresse et sa licence ne sont pas consignés."):  # fmt: skip
         assert said in flat, said
-    assert "Contents" not in flat and "Published by" not in flat
+    assert "Contents" not in flat and "Published by" not in flat and "Sources of the text" not in flat
+    assert "petit.txt" not in flat  # the copyright page names no file
     source = (french / "documents" / "petit.txt").read_text(encoding="utf-8")
     assert hyphenated(text, source), "no word of the French text is hyphenated"
     log = (french / "_build" / "latex" / "petit-livre.log").read_text(encoding="utf-8", errors="replace")
@@ -270,18 +282,28 @@ def test_the_german_site_and_ebook_speak_german(german: Path) -> None:
     )
     assert "Dieses Buch herunterladen:" in index
     assert "Show or hide" not in index and "Download the book" not in index
+    # every page's footer: the copyright line, the licence and the rights page, in German
+    assert "© 2026 Test Autorin. Dieses Buch steht unter der Lizenz CC BY 4.0:" in index
+    assert 'href="imprint.html">Rechte und Quellen</a>' in index
+    rights = (german / "dist" / "html" / "imprint.html").read_text(encoding="utf-8")
+    assert ">Rechte und Quellen</h1>" in rights and ">Quellen des Textes</h2>" in rights
+    assert "„Ein kleiner Text“, von Test Autorin, Testarchiv." in rights and "Licence" not in rights
     bibliography = (german / "dist" / "html" / "chapters" / "bibliography.html").read_text(encoding="utf-8")
     assert "Zitierte Werke" in bibliography and "„Forts on the Frontier“" in bibliography
     with zipfile.ZipFile(german / "dist" / "kleines-buch.epub") as epub:
         nav = epub.read("nav.xhtml").decode()
         cover = epub.read("epub-cover.xhtml").decode()
         opf = epub.read("content.opf").decode()
-    landmarks = re.findall(r'<a epub:type="(\w+)" href="[^"]*">([^<]*)</a>', nav)
-    assert landmarks == [("cover", "Umschlag"), ("toc", "Inhalt"), ("bodymatter", "Beginn des Textes"),
-                         ("bibliography", "Literaturverzeichnis"), ("index", "Stichwortverzeichnis")]  # fmt: skip
+        imprint = epub.read("imprint.xhtml").decode()
+    landmarks = re.findall(r'<a epub:type="([\w-]+)" href="[^"]*">([^<]*)</a>', nav)
+    assert landmarks == [("cover", "Umschlag"), ("copyright-page", "Impressum"), ("toc", "Inhalt"),
+                         ("bodymatter", "Beginn des Textes"), ("bibliography", "Literaturverzeichnis"),
+                         ("index", "Stichwortverzeichnis")]  # fmt: skip
     assert "<h2>Orientierungspunkte</h2>" in nav and 'xml:lang="de"' in nav
     assert 'alt="Umschlag: Titel und Autor des Buches, in Schrift gesetzt"' in cover
     assert "Ein reines Textbuch" in opf
+    assert ">Impressum</h1>" in imprint and "Verlag: Testverlag" in imprint and "23. November 2026" in imprint
+    assert "<dc:rights>© 2026 Test Autorin. Dieses Buch steht unter der Lizenz CC BY 4.0:" in opf
 
 
 @pytest.mark.sphinx

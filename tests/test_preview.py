@@ -78,7 +78,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     book = make_book(tmp_path_factory.mktemp("preview"))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "book", "serve", "--port", "0"],
+        [sys.executable, "-m", "book", "serve", "--port", str(free_port())],
         cwd=book, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
     )  # fmt: skip
@@ -104,6 +104,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
+
+
+def free_port() -> int:
+    """A port no one listens on now (the system's choice for port 0, given back)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _chapter(book: Path, pattern: str) -> Path:
@@ -308,7 +315,7 @@ def test_a_book_broken_from_the_start_is_served_with_its_error(tmp_path: Path) -
     with chapter.open("a", encoding="utf-8") as handle:
         handle.write("\nA claim.{cite}`@nosuchwork1999, p. 3`\n")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "book", "serve", "--port", "0"],
+        [sys.executable, "-m", "book", "serve", "--port", str(free_port())],
         cwd=book, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
@@ -333,7 +340,7 @@ def test_a_book_broken_from_the_start_is_served_with_its_error(tmp_path: Path) -
 def test_a_folder_without_a_book_or_a_port_in_use_is_one_clear_error(served: Served, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for folder, port, message in (
-        (tmp_path, "0", "no conf.py here"),
+        (tmp_path, str(free_port()), "no conf.py here"),
         (served.book, str(served.port), f"cannot listen on 127.0.0.1:{served.port}"),
     ):
         proc = subprocess.run(

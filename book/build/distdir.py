@@ -15,10 +15,11 @@ import errno
 import os
 import re
 import shutil
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
@@ -53,13 +54,13 @@ def build_lock(build: Path, say: Callable[[str], None]) -> Iterator[None]:
     """Hold ``<build>/.lock`` for the whole build; a second build waits for the first."""
     try:
         build.mkdir(parents=True, exist_ok=True)
-        handle = open(build / LOCK_NAME, "a+", encoding="utf-8")  # noqa: SIM115 (held until the end)
+        handle = _open_lock(build / LOCK_NAME)
     except OSError as exc:
         raise describe_os_error(exc, f"the build folder {build}") from None
     try:
         if not _try_lock(handle):
             handle.seek(0)
-            holder = handle.read().strip() or "?"
+            holder = handle.read(32).strip() or "?"  # a process number, whatever else stands there
             say(f"another build of this book is running (process {holder}); waiting for it to finish")
             while not _try_lock(handle):
                 time.sleep(0.2)
@@ -70,6 +71,39 @@ def build_lock(build: Path, say: Callable[[str], None]) -> Iterator[None]:
         yield
     finally:
         handle.close()  # releases the lock
+
+
+def _open_lock(path: Path) -> IO[str]:
+    """The lock file, opened for reading and writing: a regular file of the build's own. A link,
+    a folder or a pipe standing there is removed first (a link's target is never written)."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    for _attempt in range(2):
+        try:
+            fd = os.open(path, flags, 0o644)
+        except OSError as exc:
+            if exc.errno not in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+                raise
+        else:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                return os.fdopen(fd, "r+", encoding="utf-8")
+            os.close(fd)
+        remove_tree(path)
+    raise OSError(errno.EEXIST, "cannot make a lock file here", str(path))
+
+
+def remove_tree(path: Path) -> None:
+    """Remove ``path``, a file, a link (not what it points to) or a folder of the build's own,
+    whatever the permissions of the folders in it (a read-only leftover of a killed build)."""
+    if not path.is_dir() or path.is_symlink():
+        path.unlink(missing_ok=True)
+        return
+    os.chmod(path, stat.S_IRWXU)
+    for dirpath, dirnames, _files in os.walk(path):
+        for name in dirnames:  # folders only: a file may share its inode, and mode, with dist/
+            folder = os.path.join(dirpath, name)
+            if not os.path.islink(folder):
+                os.chmod(folder, stat.S_IRWXU)
+    shutil.rmtree(path)
 
 
 def _try_lock(handle: IO[str]) -> bool:
@@ -159,34 +193,53 @@ def recover(target: Path, say: Callable[[str], None]) -> None:
         if not target.exists() and stage.is_dir():
             say(f"finishing the publication into {target.name}/ that an interrupted build left")
             stage.rename(target)
-        journal.unlink()
+        remove_tree(journal)
     if not target.exists() and old.is_dir():  # no complete staging: undo the first rename
         say(f"restoring {target.name}/ as the last complete build left it")
         old.rename(target)
     for leftover in (stage, old):
-        if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover, ignore_errors=True)
+        if leftover.exists() or leftover.is_symlink():
+            remove_tree(leftover)
 
 
 def drop_staging(target: Path) -> None:
-    """Remove a staging folder that a failed publication left."""
-    shutil.rmtree(_siblings(target)[0], ignore_errors=True)
+    """Remove a staging folder that a failed publication left (the next run removes what
+    cannot be removed now)."""
+    with suppress(OSError):
+        remove_tree(_siblings(target)[0])
 
 
-def swap_in(target: Path, products: dict[str, Path], name: str) -> None:
+Same = Callable[[Path, Path], bool]  # whether two files hold the same bytes
+
+
+def same_bytes(first: Path, second: Path) -> bool:
+    """Whether two files hold the same bytes (read and compared)."""
+    with open(first, "rb") as a, open(second, "rb") as b:
+        if os.fstat(a.fileno()).st_size != os.fstat(b.fileno()).st_size:
+            return False
+        while True:
+            block = a.read(1 << 20)
+            if block != b.read(1 << 20):
+                return False
+            if not block:
+                return True
+
+
+def swap_in(target: Path, products: dict[str, Path], name: str, same: Same = same_bytes) -> None:
     """Stage ``products`` (dist-relative name → built file or folder), then swap them in.
 
     What ``target`` holds besides the products stays (hard-linked, not copied): the editions
-    not rebuilt now, and any file of the user's. ``OSError`` propagates to the caller.
+    not rebuilt now, and any file of the user's. A built file whose published copy holds the
+    same bytes (``same``) is linked to that copy. ``OSError`` propagates to the caller.
     """
     staging, old, journal = _siblings(target)
     try:
         _stage_kept(target, staging, products)
         for entry, source in products.items():
-            _stage_product(target, staging, entry, source)
+            _stage_product(target, staging, entry, source, same)
         _link_downloads(staging, name)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        drop_staging(target)
         raise
     journal.touch()
     if target.exists():
@@ -198,8 +251,8 @@ def swap_in(target: Path, products: dict[str, Path], name: str) -> None:
 
 def _stage_kept(target: Path, staging: Path, products: dict[str, Path]) -> None:
     """A new staging folder with what ``target`` holds besides ``products``."""
-    if staging.exists():
-        shutil.rmtree(staging)
+    if staging.exists() or staging.is_symlink():
+        remove_tree(staging)
     if target.is_dir():
         kept = set(products)
         shutil.copytree(
@@ -212,12 +265,16 @@ def _stage_kept(target: Path, staging: Path, products: dict[str, Path]) -> None:
         staging.mkdir(parents=True)
 
 
-def _stage_product(target: Path, staging: Path, entry: str, source: Path) -> None:
+# What a builder keeps in its output folder for itself: never published.
+_BUILDER_FILES = (".buildinfo", ".buildinfo.bak", ".doctrees")
+
+
+def _stage_product(target: Path, staging: Path, entry: str, source: Path, same: Same) -> None:
     dest = staging / entry
     if source.is_dir():
         shutil.copytree(
-            source, dest, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"),
-            copy_function=lambda src, dst: _copy_unless_published(src, dst, staging, target),
+            source, dest, ignore=shutil.ignore_patterns(*_BUILDER_FILES),
+            copy_function=lambda src, dst: _copy_unless_published(src, dst, staging, target, same),
         )  # fmt: skip
     else:
         shutil.copy2(source, dest)
@@ -238,14 +295,12 @@ def _link_downloads(staging: Path, name: str) -> None:
                 _link_or_copy(edition, link)
 
 
-def _copy_unless_published(source: str, dest: str, stage: Path, target: Path) -> None:
+def _copy_unless_published(source: str, dest: str, stage: Path, target: Path, same: Same) -> None:
     """Copy a built file into the staging folder, or hard-link the published copy of it when
-    that copy has the same size and time (``copy2`` gave it the built file's time: the file
-    was not written since it was published)."""
+    that copy holds the same bytes (by content, whatever its size and time say)."""
     published = target / Path(dest).relative_to(stage)
     try:
-        built, old = os.stat(source), os.stat(published)
-        if (built.st_size, built.st_mtime_ns) == (old.st_size, old.st_mtime_ns) and os.path.isfile(published):
+        if os.path.isfile(published) and not os.path.islink(published) and same(Path(source), published):
             os.link(published, dest)
             return
     except OSError:

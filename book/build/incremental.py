@@ -135,8 +135,8 @@ def _load_indexer(builder: Any) -> Any:
             for entry, places in frozen["indexentries"].items():
                 for doc, target, main in places:
                     entries.setdefault(names[doc], []).append((entry, target, "main" if main else ""))
-        except (OSError, ValueError, KeyError, IndexError, TypeError):
-            entries = {}
+        except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError):
+            entries = {}  # an index this build did not write: the pages kept lose their index entries
         indexer._index_entries.clear()
         indexer._index_entries.update({doc: entries[doc] for doc in sorted(entries) if doc in keep})
         freeze = indexer.freeze

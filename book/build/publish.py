@@ -15,10 +15,12 @@ from __future__ import annotations
 import io
 import logging
 import os
-import shutil
+import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -90,19 +92,20 @@ def _publish_locked(
     toolchain = buildstate.toolchain_hash()
     hashes = buildstate.input_hashes(root, editions, skip=[build, target, dist_path], toolchain=toolchain)
     state = BuildState.load(build)
-    seen: buildstate.Seen = {}  # the cache's digests, read once: only what the build wrote is read again
+    seen: buildstate.Seen = {}  # the digests taken, each file read once unless it changes
     current = [e for e in editions if state.editions.get(e, {}).get("inputs") == hashes[e]]
     published = state.editions.get("_dist", {})
     if (
         current == editions
         and published.get("target") == _where(target, root)
-        and buildstate.stat_snapshot(target, cast("dict[str, list[int]]", published.get("files", {})))
-        == published.get("files")
+        and buildstate.published(target, seen) == published.get("files")
     ):
         return None
     try:
         if state.toolchain != toolchain or _cache_files(build, seen) != state.cache:
-            if state.cache or any((build / folder).exists() for folder in _CACHE_DIRS):
+            if state.problem:
+                _say(f"{_shown(build / buildstate.STATE_FILE, root)}: {state.problem}; starting from a clean cache")
+            elif state.cache or any((build / folder).exists() for folder in _CACHE_DIRS):
                 _say("the build cache does not match its record; starting from a clean cache")
             _wipe(build)
             seen.clear()
@@ -112,16 +115,42 @@ def _publish_locked(
         BuildState.forget(build)  # a build killed from here on leaves no trusted cache
         if todo:
             _build(todo, root, build, name)
+        cache = _cache_files(build, seen)
     except BaseException:
         distdir.drop_staging(target)
         raise
-    distdir.swap_in(target, _products(editions, build, name), name)
-    recorded = {e: v for e, v in state.editions.items() if e in EDITIONS}
-    recorded.update({e: {"inputs": hashes[e]} for e in editions})
-    files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
-    recorded["_dist"] = {"target": _where(target, root), "files": buildstate.stat_snapshot(target, files)}
-    BuildState(toolchain, _cache_files(build, seen), recorded).save(build)
+    with _interrupts_deferred():  # a Ctrl-C now lets the swap finish: dist/ is never half-published
+        distdir.swap_in(target, _products(editions, build, name), name, same=_same(seen))
+        recorded = {e: v for e, v in state.editions.items() if e in EDITIONS}
+        recorded.update({e: {"inputs": hashes[e]} for e in editions})
+        recorded["_dist"] = {"target": _where(target, root), "files": buildstate.published(target, seen)}
+        BuildState(toolchain, cache, recorded).save(build)
     return todo
+
+
+def _same(seen: buildstate.Seen) -> distdir.Same:
+    """Whether two files hold the same bytes, by their digests (each file read once)."""
+    return lambda first, second: buildstate.file_digest(first, seen) == buildstate.file_digest(second, seen)
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold back Ctrl-C (in the main thread) until the block is done; then say it came too late."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+        if caught:
+            _say("interrupted while publishing: the swap was finished, so dist/ holds the new editions")
+
+
+def _shown(path: Path, root: Path) -> Path:
+    return path.relative_to(root) if path.is_relative_to(root) else path
 
 
 def _products(editions: list[str], build: Path, name: str) -> dict[str, Path]:
@@ -155,13 +184,12 @@ def _cache_files(
     }
 
 
+_OBSOLETE = ("regex", "templates")  # caches of earlier versions (one held pickles): read by nothing
+
+
 def _wipe(build: Path) -> None:
-    for folder in _CACHE_DIRS:
-        entry = build / folder
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        elif entry.exists() or entry.is_symlink():
-            entry.unlink()
+    for folder in (*_CACHE_DIRS, *_OBSOLETE):
+        distdir.remove_tree(build / folder)
 
 
 def _say(message: str) -> None:

@@ -19,6 +19,7 @@ Citation elements of a unit, in reading order (see ``citeproc.lua``):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -41,6 +42,7 @@ __all__ = [
     "parse_result",
     "punctuation_in_quote",
     "render",
+    "render_parsed",
     "request_key",
 ]
 
@@ -136,29 +138,66 @@ def _digest(request: dict[str, Any], files: Iterable[Path]) -> str:
     return sha.hexdigest()
 
 
+#: Pandoc's limits (its runtime's own options): the stack, the heap and the time of one run. A
+#: style that recurses without end (a macro that calls itself) overflows the stack within
+#: seconds, under 1 GB; the flagship book needs 8 MB of stack and 200 MB in all.
+PANDOC_STACK = "256m"
+PANDOC_HEAP = "1536m"
+PANDOC_SECONDS = 300.0
+
+
+@functools.cache
+def _runtime_options(pandoc: str) -> tuple[str, ...]:
+    """Pandoc's runtime options that bound its stack and heap, if this binary takes them (one
+    built without ``-rtsopts`` refuses them: then it runs unbounded but for the time limit)."""
+    options = ("+RTS", f"-K{PANDOC_STACK}", f"-M{PANDOC_HEAP}", "-RTS")
+    try:
+        probe = subprocess.run([pandoc, *options, "--version"], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    return options if probe.returncode == 0 else ()
+
+
+def style_name(request: dict[str, Any]) -> str:
+    """The style of ``request`` as its author named it (the copy without "Ibid." is written
+    beside the cache as ``<style>-no-ibid.csl``)."""
+    return Path(request["csl"]).name.replace("-no-ibid.csl", ".csl")
+
+
 def render(
-    request: dict[str, Any], cache_dir: Path | None = None, pandoc: str | None = None
+    request: dict[str, Any],
+    cache_dir: Path | None = None,
+    pandoc: str | None = None,
+    seconds: float = PANDOC_SECONDS,
 ) -> dict[str, Any]:
     """Run one pandoc process on ``request``; the pandoc JSON AST of its result.
 
     ``request["csl"]`` and ``request["references"]`` are file paths; their contents are part
-    of the cache key. With ``cache_dir``, an identical request is read from there.
+    of the cache key. With ``cache_dir``, an identical request is read from there. Pandoc runs
+    within :data:`PANDOC_STACK`, :data:`PANDOC_HEAP` and ``seconds``; past a limit, a
+    :class:`CiteprocError` names the style.
     """
     digest = request_key(request)
     cached = cache_dir / f"{digest}.json" if cache_dir else None
     if cached is not None and cached.is_file():
         try:
             return json.loads(cached.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             pass  # a torn file: render again
     pandoc = pandoc or find_pandoc()
-    cmd = [pandoc, "-f", str(LUA_READER), "-t", "json"]
-    proc = subprocess.run(
-        cmd, input=json.dumps(request, ensure_ascii=False), capture_output=True, text=True, encoding="utf-8"
-    )
+    cmd = [pandoc, *_runtime_options(pandoc), "-f", str(LUA_READER), "-t", "json"]
+    try:
+        proc = subprocess.run(
+            cmd, input=json.dumps(request, ensure_ascii=False), capture_output=True, text=True,
+            encoding="utf-8", timeout=seconds,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise CiteprocError(
+            f"pandoc citeproc ran longer than its limit of {seconds:g} s with the CSL style "
+            f"{style_name(request)} (does a macro of the style call itself?)"
+        ) from None
     if proc.returncode != 0:
-        detail = proc.stderr.strip().splitlines()
-        raise CiteprocError(f"pandoc citeproc failed: {' '.join(detail[-3:]) or proc.returncode}")
+        raise CiteprocError(_failure(request, proc.returncode, proc.stderr))
     result = json.loads(proc.stdout)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +206,37 @@ def render(
             handle.write(proc.stdout)
         os.replace(tmp, cached)  # atomic: parallel builders never read half a file
     return result
+
+
+def _failure(request: dict[str, Any], status: int, stderr: str) -> str:
+    """What a failed pandoc run says: the runtime's limit it hit, naming the style, or the last
+    lines of its own message."""
+    style = style_name(request)
+    for sign, what, size in (
+        ("Stack space overflow", "stack", PANDOC_STACK),
+        ("Heap exhausted", "memory", PANDOC_HEAP),
+    ):
+        if sign in stderr:
+            return (
+                f"pandoc citeproc ran out of {what} (its limit is {size.upper()}B) with the CSL style "
+                f"{style} (does a macro of the style call itself?)"
+            )
+    if status < 0:
+        return f"pandoc citeproc was stopped by signal {-status} with the CSL style {style} (out of memory?)"
+    detail = stderr.strip().splitlines()
+    return f"pandoc citeproc failed with the CSL style {style}: {' '.join(detail[-3:]) or status}"
+
+
+def render_parsed(request: dict[str, Any], cache_dir: Path | None = None, in_quote: bool = True) -> Rendered:
+    """:func:`render` and :func:`parse_result`; a cached result that does not parse (damaged,
+    or not what Pandoc writes) is thrown away and the request rendered again."""
+    try:
+        return parse_result(render(request, cache_dir), in_quote)
+    except (KeyError, IndexError, TypeError, AttributeError, RecursionError):
+        if cache_dir is None:
+            raise
+    (cache_dir / f"{request_key(request)}.json").unlink(missing_ok=True)
+    return parse_result(render(request, cache_dir), in_quote)
 
 
 # -- reading the result -----------------------------------------------------------------------

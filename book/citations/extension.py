@@ -29,10 +29,16 @@ logger = logging.getLogger(__name__)
 DEFAULT_STYLE = "chicago-notes-bibliography"
 
 
-def _conf_location(app: Sphinx) -> str | None:
-    """Where the configuration values come from, for messages about them."""
+def _conf_location(app: Sphinx, setting: str) -> str | None:
+    """The line of conf.py that sets ``setting``, for messages about it ("conf.py:23"); None
+    if conf.py does not set it (a location without a line would be read as a document name)."""
     conf = Path(app.confdir) / "conf.py"
-    return str(conf) if conf.is_file() else None
+    try:
+        lines = conf.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    found = [n for n, text in enumerate(lines, 1) if re.match(rf"{setting}\s*=", text)]
+    return f"{conf}:{found[-1]}" if found else None  # the last assignment is the one that holds
 
 
 def _load(app: Sphinx) -> None:
@@ -46,7 +52,7 @@ def _load(app: Sphinx) -> None:
     if store.style_error:
         logger.error(
             f"book_csl_style: {store.style_error}",
-            location=store.style_error_location or _conf_location(app),
+            location=store.style_error_location or _conf_location(app, "book_csl_style"),
             type="book",
             subtype="csl",
         )
@@ -56,7 +62,7 @@ def _load(app: Sphinx) -> None:
             f"book_citation_ibid is on but the CSL style {style!r} has no ibid "
             "branch, so repeated cites keep the short form; use a style such as "
             "'chicago-notes-bibliography-subsequent-ibid'",
-            location=_conf_location(app),
+            location=_conf_location(app, "book_citation_ibid"),
             type="book",
             subtype="csl",
         )

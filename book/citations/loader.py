@@ -68,7 +68,7 @@ def load_store(
     except StyleNotFound as exc:
         store.style_error = f"{exc}; set book_csl_style in conf.py to a style name or a .csl file"
     except StyleInvalid as exc:
-        store.style_error_location = f"{exc.path}:{exc.line}" if exc.line else str(exc.path)
+        store.style_error_location = f"{exc.path}:{exc.line or 1}"  # a bare path would read as a document
         store.style_error = f"{exc.message}; fix the file or choose another book_csl_style"
     except OSError as exc:
         store.style_error = f"cannot read CSL style {style_name!r}: {exc.strerror}"

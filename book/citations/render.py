@@ -30,9 +30,8 @@ from .engine import (
     CiteprocError,
     Rendered,
     csl_locale,
-    parse_result,
     punctuation_in_quote,
-    render,
+    render_parsed,
     request_key,
 )
 from .inlines import plain_text
@@ -176,7 +175,7 @@ def render_book(env: BuildEnvironment, domain: CitationDomain) -> set[str]:
     if key == domain.data["request"]:
         return set()  # rendered by an earlier builder of this build
     try:
-        rendered = parse_result(render(request, cache_dir(env)), punctuation_in_quote(request["lang"]))
+        rendered = render_parsed(request, cache_dir(env), punctuation_in_quote(request["lang"]))
     except CiteprocError as exc:
         logger.error(str(exc), type="book", subtype="csl")
         return set()

@@ -16,6 +16,8 @@ used for ``make`` with nothing changed, which is run as the author runs it):
 * generated books of 10, 50 and 100 chapters (the book's chapters again and again, each copy
   with citation keys of its own), with the peak memory of each build;
 * parsing 10,000 reference strings, drafting a 6,000-word document;
+* loading the outline and importing the documents at 800 and 4,000 headings
+  (:mod:`book.commands.benchinput`);
 * bibliography files: what uncited entries add to a clean build, and reading 4,000 to 100,000
   entries (:mod:`.benchbib`).
 
@@ -41,6 +43,7 @@ from pathlib import Path
 
 from book.build.buildstate import book_files
 from book.commands.benchbib import bibliography_rows
+from book.commands.benchinput import input_scaling
 from book.sources.model import Paragraph
 from book.sources.reader import read_document
 
@@ -387,7 +390,8 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--skip", action="append", default=[], choices=PARTS,
         help="leave out a part: make (nothing changed, the HTML alone), scale (10-100 chapters), "
-        "parsers (the reference parser and draft), bib (bibliography files); repeatable",
+        "parsers (the reference parser, draft, outline and import), bib (bibliography files); "
+        "repeatable",
     )  # fmt: skip
     return parser.parse_args(argv)
 
@@ -412,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
         if "parsers" not in args.skip:
             _say("reference parser and draft")
             rows += parsers_and_draft(work)
+            _say("outline and import at 800 and 4,000 headings")
+            rows += input_scaling(work)
         if "bib" not in args.skip:
             _say("bibliography files: what uncited entries add, and reading 4,000 to 100,000 entries")
             rows += bibliography_rows(work)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -21,13 +22,20 @@ if TYPE_CHECKING:
 LIMIT = 120.0  # seconds: a preview that takes longer is broken, not slow
 
 
+def _free_port() -> int:
+    """A port no one listens on now (the system's choice for port 0, given back)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class LivePreview:
     """The preview of ``book`` (its first build done), until :meth:`close`."""
 
     def __init__(self, book: Path, env: dict[str, str]) -> None:
         self.book = book
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "book", "serve", "--port", "0", "--no-downloads"],
+            [sys.executable, "-m", "book", "serve", "--port", str(_free_port()), "--no-downloads"],
             cwd=book, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             start_new_session=True,
         )  # fmt: skip

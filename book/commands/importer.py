@@ -425,8 +425,9 @@ def _write(out: Path, outline: Outline, pages: list[Page]) -> list[Path]:
     top = [f"{out.name}/{p.name}" for p in pages if p.level == LEVELS["part"]]
     label = words(outline.language)["download_this_book"]
     written += _write_file(out.parent / "index.md", index_page(outline, top, label))
+    kept = set(written)
     for stale in out.glob("*.md"):
-        if stale not in written and _is_generated(stale):
+        if stale not in kept and _is_generated(stale):
             stale.unlink()
     return written
 

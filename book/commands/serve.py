@@ -3,7 +3,9 @@
 The HTML edition is built into ``_build/serve`` by one Sphinx application kept alive
 (:mod:`book.build.preview`); every save rebuilds it in this process and each open page reloads
 (a WebSocket tells it to). The server is Starlette's, run by uvicorn; watchfiles reports the
-saves. A build's errors are shown at the top of every page until a save fixes them.
+saves. A build's errors are shown at the top of every page until a save fixes them. Each
+session starts from an empty preview cache: nothing in it is checked against a record, so
+nothing in it is kept from one session to the next.
 
 The preview answers only its own address: a request whose ``Host`` is not the address it serves
 gets 400 (a web page of another site cannot reach it by DNS rebinding), a request or WebSocket
@@ -29,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from book.build.distdir import remove_tree
 from book.build.preview import Outcome, Preview
 from book.errors import BookError
 from book.sources.outline import load_outline
@@ -66,11 +69,17 @@ def serve(root: Path, port: int, host: str = "127.0.0.1", downloads: bool = True
     root = root.resolve()
     if not (root / "conf.py").exists():
         raise BookError("no conf.py here: run the command in the book's folder", root / "conf.py")
+    site, doctrees = root / "_build" / "serve", root / "_build" / "serve-doctrees"
+    for cache in (site, doctrees):  # not kept between sessions: never checked
+        try:
+            remove_tree(cache)
+        except OSError as exc:
+            raise BookError(f"cannot remove the preview's last cache: {exc.strerror}", cache) from None
     if downloads:
         build_missing_downloads(root, root / "dist")
     sock = _listen(host, port)
     port = sock.getsockname()[1]
-    preview = Preview(root, root / "_build" / "serve", root / "_build" / "serve-doctrees")
+    preview = Preview(root, site, doctrees)
     print("==> building the HTML edition for the preview", flush=True)
     _report(preview.build())
     app = preview_app(preview, root, _allowed_hosts(host), port)
@@ -86,7 +95,7 @@ def serve(root: Path, port: int, host: str = "127.0.0.1", downloads: bool = True
 
 
 def _listen(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host``:``port`` (0: a free port), or a BookError saying why not."""
+    """A listening socket on ``host``:``port``, or a BookError saying why not."""
     try:
         info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
         sock = socket.socket(info[0], socket.SOCK_STREAM)

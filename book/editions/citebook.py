@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from book.citations.csl import read_style, resolve_style
-from book.citations.engine import csl_locale, parse_result, punctuation_in_quote, render
+from book.citations.engine import CiteprocError, csl_locale, punctuation_in_quote, render_parsed
 from book.citations.inlines import to_nodes
 
 from .languages import words
@@ -104,7 +104,10 @@ class BookCitationDirective(SphinxDirective):
             "lang": csl_locale(self.config.language),
             "units": [{"id": "bib:book", "paras": [], "nocite": ["book"], "bibliography": True}],
         }
-        entries = parse_result(render(request, folder)).bibliographies["bib:book"]
+        try:
+            entries = render_parsed(request, folder).bibliographies["bib:book"]
+        except CiteprocError as exc:
+            raise self.error(str(exc)) from None
         return entries[0][1]
 
 

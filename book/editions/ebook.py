@@ -25,12 +25,23 @@ from sphinx.locale import _
 
 from book.citations.domain import citation_domain
 
+from .imprint import IMPRINT_PAGE
 from .languages import Words, words
 
 #: the cover's description in an English book (every language's is in book/editions/words/)
 COVER_ALT = words("en")["cover_description"]
 
-__all__ = ["COVER_ALT", "COVER_IMAGE", "COVER_PAGE", "BookEpubBuilder", "make_cover", "setup", "write_epub"]
+__all__ = [
+    "COVER_ALT",
+    "COVER_IMAGE",
+    "COVER_PAGE",
+    "BookEpubBuilder",
+    "cover_alt",
+    "make_cover",
+    "setup",
+    "write_cover",
+    "write_epub",
+]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static" / "epub"
@@ -86,16 +97,7 @@ class BookEpubBuilder(Epub3Builder):
         super().handle_finish()
 
     def _cover(self, target: Path) -> None:
-        """The cover image, drawn once for a title, an author and the fonts found (cached beside
-        the doctrees; a change to this package's code empties that cache, see buildstate)."""
-        key = "\n".join([self.config.epub_title, self.config.epub_author, *map(_font_stamp, _COVER_FONTS)])
-        cached = Path(self.doctreedir) / "bookcover" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.png"
-        if not cached.is_file():
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_name(f"{cached.stem}.part.png")
-            make_cover(self.config.epub_title, self.config.epub_author, partial)
-            os.replace(partial, cached)
-        shutil.copyfile(cached, target)
+        write_cover(self.config, Path(self.doctreedir), target)
 
     def build_epub(self) -> None:
         """Write the EPUB file reproducibly (Sphinx's own zip is neither ordered nor dated)."""
@@ -104,6 +106,10 @@ class BookEpubBuilder(Epub3Builder):
 
     def content_metadata(self) -> dict[str, Any]:
         metadata = super().content_metadata()
+        release = getattr(self.config, "book_release_date", "")
+        if release:  # the book's one release date, not the day of the build
+            metadata["release_date"] = html.escape(release)
+            metadata["date"] = html.escape(f"{release}T00:00:00Z")
         metadata["accessibility"] = [
             *ACCESSIBILITY,
             ("schema:accessibilitySummary", html.escape(self.said["accessibility_summary"])),
@@ -135,9 +141,13 @@ class BookEpubBuilder(Epub3Builder):
         marks: list[tuple[str, str, str]] = []
         if self.config.epub_cover and self.config.epub_cover[1]:
             marks.append(("cover", self.coverpage_name, self.said["cover"]))
+        imprint = next((f for f, _ in self.config.epub_pre_files if f == self._page(IMPRINT_PAGE)), None)
+        if imprint:
+            marks.append(("copyright-page", imprint, self.said["imprint_page"]))
         root = self.config.root_doc
         marks.append(("toc", self._page(root), self.said["contents"]))
-        body = [n["refuri"] for n in self.refnodes if "#" not in n["refuri"]]
+        front = {f for f, _ in self.config.epub_pre_files}
+        body = [n["refuri"] for n in self.refnodes if "#" not in n["refuri"] and n["refuri"] not in front]
         first = next((uri for uri in body if uri != self._page(root)), None)
         if first:
             marks.append(("bodymatter", first, self.said["start_of_text"]))
@@ -150,6 +160,32 @@ class BookEpubBuilder(Epub3Builder):
         if self.use_index:
             marks.append(("index", self._page("genindex"), self.index_title))
         return marks
+
+
+def write_cover(config: Any, doctreedir: Path, target: Path) -> None:
+    """The cover image at ``target``: the author's (``[book] cover``), else one drawn once for a
+    title, an author and the fonts found (cached beside the doctrees; a change to this
+    package's code empties that cache, see buildstate)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if config.book_cover:
+        shutil.copyfile(config.book_cover, target)
+        return
+    key = "\n".join([config.epub_title, config.epub_author, *map(_font_stamp, _COVER_FONTS)])
+    cached = doctreedir / "bookcover" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.png"
+    if not cached.is_file():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.stem}.part.png")
+        make_cover(config.epub_title, config.epub_author, partial)
+        os.replace(partial, cached)
+    shutil.copyfile(cached, target)
+
+
+def cover_alt(config: Any) -> str:
+    """The cover's text alternative, in the book's language: what the drawn cover shows (it only
+    sets the title and author in type; the book's metadata names them); the author's cover by
+    its title."""
+    said = words(config.language)
+    return said("cover_of", title=config.epub_title) if config.book_cover else said["cover_description"]
 
 
 def _drop_viewport(page: Path) -> None:
@@ -263,8 +299,7 @@ def _page_context(
         f'lang="{lang}" xml:lang="{lang}">'
     )
     if templatename == COVER_PAGE:
-        # the cover only sets the title and author in type; the book's metadata names them
-        context["cover_alt"] = words(app.config.language)["cover_description"]
+        context["cover_alt"] = cover_alt(app.config)
         context["cover_label"] = words(app.config.language)["cover"]
 
 
@@ -276,6 +311,7 @@ def _builder_inited(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(BookEpubBuilder, override=True)
+    app.add_config_value("book_cover", "", "env", types=frozenset({str}))  # the author's cover image
     app.connect("builder-inited", _builder_inited)
     if str(TEMPLATES) not in app.config.templates_path:
         # a new list: appending would change Sphinx's default for every later application

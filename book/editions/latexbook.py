@@ -8,18 +8,20 @@ LaTeX through ``tex_escape`` and nothing else.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 import uuid
-import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sphinx.util import texescape
+
 from book.sources.outline import Outline
-from book.sources.reader import read_document
+from book.sources.rights import TRIMS
 from book.sources.safetext import latex_text
 
+from .imprint import Run, imprint, rights_line
 from .languages import words
 from .xmp import Metadata, pdf_specials
 
@@ -110,45 +112,37 @@ def _splits(words: list[str], count: int) -> list[list[str]]:
     return out
 
 
-def _release_day(outline: Outline) -> dt.date | None:
-    if outline.date:
-        try:
-            return dt.date.fromisoformat(outline.date)
-        except ValueError:
-            return None
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
-        return dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC).date()
-    return None
-
-
-def release_date(outline: Outline) -> str:
-    """The date the copyright page prints, in the book's language: the outline's, else
-    SOURCE_DATE_EPOCH, else none."""
-    day = _release_day(outline)
-    if day is None:
-        return outline.date  # free text ("Spring 2026") printed as written, or nothing
-    return words(outline.language).date(day)
-
-
 def _pdf_date(outline: Outline) -> str:
     """The PDF's creation date: the release day (1980-01-01 without one), never the clock."""
-    day = _release_day(outline) or dt.date(1980, 1, 1)
+    day = outline.release_day or dt.date(1980, 1, 1)
     return f"D:{day:%Y%m%d}000000Z"
 
 
-def source_credit(outline: Outline) -> str:
-    """A sentence naming the source documents the text is compiled from, in the book's language."""
-    said = words(outline.language)
-    names = []
-    for path in outline.documents:
-        with warnings.catch_warnings():  # the build reports the documents' problems itself
-            warnings.simplefilter("ignore")
-            title = read_document(path, strict=False).title
-        named = said.quoted(title) if title else said["untitled_article"]
-        names.append(said("document", title=named, file=path.name))
-    if not names:
-        return ""
-    return said("compiled_from", sources=said.listing(names))
+def tex_url(url: str) -> str:
+    """A web address for ``\\sphinxhref``'s first argument, escaped as Sphinx escapes its own."""
+    return (
+        texescape.escape(url)
+        .replace(r"\textasciitilde{}", "~")
+        .replace(r"\sphinxhyphen{}", "-")
+        .replace(r"\textquotesingle{}", "'")
+    )
+
+
+def tex_runs(runs: list[Run]) -> str:
+    """A paragraph of the imprint: each run escaped (tex_escape), a run with an address a link."""
+    out = []
+    for text, url in runs:
+        escaped = tex_escape(text)
+        escaped = (" " if text[:1].isspace() else "") + escaped + (" " if text[-1:].isspace() else "")
+        if url and text == url:  # an address printed as such: it breaks at its slashes
+            out.append(rf"\sphinxurl{{{tex_url(url)}}}")
+        else:
+            out.append(rf"\sphinxhref{{{tex_url(url)}}}{{{escaped}}}" if url else escaped)
+    return "".join(out)
+
+
+def _paragraphs(paragraphs: list[list[Run]]) -> str:
+    return r"\par ".join(tex_runs(runs) for runs in paragraphs)
 
 
 def preamble(outline: Outline) -> str:
@@ -157,24 +151,25 @@ def preamble(outline: Outline) -> str:
     lines = title_lines(title)
     size = r"\Huge" if len(title) <= LONG_TITLE else r"\LARGE"
     sub = title_lines(outline.subtitle, width=SUBTITLE_LINE) if outline.subtitle else []
-    date = release_date(outline)
     said = words(outline.language)
+    printed = imprint(outline)  # the date in the book's language: the outline's, else SOURCE_DATE_EPOCH
     values = {
         "booktitle": tex_escape(title),
         "booktitlelines": r"\\".join(tex_escape(line) for line in lines),
         "booksubtitlelines": r"\\".join(tex_escape(line) for line in sub),
         "bookauthor": tex_escape(outline.author),
         "bookpublisher": tex_escape(outline.publisher),
-        "bookrights": tex_escape(outline.rights),
-        "booksources": tex_escape(source_credit(outline)),
-        "bookedition": tex_escape(said("edition", edition=outline.edition)),
-        "bookdate": tex_escape(date),
+        "bookrights": _paragraphs(printed.rights),
+        "booksourceshead": tex_escape(printed.sources_head),
+        "booksources": _paragraphs(printed.sources),
+        "bookedition": tex_escape(printed.edition),
+        "bookdate": tex_escape(printed.date),
         # the book's words on the copyright and contents pages
-        "bookpublishedby": tex_escape(said("published_by", publisher=outline.publisher)),
+        "bookpublishedby": tex_escape(printed.publisher),
         "bookprinting": tex_escape(said["printing"]),
         "bookcontentsname": tex_escape(said["contents"]),
     }
-    day = _release_day(outline) or dt.date(1980, 1, 1)
+    day = outline.release_day or dt.date(1980, 1, 1)
     meta = Metadata(
         title=outline.full_title,
         author=outline.author,
@@ -182,7 +177,8 @@ def preamble(outline: Outline) -> str:
         keywords=tuple(outline.index_terms),
         language=outline.language,
         publisher=outline.publisher,
-        rights=outline.rights,
+        rights=rights_line(outline),
+        licence_url=printed.licence_url,
         # Fixed dates and identifiers: the same sources give the same PDF, byte for byte.
         date=f"{day:%Y-%m-%d}T00:00:00Z",
         document_id=f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'book:{outline.filename}')}",
@@ -228,8 +224,34 @@ def fonts(outline: Outline) -> str:
     return out
 
 
+@dataclass(frozen=True)
+class PageDesign:
+    """A trim size's type size and margins, chosen so that body lines hold 60-75 characters of
+    Noto Serif (measured on the PDF's text: tests/test_press_print.py)."""
+
+    pointsize: str
+    hmargin: str  # inner and outer
+    vmargin: str  # top and bottom
+
+
+# [print] trim (TRIMS in book/sources/rights.py gives each one's width and height)
+PAGE_DESIGNS = {
+    "a5": PageDesign("10pt", "1.7cm,1.7cm", "1.9cm,2.1cm"),
+    "6x9in": PageDesign("10pt", "1.9cm,1.9cm", "2.0cm,2.3cm"),
+    "royal": PageDesign("11pt", "1.8cm,1.8cm", "2.1cm,2.4cm"),
+    "letter": PageDesign("12pt", "1.5in,1.5in", "1in,1.1in"),
+}
+
+
+def page_geometry(trim: str) -> str:
+    """The paper size for the geometry package (the class's own sizes miss 6 × 9 in and royal)."""
+    width, height = TRIMS[trim]
+    return rf"\usepackage[paperwidth={width}mm,paperheight={height}mm]{{geometry}}"
+
+
 def latex_settings(outline: Outline) -> dict[str, Any]:
     """Sphinx's LaTeX settings for the printed book."""
+    design = PAGE_DESIGNS[outline.trim]
     return {
         "latex_engine": "xelatex",
         "latex_documents": [
@@ -251,15 +273,16 @@ def latex_settings(outline: Outline) -> dict[str, Any]:
         "latex_additional_files": [str(DESIGN)],
         "book_outline": str(outline.path),
         "latex_elements": {
-            "papersize": "a5paper",
-            "pointsize": "10pt",
+            "papersize": "",  # the trim size: geometry below
+            "geometry": page_geometry(outline.trim),
+            "pointsize": design.pointsize,
             # Two-sided; chapters open on the next page, recto or verso (README: "Page design").
             "extraclassoptions": "twoside,openany",
             "fontpkg": fonts(outline),
             "releasename": "Edition",
             # Black text and links: this PDF is for print.
             "sphinxsetup": (
-                "hmargin={1.7cm,1.7cm}, vmargin={1.9cm,2.1cm}, HeaderFamily=\\normalfont\\bfseries, "
+                f"hmargin={{{design.hmargin}}}, vmargin={{{design.vmargin}}}, HeaderFamily=\\normalfont\\bfseries, "
                 "TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0,0,0}, OuterLinkColor={rgb}{0,0,0}, "
                 "VerbatimColor={rgb}{1,1,1}, VerbatimBorderColor={rgb}{0,0,0}"
             ),

@@ -110,10 +110,11 @@ def visit_sidenote(self: Any, node: nodes.Element) -> None:
         self.body.append(f"<label for='{tagid}' class='margin-toggle marginnote-label'>")
         return
     target = f"#note-{node['book_note']}" if node.get("book_note") else ""
-    self.body.append(f"<label for='{tagid}' class='margin-toggle'>")
+    # no space before the mark, and a word joiner (U+2060): the mark never starts a line
+    self.body.append(f"\u2060<label for='{tagid}' class='margin-toggle'>")
     if target:
         self.body.append(f'<a class="book-note-mark" href="{target}" role="doc-noteref">')
-    self.body.append(self.starttag(node, "span"))
+    self.body.append(self.starttag(node, "span", suffix=""))
 
 
 def depart_sidenote(self: Any, node: nodes.Element) -> None:
@@ -122,7 +123,6 @@ def depart_sidenote(self: Any, node: nodes.Element) -> None:
         self.body.append("</span>")
         if node.get("book_note"):
             self.body.append("</a>")
-        self.body.append("\n\n")
     self.body.append("</label>")
     self.body.append(f"<input type='checkbox' id='{tagid}' name='{tagid}' class='margin-toggle'>")
 

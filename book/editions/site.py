@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.locale import _
 from sphinx.transforms import SphinxTransform
 
-from . import sidenotes
+from . import ebook, sidenotes
 from .languages import words
 
 __all__ = ["DropSourceComments", "setup"]
@@ -60,7 +60,8 @@ def _page_context(
     context["metatags"] = _VIEWPORT.sub("", context.get("metatags", ""))  # the theme writes one
     if app.builder.name not in ("html", "dirhtml"):
         return
-    title, book = _plain(context.get("title") or ""), _plain(context.get("docstitle") or "")
+    # the page's title is HTML (escaped text); html_title, the book's, is plain text as written
+    title, book = _plain(context.get("title") or ""), " ".join((context.get("docstitle") or "").split())
     # "China and Russia", not "China and Russia — China and Russia" (templates/layout.html)
     context["book_page_title"] = title if title == book or not book else f"{title} — {book}"
     description = _description(app, pagename, doctree)
@@ -73,12 +74,51 @@ def _page_context(
         "og:site_name": site,
         "og:locale": (app.config.language or "en").replace("-", "_"),
     }
+    meta.update(_social_card(app, context))
+    tags = list(meta.items())
+    if doctree is not None or pagename == app.config.root_doc:
+        tags += _citation_tags(app, pagename, title, context)
     context["metatags"] += "".join(
         f'\n    <meta {"property" if k.startswith("og:") else "name"}="{k}" content="{html.escape(v)}" />'
-        for k, v in meta.items()
+        for k, v in tags
         if v
     )
     _download_menu(app, context)
+
+
+def _social_card(app: Sphinx, context: dict[str, Any]) -> dict[str, str]:
+    """Open Graph's image: the book's cover (the author's, else the one drawn from the title)."""
+    image = _cover_name(app)
+    base = app.config.html_baseurl.rstrip("/")
+    url = f"{base}/{image}" if base else context["pathto"](image, 1)
+    return {
+        "og:image": url,
+        "og:image:alt": ebook.cover_alt(app.config),
+        "twitter:card": "summary_large_image",
+    }
+
+
+def _cover_name(app: Sphinx) -> str:
+    return app.config.epub_cover[0] if app.config.epub_cover else ebook.COVER_IMAGE
+
+
+def _citation_tags(app: Sphinx, pagename: str, title: str, context: dict[str, Any]) -> list[tuple[str, str]]:
+    """Google Scholar's and Zotero's citation_* tags: the book on its landing page, a chapter of
+    it (citation_inbook_title) on every other page."""
+    config = app.config
+    book = config.epub_title or config.project
+    tags = [("citation_title", book if pagename == config.root_doc else title)]
+    if pagename != config.root_doc:
+        tags.append(("citation_inbook_title", book))
+    tags += [
+        ("citation_author", config.epub_author or config.author),
+        ("citation_publication_date", config.book_release_date.replace("-", "/")),
+        ("citation_publisher", config.epub_publisher),
+        ("citation_language", config.language or "en"),
+    ]
+    if pagename == config.root_doc:
+        tags.append(("citation_pdf_url", context["pathto"](f"downloads/{config.epub_basename}.pdf", 1)))
+    return tags
 
 
 def _nav_context(
@@ -169,6 +209,7 @@ def _finish_pages(app: Sphinx, exception: BaseException | None) -> None:
     # the themes' unrendered Jinja macro files and an empty _sources/ are no part of the site
     for leftover in _THEME_LEFTOVERS:
         (outdir / leftover).unlink(missing_ok=True)
+    ebook.write_cover(app.config, Path(app.doctreedir), outdir / _cover_name(app))  # the social card
     sources = outdir / "_sources"
     if sources.is_dir() and not any(sources.rglob("*.*")):
         shutil.rmtree(sources)

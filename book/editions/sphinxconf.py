@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from book.sources.contents import bibliography_files, write_contents
+from book.sources.cover import cover_suffix
 from book.sources.outline import Outline, load_outline
 from book.sources.reader import read_document
 
 from .ebook import COVER_IMAGE, COVER_PAGE
+from .imprint import IMPRINT_PAGE, rights_line
 from .languages import book_language, sphinx_language, words
 from .latexbook import LATEX_FONTS as LATEX_FONTS  # the fonts, for tiny test books
 from .latexbook import latex_settings
@@ -47,7 +49,6 @@ def _common(outline: Outline) -> dict[str, Any]:
     return {
         "project": outline.title,
         "author": outline.author,
-        "copyright": outline.publisher or outline.author,
         "language": sphinx_language(outline.language),
         "root_doc": "index",
         "version": outline.edition,
@@ -61,12 +62,14 @@ def _common(outline: Outline) -> dict[str, Any]:
             "book.build.incremental",
             "book.citations",
             "book.sources.safetext",
+            "book.sources.chaptertext",
             "book.editions.toccheck",
             "book.editions.mathml",
             "book.editions.printchecks",
             "book.editions.site",
             "book.editions.ebook",
             "book.editions.citebook",
+            "book.editions.imprint",
             "book.editions.bibcheck",
             "book.editions.hyphenation",
             "book.editions.bibpage",
@@ -84,7 +87,9 @@ def _common(outline: Outline) -> dict[str, Any]:
         "myst_footnote_transition": False,  # no rule above the notes: they are page or side notes
         # The author's own entries first, the generated ones last (book/sources/contents.py).
         "book_bibfiles": [str(p.relative_to(outline.path.parent)) for p in bibliography_files(outline)],
-        "book_release_date": outline.date,  # the year "Cite this book" gives
+        # the one release date of every edition (the outline's, else SOURCE_DATE_EPOCH)
+        "book_release_date": outline.release_day.isoformat() if outline.release_day else "",
+        "copyright": rights_line(outline),
     }
 
 
@@ -92,7 +97,13 @@ def _html(outline: Outline) -> dict[str, Any]:
     return {
         "html_theme": "sphinx_book_theme",
         "html_title": outline.title,
-        "html_theme_options": {"use_sidenotes": True, "show_toc_level": 2, "home_page_in_toc": True},
+        "html_theme_options": {
+            "use_sidenotes": True,
+            "show_toc_level": 2,
+            "home_page_in_toc": True,
+            # the rights and licence (book/editions/imprint.py) rather than the theme's copyright line
+            "footer_content_items": ["author.html", "book-rights.html", "last-updated.html"],
+        },
         # the theme's sidebar, then links to the index, the glossary and the citation page
         "html_sidebars": {
             "**": [
@@ -117,7 +128,12 @@ def _epub(outline: Outline) -> dict[str, Any]:
         "epub_author": outline.author,
         "epub_language": outline.language,
         "epub_publisher": outline.publisher or outline.author,
-        "epub_copyright": outline.rights or outline.publisher or outline.author,
+        "epub_copyright": rights_line(outline),  # dc:rights
+        # the imprint page (book/editions/imprint.py), after the cover and before the contents
+        "epub_pre_files": [(f"{IMPRINT_PAGE}.xhtml", words(outline.language)["imprint_page"])],
+        "epub_guide": [
+            ("toc", "index.xhtml", words(outline.language)["contents"])
+        ],  # not the imprint, the first page
         # toc.ncx carries epub_uid as the book's identifier: both must be the same XML name.
         "epub_identifier": identifier,
         "epub_scheme": "uuid",
@@ -132,7 +148,12 @@ def _epub(outline: Outline) -> dict[str, Any]:
             "_static/minus.png",
             "_static/plus.png",
         ],
-        "epub_cover": (COVER_IMAGE, COVER_PAGE),  # a cover made from the title (book/editions/ebook.py)
+        # the author's cover ([book] cover), else one made from the title (book/editions/ebook.py)
+        "epub_cover": (
+            f"_static/cover{cover_suffix(outline.cover)}" if outline.cover else COVER_IMAGE,
+            COVER_PAGE,
+        ),
+        "book_cover": str(outline.cover.resolve()) if outline.cover else "",
     }
 
 

@@ -6,8 +6,12 @@ last pass, so an edit that moves no page reference costs one pass, a clean build
 pass sets an empty index, so its line in the contents stands already; see bookdesign.sty). The
 index is made with the program Sphinx configured (makeindex, or xindy with Sphinx's options).
 A failure is reported with TeX's own first error line, the chapter and line it comes from,
-and the generated ``.tex`` line; the files a failed pass may have left half-written are
-removed, so the next build starts from a clean slate.
+and the generated ``.tex`` line; TeX's log is kept as ``<build>/latex-failed.log`` (named in
+the message), and the files a failed pass may have left half-written are removed, so the next
+build starts from a clean slate. Each program runs within a time limit (``BOOK_TEX_SECONDS``,
+else :data:`book.limits.TEX_SECONDS`): past it, xelatex is interrupted as Ctrl-C would, so
+that TeX names the line it was at; and, where the system limits a child's memory (Linux),
+within :data:`book.limits.TEX_MEMORY`.
 """
 
 from __future__ import annotations
@@ -17,19 +21,41 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from book import limits
 from book.errors import BookError
+from book.limits import TEX_MEMORY, TEX_SECONDS
 
 MAX_PASSES = 5
 _READ_BACK = (".aux", ".toc", ".out", ".lof", ".lot", ".ind")
 _AUXILIARY = (*_READ_BACK, ".idx", ".ilg", ".xdv", ".log", ".fls", ".fdb_latexmk")
-_FILE_LINE = re.compile(r"^(?:\./)?(\S+\.tex):(\d+): (.*)$")
+_FILE_LINE = re.compile(r"^(?:\./)?(\S+\.\w+):(\d+): (.*)$")  # -file-line-error: any file TeX reads
+FAILED_LOG = "latex-failed.log"  # beside the LaTeX folder: the log of the last failed pass
 _PAGE_COUNT = re.compile(rb"^\\gdef ?\\@abspage@last\{\d+\}\r?$", re.M)
 _DOC_LABEL = re.compile(r"\\label\{\\detokenize\{([^}:]+):")
+
+
+def tex_seconds() -> float:
+    """The time limit of one program run: ``BOOK_TEX_SECONDS`` if set (a positive number)."""
+    text = os.environ.get("BOOK_TEX_SECONDS", "").strip()
+    if not text:
+        return TEX_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 1e6:
+        raise BookError(
+            f"BOOK_TEX_SECONDS must be a number of seconds, not {text!r}",
+            hint=f"unset it (the limit is then {TEX_SECONDS} s), or set it to a number",
+        )
+    return seconds
 
 
 def tex_environment() -> dict[str, str]:
@@ -47,8 +73,10 @@ class Typesetter:
         self.name = name
         self.root = root
         self.passes = 0
+        self.seconds = tex_seconds()
         self._proc: subprocess.Popen[bytes] | None = None
         self._stopped = threading.Event()
+        self._timed_out = False
 
     @property
     def pdf(self) -> Path:
@@ -77,8 +105,24 @@ class Typesetter:
             pdf = ["xdvipdfmx", "-q", "-E", "-z", "6", "-o", f"{self.name}.pdf", f"{self.name}.xdv"]
             self._run(pdf, "xdvipdfmx")
         except BaseException:
+            self.keep_log()
             self.clear_auxiliary()
             raise
+
+    @property
+    def failed_log(self) -> Path:
+        return self.latex_dir.parent / FAILED_LOG
+
+    def keep_log(self) -> None:
+        """Keep the failed pass's log as :data:`FAILED_LOG` (a new file, never written through
+        a link standing there), before the auxiliary files go."""
+        log = self.latex_dir / f"{self.name}.log"
+        if not log.is_file():
+            return
+        tmp = self.failed_log.with_name(f".{FAILED_LOG}.tmp")
+        tmp.unlink(missing_ok=True)
+        shutil.copyfile(log, tmp)
+        os.replace(tmp, self.failed_log)
 
     def clear_auxiliary(self) -> None:
         """Remove what a failed or killed pass may have left half-written."""
@@ -121,7 +165,7 @@ class Typesetter:
         ]  # fmt: skip
         returncode = self._run(cmd, "xelatex", check=False)
         if returncode != 0:
-            raise self._tex_error()
+            raise self._tex_error(returncode)
 
     def _make_index(self) -> None:
         idx, ind = f"{self.name}.idx", f"{self.name}.ind"
@@ -151,6 +195,7 @@ class Typesetter:
     def _run(self, cmd: list[str], label: str, check: bool = True) -> int:
         if self._stopped.is_set():
             raise BookError("the PDF build was stopped")
+        self._timed_out = False
         self._proc = proc = subprocess.Popen(
             cmd,
             cwd=self.latex_dir,
@@ -159,52 +204,64 @@ class Typesetter:
             stderr=subprocess.STDOUT,
             env=tex_environment(),
         )
-        output, _ = proc.communicate()
+        _limit_memory(proc.pid)
+        try:
+            output, _ = proc.communicate(timeout=self.seconds)
+        except subprocess.TimeoutExpired:
+            self._timed_out = True
+            output = _interrupt(proc)
         self._proc = None
         if self._stopped.is_set():
             raise BookError("the PDF build was stopped")
         if check and proc.returncode != 0:
             text = output.decode("utf-8", "replace").strip().splitlines()
+            why = self._limit_hit() or f"failed (exit status {proc.returncode})"
             raise BookError(
-                f"{label} failed (exit status {proc.returncode}); dist/ was left as it was"
-                + (f"\n{text[-1]}" if text else ""),
+                f"{label} {why}; dist/ was left as it was" + (f"\n{text[-1]}" if text else ""),
                 self.latex_dir / f"{self.name}.tex",
             )
         return proc.returncode
 
-    def _tex_error(self) -> BookError:
+    def _limit_hit(self) -> str:
+        return (
+            f"ran longer than its time limit of {self.seconds:g} s, and was stopped"
+            if self._timed_out
+            else ""
+        )
+
+    def _tex_error(self, returncode: int) -> BookError:
         """TeX's first error line, and the chapter and line of the book it comes from."""
         log_path = self.latex_dir / f"{self.name}.log"
         log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
-        lines = log.splitlines()
-        first, tex_line, context = "", None, ""
-        for i, line in enumerate(lines):
-            match = _FILE_LINE.match(line)
-            if match or line.startswith("! "):
-                first = match.group(3) if match else line[2:]
-                tex_line = int(match.group(2)) if match else None
-                for following in lines[i + 1 : i + 12]:
-                    found = re.match(r"^l\.(\d+) ?(.*)$", following)
-                    if found:
-                        tex_line = tex_line or int(found.group(1))
-                        context = found.group(2)
-                        break
-                break
-        if not first:
-            tail = [line for line in lines[-5:] if line.strip()]
-            first = tail[-1] if tail else "xelatex stopped without a message"
+        first, file, tex_line, context = _first_error(log.splitlines())
         tex = self.latex_dir / f"{self.name}.tex"
-        source, source_line = self._source_of(tex, tex_line, context)
-        where = f"{tex.name}:{tex_line}" if tex_line else tex.name
-        if source is not None and source.is_relative_to(Path.cwd()):
-            source = source.relative_to(Path.cwd())
+        if not first:
+            head = f"xelatex stopped without an error message (exit status {returncode})"
+            if returncode < 0:
+                head += f"; it may have reached its memory limit of {limits.size(TEX_MEMORY)}"
+        elif self._timed_out:
+            head = f"xelatex {self._limit_hit()} at this line (an endless loop of macros?)"
+        else:
+            head = f"xelatex stopped: {first.strip()}"
+        source: Path | None = None
+        source_line = None
+        if file is None or Path(file).name == tex.name:
+            source, source_line = self._source_of(tex, tex_line, context)
+            where = (
+                f"the generated LaTeX {tex.name}:{tex_line}"
+                if tex_line
+                else f"the generated LaTeX {tex.name}"
+            )
+        else:  # a file TeX wrote or read back (.aux, .toc, .ind) or a package's
+            where = f"{file}:{tex_line}"
+        named = _shown(source) if source is not None else _shown(tex)
         return BookError(
-            f"xelatex stopped: {first.strip()}\n  in the generated LaTeX {where}"
+            f"{head}\n  in {where}"
             + (f": {context.strip()[:120]}" if context.strip() else "")
             + "; dist/ was left as it was",
-            source or tex,
+            named,
             source_line,
-            hint=f"fix the text at that place; TeX's full log is {log_path}",
+            hint="fix the text at that place; TeX's full log is " + _shown(self.failed_log),
         )
 
     def _source_of(self, tex: Path, tex_line: int | None, context: str) -> tuple[Path | None, int | None]:
@@ -225,6 +282,62 @@ class Typesetter:
             return None, None
         text_line = tex_lines[tex_line - 1] if tex_line <= len(tex_lines) else context
         return source, _find_line(source, context or text_line)
+
+
+def _first_error(lines: list[str]) -> tuple[str, str | None, int | None, str]:
+    """TeX's first error in its log: the message, the file and line it names (``-file-line-error``
+    form, or the ``l.N`` line after a "! ..." message) and the text of that line."""
+    for i, line in enumerate(lines):
+        match = _FILE_LINE.match(line)
+        if not (match or line.startswith("! ")):
+            continue
+        first = match.group(3) if match else line[2:]
+        file = match.group(1) if match else None
+        tex_line = int(match.group(2)) if match else None
+        context = ""
+        for following in lines[i + 1 : i + 12]:
+            found = re.match(r"^l\.(\d+) ?(.*)$", following)
+            if found:
+                tex_line = tex_line or int(found.group(1))
+                context = found.group(2)
+                break
+        return first, file, tex_line, context
+    return "", None, None, ""
+
+
+def _interrupt(proc: subprocess.Popen[bytes]) -> bytes:
+    """Stop a program past its time limit: first as Ctrl-C would (xelatex then writes where it
+    was into its log), then for good; what it printed."""
+    if sys.platform != "win32":
+        proc.send_signal(signal.SIGINT)
+        try:
+            return proc.communicate(timeout=15)[0]
+        except subprocess.TimeoutExpired:
+            pass
+    proc.kill()
+    return proc.communicate()[0]
+
+
+def _limit_memory(pid: int) -> None:
+    """Limit a running child's address space to :data:`TEX_MEMORY`, where the system can
+    (``resource.prlimit``: Linux); elsewhere only its time is limited."""
+    try:
+        import resource
+    except ImportError:
+        return
+    prlimit = getattr(resource, "prlimit", None)
+    if prlimit is None:
+        return
+    try:
+        _soft, hard = prlimit(pid, resource.RLIMIT_AS)
+        limit = TEX_MEMORY if hard == resource.RLIM_INFINITY else min(TEX_MEMORY, hard)
+        prlimit(pid, resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError):  # the program has ended already, or the system refuses
+        pass
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
 def _find_line(source: Path, tex_text: str) -> int | None:

@@ -31,6 +31,7 @@ class Metadata:
     document_id: str
     instance_id: str
     producer: str = "xdvipdfmx"
+    licence_url: str = ""  # the book's licence (xmpRights:WebStatement)
 
 
 def _alt(value: str) -> str:
@@ -60,6 +61,9 @@ def xmp_packet(meta: Metadata) -> str:
     ]
     if meta.keywords:
         fields.append(f"<pdf:Keywords>{escape(', '.join(meta.keywords))}</pdf:Keywords>")
+    if meta.licence_url:
+        fields.append("<xmpRights:Marked>True</xmpRights:Marked>")
+        fields.append(f"<xmpRights:WebStatement>{escape(meta.licence_url)}</xmpRights:WebStatement>")
     fields.append(f"<pdf:Producer>{escape(meta.producer)}</pdf:Producer>")
     fields.append(f"<xmpMM:DocumentID>{escape(meta.document_id)}</xmpMM:DocumentID>")
     fields.append(f"<xmpMM:InstanceID>{escape(meta.instance_id)}</xmpMM:InstanceID>")
@@ -72,7 +76,8 @@ def xmp_packet(meta: Metadata) -> str:
         ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
         ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
         ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/"'
-        ' xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">\n'
+        ' xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"'
+        ' xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/">\n'
         f"   {body}\n"
         "  </rdf:Description>\n"
         " </rdf:RDF>\n"

@@ -97,15 +97,19 @@ def _check_lengths(path: Path, lines: list[str]) -> None:
             )
 
 
-def _check_counts(doc: Document) -> None:
-    headings = [b for b in doc.blocks if isinstance(b, Heading)]
+def _check_headings(path: Path, blocks: list[Heading | Paragraph]) -> None:
+    """At most :data:`MAX_HEADINGS` headings: checked before their levels are worked out."""
+    headings = [b for b in blocks if isinstance(b, Heading)]
     if len(headings) > MAX_HEADINGS:
         raise BookError(
             f"{len(headings):,} headings; the limit is {MAX_HEADINGS:,}",
-            doc.path,
+            path,
             headings[MAX_HEADINGS].line,
             hint="split the document (limits in book/limits.py)",
         )
+
+
+def _check_counts(doc: Document) -> None:
     if len(doc.notes) > MAX_NOTES:
         raise BookError(
             f"{len(doc.notes):,} notes; the limit is {MAX_NOTES:,}",
@@ -168,6 +172,7 @@ def _read_body(
             blocks.append(Heading(text, i + 1, 0))
             continue
         blocks.append(_paragraph(text, i + 1))
+    _check_headings(path, blocks)
     if headings is None:
         blocks = _guess_levels(blocks)
     return blocks

@@ -199,6 +199,7 @@ SPECIAL: dict[str, Callable[[Path], None]] = {
     "link-up": lambda b: os.symlink("..", b / "up"),
     "link-chapters": lambda b: os.symlink("chapters", b / "chapter-link"),
     "link-documents": lambda b: os.symlink("documents", b / "docs-link"),
+    "small-cover": lambda b: _small_cover(b),
     "no-index-page": lambda b: (b / "index.md").unlink(),
     "bib-100000-entries": lambda b: _append(
         b / "references.bib",
@@ -210,9 +211,79 @@ SPECIAL: dict[str, Callable[[Path], None]] = {
 }
 
 
+def _small_cover(book: Path) -> None:
+    """A real image, too narrow for a cover (800 px), named as the outline's cover."""
+    from PIL import Image
+
+    Image.new("RGB", (800, 1200), "white").save(book / "cover.png")
+    outline = book / "outline.toml"
+    text = outline.read_text(encoding="utf-8").replace(
+        'filename = "tiny"', 'filename = "tiny"\ncover = "cover.png"'
+    )
+    outline.write_text(text, encoding="utf-8")
+
+
 def _append(path: Path, text: str) -> None:
     with path.open("a", encoding="utf-8") as handle:
         handle.write(text)
+
+
+# --- hostile input, round 2: chapters, a recursive style, headings by the thousand ---------
+
+
+def _chapter(book: Path) -> Path:
+    return next(book.glob("chapters/ch-01-*.md"))
+
+
+def _recursive_style(book: Path) -> None:
+    """A CSL style whose macro calls itself (Pandoc ran 140 s and reached 23 GB on it)."""
+    (book / "loop.csl").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">\n'
+        "  <info><title>Loop</title><id>loop</id><updated>2024-01-01T00:00:00+00:00</updated></info>\n"
+        '  <macro name="loop"><group><text variable="title"/><text macro="loop"/></group></macro>\n'
+        '  <citation><layout><text macro="loop"/></layout></citation>\n'
+        '  <bibliography><layout><text macro="loop"/></layout></bibliography>\n'
+        "</style>\n",
+        encoding="utf-8",
+    )
+    conf = book / "conf.py"
+    text = conf.read_text(encoding="utf-8")
+    conf.write_text(
+        re.sub(r"(?m)^book_csl_style = .*$", 'book_csl_style = "loop.csl"', text), encoding="utf-8"
+    )
+
+
+def _outline_with_headings(book: Path, count: int, tail: str = "") -> None:
+    """The tiny book's outline with ``count`` chapter headings (lines 10 on), then ``tail``."""
+    head = '[book]\ntitle = "A Tiny Book"\nauthor = "Test Author"\nfilename = "tiny"\n\n'
+    head += '[sources]\ndocuments = ["documents/tiny.txt"]\n\n[headings]\n'
+    lines = [f'"Heading Number {n}" = "chapter"' for n in range(count)]
+    (book / "outline.toml").write_text(head + "\n".join(lines) + "\n" + tail, encoding="utf-8")
+
+
+def _ten_thousand_headings(book: Path) -> None:
+    """A document of 10,000 headings the outline lists (heading n on line 3 + 4n)."""
+    _outline_with_headings(book, 10_000)
+    body = "".join(f"Heading Number {n}\n\nA paragraph about it.\n\n" for n in range(10_000))
+    _document(book).write_text("A Long Book\n\n" + body, encoding="utf-8")
+
+
+SPECIAL.update(
+    {
+        "latin1-chapter": lambda b: _chapter(b).write_bytes(
+            _chapter(b).read_bytes() + "\nrivi\xe8res\n".encode("latin-1")
+        ),
+        "fifo-chapter": lambda b: os.mkfifo(b / "chapters" / "pipe.md"),
+        "recursive-csl": _recursive_style,
+        "unknown-style": lambda b: (b / "conf.py").write_text(
+            (b / "conf.py").read_text(encoding="utf-8") + '\nbook_csl_style = "no-such-style"\n',
+            encoding="utf-8",
+        ),
+        "outline-10000-headings": lambda b: _outline_with_headings(b, 10_000, "\n[extras]\nkey = 1\n"),
+        "ten-thousand-headings": _ten_thousand_headings,
+    }
+)
 
 
 # --- checks for cases that succeed --------------------------------------------------------
