@@ -119,8 +119,10 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p = command(
         "serve",
         "preview the HTML edition, rebuilt on every save",
-        "Serve the HTML edition with sphinx-autobuild, rebuilding on every save. The landing "
-        "page's PDF and EPUB download links serve the editions in dist/ (built first if missing).",
+        "Serve the HTML edition, rebuilt in this process on every save: open pages reload, and "
+        "a build's errors show at the top of every page until a save fixes them. The preview "
+        "answers only requests to its own address. The landing page's PDF and EPUB download "
+        "links serve the editions in dist/ (built first if missing).",
     )
     p.add_argument("--port", type=_port, default=8000, help="the HTTP port, 1 to 65535 (default: 8000)")
     p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")

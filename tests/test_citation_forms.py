@@ -1,28 +1,25 @@
 """The citation forms authors use, locator labels, in-text styles and bad style input, on the
-tiny book tests/roots/citeforms (HTML builds of a few seconds each)."""
+tiny book tests/roots/citeforms (HTML builds in this process, with ``SphinxTestApp``)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+from .conftest import Built, sphinx_build
+
 pytestmark = pytest.mark.sphinx
 
-REPO = Path(__file__).resolve().parent.parent
 ROOT = Path(__file__).parent / "roots" / "citeforms"
 
 
-def build(src: Path, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", *options, str(src), str(out)]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+def build(src: Path, out: Path, builder: str = "html", **overrides: str) -> Built:
+    """Build ``src`` into ``out/<builder>`` (doctrees in ``out/doctrees``), in this process."""
+    return sphinx_build(src, builder, out, overrides)
 
 
 def page(out: Path, name: str) -> BeautifulSoup:
@@ -55,15 +52,15 @@ def notes_build(src: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("notes")
     result = build(src, out)
     assert result.returncode == 0, result.stderr
-    return out
+    return out / "html"
 
 
 @pytest.fixture(scope="module")
 def intext_build(src: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("intext")
-    result = build(src, out, "-D", "book_csl_style=chicago-author-date")
+    result = build(src, out, book_csl_style="chicago-author-date")
     assert result.returncode == 0, result.stderr
-    return out
+    return out / "html"
 
 
 def test_note_style_forms_and_locator_labels(notes_build: Path) -> None:
@@ -145,7 +142,7 @@ def test_bad_locator_label_and_invalid_csl_name_file_and_line(src: Path, tmp_pat
     forms = bad / "forms.md"
     forms.write_text(forms.read_text(encoding="utf-8") + "\nBad label.{cite}`@perdue2009china, chp. 3`\n")
     (bad / "broken.csl").write_text('<?xml version="1.0"?>\n<style xmlns="x">\n<citation>\n</style>\n')
-    result = build(bad, tmp_path / "out", "-D", "book_csl_style=broken.csl")
+    result = build(bad, tmp_path / "out", book_csl_style="broken.csl")
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     line = (
@@ -160,7 +157,7 @@ def test_bad_locator_label_and_invalid_csl_name_file_and_line(src: Path, tmp_pat
 
 
 def test_unknown_style_names_the_style_and_what_to_do(src: Path, tmp_path: Path) -> None:
-    result = build(src, tmp_path / "out", "-D", "book_csl_style=chicago-author-dat")
+    result = build(src, tmp_path / "out", book_csl_style="chicago-author-dat")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "unknown CSL style 'chicago-author-dat'" in result.stderr
     assert "did you mean 'chicago-author-date'" in result.stderr
@@ -170,17 +167,13 @@ def test_unknown_style_names_the_style_and_what_to_do(src: Path, tmp_path: Path)
 def test_rendered_once_for_all_builders(src: Path, tmp_path: Path) -> None:
     """Two builders sharing the doctree cache (as make does): one pandoc rendering, reused."""
     doctrees = tmp_path / "doctrees"
-    first = build(src, tmp_path / "html", "-d", str(doctrees))
+    first = build(src, tmp_path)
     assert first.returncode == 0, first.stderr
     cache = doctrees / "bookcite"
     renderings = [p for p in cache.glob("*.json") if p.name not in ("references.json", "request.json")]
     assert len(renderings) == 1
     stamp = renderings[0].stat().st_mtime_ns
-    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
-    second = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "text", "-q", "-d", str(doctrees), str(src), str(tmp_path / "text")],
-        capture_output=True, text=True, env=env, timeout=300,
-    )  # fmt: skip
+    second = build(src, tmp_path, "text")
     assert second.returncode == 0, second.stderr
     again = [p for p in cache.glob("*.json") if p.name not in ("references.json", "request.json")]
     assert again == renderings and again[0].stat().st_mtime_ns == stamp  # nothing rendered again

@@ -22,11 +22,9 @@ Pandoc's own rendering"); each difference is undone here by name, and nothing el
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -36,9 +34,10 @@ from book.citations.bibtex import load_bibfiles
 from book.citations.csl import resolve_style
 from book.citations.engine import find_pandoc
 
+from .conftest import sphinx_build
+
 pytestmark = pytest.mark.sphinx
 
-REPO = Path(__file__).resolve().parent.parent
 ROOT = Path(__file__).parent / "roots" / "styles"
 NOTE, AUTHOR_DATE, NUMERIC = "chicago-notes-bibliography", "chicago-author-date", "ieee"
 #: how a Pandoc author writes the locator labels in German (citeproc reads them in the locale)
@@ -46,12 +45,11 @@ GERMAN_LABELS = {"p.": "S.", "chap.": "Kap.", "vol.": "Bd."}
 AUTHORS = {"perdue2009china": "Perdue", "march1996eastern": "March"}  # AUTHOR_IN_TEXT
 
 
-def sphinx(src: Path, out: Path, style: str, language: str) -> None:
-    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-D", f"book_csl_style={style}",
-               "-D", f"language={language}", str(src), str(out)]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+def sphinx(src: Path, out: Path, style: str, language: str) -> Path:
+    """The HTML of ``src`` in ``style`` and ``language``, built in this process into ``out/html``."""
+    result = sphinx_build(src, "html", out, {"book_csl_style": style, "language": language})
     assert result.returncode == 0, result.stderr
+    return out / "html"
 
 
 def words(node: object) -> str:
@@ -180,5 +178,5 @@ def compare(out: Path, refs: Path, style: str, language: str) -> int:
 def test_each_style_places_the_citations_as_pandoc_does(
     src: Path, refs: Path, tmp_path: Path, style: str, language: str
 ) -> None:
-    sphinx(src, tmp_path / "out", style, language)
-    assert compare(tmp_path / "out", refs, style, language) == 11
+    html = sphinx(src, tmp_path / "out", style, language)
+    assert compare(html, refs, style, language) == 11

@@ -1,17 +1,15 @@
 """Tests of book.citations: pure parsing, then real Sphinx builds of tests/roots/citations.
 
-Each edition is built once per module (subprocess ``python -m sphinx``) and read back.
+Each edition is built once per module (in this process, with ``SphinxTestApp``) and read back.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,19 +17,17 @@ from xml.etree import ElementTree
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-ROOT = Path(__file__).resolve().parent / "roots" / "citations"
-PYTHON = sys.executable
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from book.citations.bibtex import parse_bibtex
+from book.citations.csl import StyleNotFound, read_style, resolve_style, without_ibid
+from book.citations.engine import _split_cite, locator_suffix, parse_result, render
+from book.citations.inlines import plain_text
+from book.citations.loader import load_store
+from book.citations.render import same_author_by_title
+from book.citations.syntax import CitationSyntaxError, CiteItem, parse_citation, parse_note
 
-from book.citations.bibtex import parse_bibtex  # noqa: E402
-from book.citations.csl import StyleNotFound, read_style, resolve_style, without_ibid  # noqa: E402
-from book.citations.engine import _split_cite, locator_suffix, parse_result, render  # noqa: E402
-from book.citations.inlines import plain_text  # noqa: E402
-from book.citations.loader import load_store  # noqa: E402
-from book.citations.render import same_author_by_title  # noqa: E402
-from book.citations.syntax import CitationSyntaxError, CiteItem, parse_citation, parse_note  # noqa: E402
+from .conftest import Built, sphinx_build
+
+ROOT = Path(__file__).resolve().parent / "roots" / "citations"
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
@@ -43,22 +39,19 @@ def copy_root(dest: Path) -> Path:
     return dest
 
 
-def sphinx(src: Path, builder: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    # NO_COLOR: Sphinx colours its output (and folds progress into one line) when CI=true.
-    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONWARNINGS="ignore", NO_COLOR="1")
-    command = [
-        PYTHON,
-        "-m",
-        "sphinx",
-        "-b",
-        builder,
-        "-d",
-        str(out / ".doctrees"),
-        *extra,
-        str(src),
-        str(out / builder),
-    ]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+def sphinx(src: Path, builder: str, out: Path, *extra: str) -> Built:
+    """Build ``src`` with ``builder`` into ``out/<builder>``, in this process (SphinxTestApp);
+    ``extra`` takes the command line's ``-D name=value`` and ``-j N``."""
+    overrides: dict[str, str] = {}
+    parallel = 0
+    for flag, value in zip(extra[::2], extra[1::2], strict=True):
+        if flag == "-D":
+            name, _, setting = value.partition("=")
+            overrides[name] = setting
+        else:
+            assert flag == "-j", flag
+            parallel = int(value)
+    return sphinx_build(src, builder, out, overrides, parallel)
 
 
 class _Sidenotes(HTMLParser):
@@ -371,9 +364,7 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def html(
-    book: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def html(book: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Built]:
     out = tmp_path_factory.mktemp("html")
     result = sphinx(book, "html", out)
     assert result.returncode == 0, result.stderr
@@ -427,7 +418,7 @@ CH2 = [
 
 @pytest.mark.sphinx
 def test_html_one_footnote_per_citation_numbered_per_page(
-    html: tuple[Path, subprocess.CompletedProcess[str]],
+    html: tuple[Path, Built],
 ) -> None:
     outdir, _ = html
     assert sidenotes(outdir / "ch1.html") == CH1
@@ -435,7 +426,7 @@ def test_html_one_footnote_per_citation_numbered_per_page(
 
 
 @pytest.mark.sphinx
-def test_html_footnote_markup(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_html_footnote_markup(html: tuple[Path, Built]) -> None:
     page = (html[0] / "ch1.html").read_text(encoding="utf-8")
     assert "<em>The Presidency and Foreign Policy</em>" in page  # italics from CSL as <em>
     assert "AT&amp;T &lt;Asia&gt;" in page  # escaped once, by the writer
@@ -446,7 +437,7 @@ def test_html_footnote_markup(html: tuple[Path, subprocess.CompletedProcess[str]
 
 
 @pytest.mark.sphinx
-def test_bibliography_pages(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_bibliography_pages(html: tuple[Path, Built]) -> None:
     page = (html[0] / "bibliography.html").read_text(encoding="utf-8")
     entries = re.findall(r'<p class="csl-entry" id="bib-([^"]+)">(.*?)</p>', page, re.S)
     assert [key for key, _ in entries] == [
@@ -464,7 +455,7 @@ def test_bibliography_pages(html: tuple[Path, subprocess.CompletedProcess[str]])
 
 
 @pytest.mark.sphinx
-def test_uncited_entries_are_one_summary_line(html: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_uncited_entries_are_one_summary_line(html: tuple[Path, Built]) -> None:
     """A bibliography file holds more works than one book cites: no warning per entry, one
     summary line (``book_warn_uncited = True`` names each)."""
     warnings = [line for line in html[1].stderr.splitlines() if "WARNING" in line]
@@ -564,9 +555,7 @@ def test_ibid_option(book: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.sphinx
-def test_parallel_build_numbers_the_same(
-    book: Path, html: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
-) -> None:
+def test_parallel_build_numbers_the_same(book: Path, html: tuple[Path, Built], tmp_path: Path) -> None:
     result = sphinx(book, "html", tmp_path, "-j", "2")
     assert result.returncode == 0, result.stderr
     assert re.search(r"reading sources\.\.\. \[ *\d+%\] \w+ \.\. \w+", result.stdout)  # really in parallel

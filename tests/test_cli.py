@@ -1,24 +1,18 @@
 """The command line: help for every command and option, --version, the ``book`` script, and
-``serve`` with its port and working download links."""
+``make serve``'s port (the preview itself: tests/test_preview.py)."""
 
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import subprocess
 import sys
-import time
 import tomllib
-import urllib.request
 from pathlib import Path
-
-import pytest
 
 from book import __version__
 from book.cli import _parser
 
-from .conftest import ROOT, TINY, make_book, run_book
+from .conftest import ROOT, TINY, run_book
 
 COMMANDS = ("new", "import", "bib", "refs", "publish", "draft", "serve")
 
@@ -74,40 +68,3 @@ def test_makefile_serve_takes_port() -> None:
         ["make", "-n", "serve", "PORT=8123"], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert "-m book serve --port 8123" in proc.stdout
-
-
-def _get(url: str, timeout: float = 5) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.status, response.read()
-
-
-@pytest.mark.sphinx
-def test_serve_previews_with_working_download_links(tmp_path: Path) -> None:
-    book = make_book(tmp_path)
-    port = 8217
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "book", "serve", "--port", str(port)],
-        cwd=book, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 240
-        page = b""
-        while time.monotonic() < deadline:
-            try:
-                status, page = _get(f"http://127.0.0.1:{port}/index.html")
-                if status == 200 and b"book-downloads" in page:
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-            time.sleep(1)
-        assert b'href="downloads/tiny.pdf"' in page and b'href="downloads/tiny.epub"' in page
-        status, pdf = _get(f"http://127.0.0.1:{port}/downloads/tiny.pdf")
-        assert status == 200 and pdf.startswith(b"%PDF")
-        status, epub = _get(f"http://127.0.0.1:{port}/downloads/tiny.epub")
-        assert status == 200 and epub.startswith(b"PK") and b"application/epub+zip" in epub[:100]
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)

@@ -1,5 +1,6 @@
 """book.build.incremental: after an edit, every edition shows the new section and table numbers,
-not only the one whose builder read the edited chapter (the tiny book, all three editions)."""
+not only the one whose builder read the edited chapter (the tiny book, all three editions with
+``book publish``; the HTML alone in this process, with ``sphinx.testing``)."""
 
 from __future__ import annotations
 
@@ -62,18 +63,20 @@ def test_a_table_added_to_one_chapter_renumbers_the_next_in_every_edition(tmp_pa
     assert _numbers(book) == {"html": "Table 3", "epub": "Table 3", "pdf": "Table 3"}
 
 
-@pytest.mark.sphinx
-def test_a_renamed_chapter_is_renamed_on_every_page(tmp_path: Path):
-    book = make_book(tmp_path)
-    run_book("publish", "html", cwd=book, check=True)
+@pytest.mark.sphinx("html", testroot="tiny-book", srcdir="incremental-renamed")
+def test_a_renamed_chapter_is_renamed_on_every_page(app, make_app, app_params):  # type: ignore[no-untyped-def]
+    app.build()
+    book = app.srcdir
     chapter = next((book / "chapters").glob("ch-02-*.md"))
     lines = chapter.read_text(encoding="utf-8").splitlines()
     heading = next(i for i, line in enumerate(lines) if line.startswith("# "))
     old = lines[heading][2:]
     lines[heading] = "# A Renamed Chapter"
     chapter.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    run_book("publish", "html", cwd=book, check=True)
-    pages = sorted((book / "dist" / "html").rglob("*.html"))
+    again = make_app(*app_params.args, **app_params.kwargs)  # a second build over the first one's cache
+    again.build()
+    assert "1 changed" in again.status.getvalue()  # it was an incremental build
+    pages = sorted(again.outdir.rglob("*.html"))
     stale = [p.name for p in pages if old in _text(p.read_text(encoding="utf-8"))]
     assert not stale, f"the old title {old!r} is still on {stale}"
     others = [p for p in pages if p.stem not in (chapter.stem, "search", "genindex")]
@@ -120,20 +123,20 @@ def test_an_edited_book_is_byte_for_byte_the_book_built_afresh(
     assert not different, f"the edited book differs from a fresh build in {different}"
 
 
-@pytest.mark.sphinx
-def test_a_style_sheet_of_the_books_own_reaches_the_site_and_its_changes_too(tmp_path: Path):
+@pytest.mark.sphinx("html", testroot="tiny-book", srcdir="incremental-style")
+def test_a_style_sheet_of_the_books_own_reaches_the_site_and_its_changes_too(app, make_app, app_params):  # type: ignore[no-untyped-def]
     """A style sheet of the book's own (``html_static_path``) reaches the site when it is
     added and when it changes."""
-    book = make_book(tmp_path)
-    run_book("publish", "html", cwd=book, check=True)
+    app.build()
+    book = app.srcdir
     (book / "style").mkdir()
     (book / "style" / "house.css").write_text("p { color: black; }\n", encoding="utf-8")
     with (book / "conf.py").open("a", encoding="utf-8") as handle:
         handle.write('\nhtml_static_path = ["style"]\n')
-    run_book("publish", "html", cwd=book, check=True)
-    published = book / "dist" / "html" / "_static" / "house.css"
+    make_app(*app_params.args, **app_params.kwargs).build()
+    published = app.outdir / "_static" / "house.css"
     assert published.read_text(encoding="utf-8") == "p { color: black; }\n"
 
     (book / "style" / "house.css").write_text("p { color: navy; }\n", encoding="utf-8")
-    run_book("publish", "html", cwd=book, check=True)
+    make_app(*app_params.args, **app_params.kwargs).build()
     assert published.read_text(encoding="utf-8") == "p { color: navy; }\n"

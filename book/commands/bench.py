@@ -1,38 +1,44 @@
 """``make bench``: time the builds against Pandoc's on the same book, and write BENCHMARKS.md.
 
-Measured in one run, on a copy of the book's sources (the repository's own ``dist/`` is only
+Measured in one run, on copies of the book's sources (the repository's own ``dist/`` is only
 used for ``make`` with nothing changed, which is run as the author runs it):
 
-* a clean build of the three editions, the same book with Pandoc (its MyST chapters turned
-  into Pandoc Markdown by :mod:`book.build.pandocmd`, the same ``references.bib`` and CSL style;
-  HTML, EPUB and a PDF through xelatex) and a one-chapter edit (of a second copy, built
-  once before), interleaved round by round, the median of each: each ratio compares runs
-  that met the same load on a shared machine;
-* what the EPUB's page list and the DOCX manuscript add to a clean build of the three editions
-  (:mod:`book.commands.benchpages`);
-* ``make`` with nothing changed; a one-chapter edit of the HTML alone; the live preview
-  (``make serve``) showing an edit;
+* round by round, in alternating order, the median of each (each ratio compares runs that met
+  the same load on a shared machine): a clean build of the three editions; the same book with
+  Pandoc (its MyST chapters turned into Pandoc Markdown by :mod:`book.build.pandocmd`, the same
+  ``references.bib`` and CSL style), its HTML alone and its three editions (HTML, EPUB and a
+  PDF through xelatex); a one-chapter edit of the three editions (of a second copy, built once
+  before); and the live preview (``make serve``, running on a third copy): from saving a
+  sentence to the served page showing it, through the real server, as a browser sees it (the
+  WebSocket says reload, the page is fetched);
+* whether the clean builds gave the same bytes (``SOURCE_DATE_EPOCH`` set);
+* ``make`` with nothing changed; a one-chapter edit of the HTML alone;
 * generated books of 10, 50 and 100 chapters (the book's chapters again and again, each copy
   with citation keys of its own), with the peak memory of each build;
 * parsing 10,000 reference strings, drafting a 6,000-word document;
 * loading the outline and importing the documents at 800 and 4,000 headings
-  (:mod:`book.commands.benchinput`).
+  (:mod:`book.commands.benchinput`);
+* bibliography files: what uncited entries add to a clean build, and reading 4,000 to 100,000
+  entries (:mod:`.benchbib`);
+* what the EPUB's page list and the DOCX manuscript add to a clean build of the three editions
+  (:mod:`.benchpages`).
+
+``python -m book.commands.bench --help`` lists the options (the rounds, where the table goes,
+the parts to leave out).
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import os
 import platform
-import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,12 +49,12 @@ from book.commands.benchinput import input_scaling
 from book.sources.model import Paragraph
 from book.sources.reader import read_document
 
+from .benchbooks import generated_book
+
 ROOT = Path.cwd()
-RUNS = 5  # interleaved rounds: a clean build, Pandoc, a one-chapter edit
-THREE = ("html", "epub", "pdf")
-SERVE_PORT = 8300
-_ROLE = re.compile(r"\{(cite|note)\}`([^`]*)`")
-_KEY = re.compile(r"@([\w:.-]*\w)")
+RUNS = 3  # interleaved rounds: a clean build, Pandoc, a one-chapter edit, the live preview
+THREE = ("html", "epub", "pdf")  # the editions the rounds build (make adds the DOCX)
+EPOCH = "1700000000"  # SOURCE_DATE_EPOCH of the copies' builds: the same sources, the same bytes
 Row = tuple[str, str, str]
 
 
@@ -56,8 +62,13 @@ def _say(message: str) -> None:
     print(f"==> bench: {message}", flush=True)
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+def _env(epoch: bool = True) -> dict[str, str]:
+    """The environment of the builds: the copies' with a fixed SOURCE_DATE_EPOCH, the
+    repository's (``make`` with nothing changed) as the author's."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    if epoch:
+        env["SOURCE_DATE_EPOCH"] = EPOCH
+    return env
 
 
 @dataclass
@@ -76,10 +87,12 @@ class Took:
         return f"{self.seconds:.2f} s (CPU {self.cpu:.2f} s)"
 
 
-def _run(cmd: list[str], cwd: Path) -> Took:
+def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Took:
     """Run ``cmd``; what it took."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env or _env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     assert proc.stderr is not None
     errors = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -123,29 +136,59 @@ def _clean(book: Path) -> None:
         shutil.rmtree(book / folder, ignore_errors=True)
 
 
-def interleaved(book: Path, edited: Path, work: Path) -> dict[str, list[Took]]:
-    """Clean builds of ``book``, Pandoc's build of it, and one-chapter edits of ``edited``
-    (built once first), round by round, in alternating order."""
+def interleaved(work: Path, runs: int) -> tuple[dict[str, list[Took]], list[str], int]:
+    """The rounds (see the module's text): what each measurement took, round by round; the
+    digest of each clean build's editions; the live preview's peak memory (KiB)."""
     from book.build.pandocmd import pandoc_commands
 
+    from .benchlive import LivePreview
+
+    book, edited = copy_book(work / "book"), copy_book(work / "edited")
+    live = LivePreview(copy_book(work / "live"), _env())
     commands = pandoc_commands(book, work / "pandoc")
-    _publish(edited)
-    took: dict[str, list[Took]] = {"clean": [], "pandoc": [], "edit": []}
-    for run in range(RUNS):
-        for which in ("clean", "pandoc", "edit") if run % 2 == 0 else ("edit", "pandoc", "clean"):
-            if which == "clean":
-                _clean(book)
-                this = _publish(book, *THREE)
-            elif which == "pandoc":
-                this = _pandoc(commands, work / "pandoc")
-            else:
-                this = _publish_after_edit(edited, run + 1, *THREE)
-            took[which].append(this)
-            _say(f"{which}: {this}")
-    return took
+    _publish(edited, *THREE)
+
+    def preview(run: int) -> Took:
+        seconds, cpu = live.save_to_served(_chapter(live.book), run)
+        return Took(seconds, cpu)
+
+    steps: dict[str, Callable[[int], Took]] = {
+        "clean": lambda run: _clean_build(book),
+        "pandoc": lambda run: _pandoc(commands, work / "pandoc"),
+        "pandoc-html": lambda run: _pandoc(commands[:1], work / "pandoc"),
+        "edit": lambda run: _publish_after_edit(edited, run, *THREE),
+        "preview": preview,
+    }
+    took: dict[str, list[Took]] = {name: [] for name in steps}
+    digests = []
+    try:
+        for run in range(1, runs + 1):
+            for name in list(steps) if run % 2 else reversed(steps):
+                took[name].append(steps[name](run))
+                _say(f"{name}: {took[name][-1]}")
+                if name == "clean":
+                    digests.append(_digest(book / "dist"))
+        memory = live.peak_memory()
+    finally:
+        live.close()
+    return took, digests, memory
 
 
-def citation_share(book: Path, clean: Took) -> Row:
+def _clean_build(book: Path) -> Took:
+    _clean(book)
+    return _publish(book, *THREE)
+
+
+def _digest(dist: Path) -> str:
+    """One digest of every file in ``dist`` (its path and bytes)."""
+    total = hashlib.sha256()
+    for path in sorted(p for p in dist.rglob("*") if p.is_file()):
+        total.update(f"{path.relative_to(dist)}\0".encode())
+        total.update(hashlib.sha256(path.read_bytes()).digest())
+    return total.hexdigest()
+
+
+def citation_share(book: Path, clean: Took, runs: int) -> Row:
     """The citation layer's share of a clean build: the one pandoc run that renders every note
     and bibliography for all three editions (the request the last build made), timed alone."""
     import json
@@ -153,7 +196,7 @@ def citation_share(book: Path, clean: Took) -> Row:
     from book.citations.engine import render
 
     request = json.loads((book / "_build" / "doctrees" / "bookcite" / "request.json").read_text("utf-8"))
-    seconds = statistics.median(_timed(lambda: render(request)) for _ in range(RUNS))
+    seconds = statistics.median(_timed(lambda: render(request)) for _ in range(runs))
     share = f"{seconds:.2f} s, {seconds / clean.seconds:.0%} of the clean build, once for three editions"
     return ("citations: every note and bibliography (one pandoc run)", share, "reported")
 
@@ -163,9 +206,14 @@ def _publish_after_edit(book: Path, number: int, *editions: str) -> Took:
     return _publish(book, *editions)
 
 
+def _chapter(book: Path) -> Path:
+    """The chapter the edits go to: the one of median size."""
+    chapters = sorted((book / "chapters").glob("ch-*.md"), key=lambda p: (p.stat().st_size, p.name))
+    return chapters[len(chapters) // 2]
+
+
 def _edit(book: Path, number: int) -> Path:
-    chapters = sorted((book / "chapters").glob("ch-*.md"), key=lambda p: p.stat().st_size)
-    chapter = chapters[len(chapters) // 2]
+    chapter = _chapter(book)
     with chapter.open("a", encoding="utf-8") as handle:
         handle.write(f"\nA sentence added by the benchmark, number {number}.\n")
     return chapter
@@ -173,111 +221,21 @@ def _edit(book: Path, number: int) -> Path:
 
 def nothing_changed() -> list[float]:
     """``make`` in the repository, as the author runs it, once to be current, then timed."""
-    subprocess.run(["make", "-s", "all"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=_env())
+    env = _env(epoch=False)
+    subprocess.run(["make", "-s", "all"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=env)
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        subprocess.run(["make", "-s", "all"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=_env())
+        subprocess.run(["make", "-s", "all"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=env)
         times.append(time.perf_counter() - start)
     return times
-
-
-def serve_latency(book: Path) -> float:
-    """Seconds from saving a chapter to the live preview serving the changed page."""
-    cmd = [sys.executable, "-m", "book", "serve", "--port", str(SERVE_PORT)]  # what make serve runs
-    proc = subprocess.Popen(
-        cmd,
-        cwd=book,
-        env=_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        chapter = _edit(book, 0)
-        page = f"http://127.0.0.1:{SERVE_PORT}/chapters/{chapter.stem}.html"
-        _wait_for(page, "number 0", timeout=180)
-        time.sleep(1)
-        start = time.perf_counter()
-        with chapter.open("a", encoding="utf-8") as handle:
-            handle.write("\nA sentence the live preview must show.\n")
-        _wait_for(page, "the live preview must show", timeout=60)
-        return time.perf_counter() - start
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait()
-
-
-def _wait_for(url: str, needle: str, timeout: float) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if needle in response.read().decode("utf-8", "replace"):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"{url} did not show {needle!r} within {timeout} s")
-
-
-def generated_book(dest: Path, chapters: int) -> Path:
-    """A book of ``chapters`` chapters: the book's chapters in turn, each copy with its own keys."""
-    book = copy_book(dest)
-    sources = [p.read_text(encoding="utf-8") for p in sorted((book / "chapters").glob("ch-*.md"))]
-    entries: dict[str, str] = {}
-    for bibfile in sorted(book.glob("*.bib")):
-        entries.update(_bib_entries(bibfile.read_text(encoding="utf-8")))
-    shutil.rmtree(book / "chapters")
-    (book / "chapters").mkdir()
-    bib: list[str] = []
-    names = []
-    for number in range(1, chapters + 1):
-        text = sources[(number - 1) % len(sources)]
-        suffix = f"x{number}"
-        keys: set[str] = set()
-
-        def rename(match: re.Match[str], suffix: str = suffix, keys: set[str] = keys) -> str:
-            def key(found: re.Match[str]) -> str:
-                keys.add(found.group(1))
-                return f"@{found.group(1)}{suffix}"
-
-            renamed = _KEY.sub(key, match.group(2))
-            return f"{{{match.group(1)}}}`{renamed}`"
-
-        text = _ROLE.sub(rename, text)
-        text = re.sub(r"^\((.+)\)=$", rf"(g{number}-\1)=", text, flags=re.M)
-        name = f"g{number:03d}"
-        (book / "chapters" / f"{name}.md").write_text(text, encoding="utf-8")
-        names.append(name)
-        bib += [entries[k].replace(f"{{{k},", f"{{{k}{suffix},", 1) for k in sorted(keys) if k in entries]
-    for old in book.glob("*.bib"):
-        old.unlink()
-    (book / "references.bib").write_text("\n\n".join(bib) + "\n", encoding="utf-8")
-    (book / "chapters" / "works-cited.md").write_text(
-        "# Works Cited\n\n:::{bibliography}\n:cited:\n:::\n", encoding="utf-8"
-    )
-    toc = "\n".join(f"chapters/{n}" for n in [*names, "works-cited"])
-    (book / "index.md").write_text(
-        f"# Generated Book\n\n:::{{toctree}}\n:maxdepth: 1\n\n{toc}\n:::\n", encoding="utf-8"
-    )
-    return book
-
-
-def _bib_entries(text: str) -> dict[str, str]:
-    out = {}
-    for chunk in re.split(r"\n(?=@)", text):
-        match = re.match(r"@\w+\{([^,\s]+),", chunk.strip())
-        if match:
-            out[match.group(1)] = chunk.strip()
-    return out
 
 
 def scale(work: Path) -> list[tuple[int, Took]]:
     rows = []
     for chapters in (10, 50, 100):
-        book = generated_book(work / f"scale-{chapters}", chapters)
-        took = _publish(book)
+        book = generated_book(copy_book(work / f"scale-{chapters}"), chapters)
+        took = _publish(book, *THREE)
         _say(f"generated book of {chapters} chapters: {took}, peak {took.rss / 1024:.0f} MiB")
         rows.append((chapters, took))
     return rows
@@ -330,12 +288,9 @@ def _timed(fn: Callable[[], object]) -> float:
 
 
 def parsers_and_draft(work: Path) -> list[Row]:
-    from book.references.refparse import parse_reference
+    from book.references.refparse import benchmark
 
-    strings = _reference_strings(10_000)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        parse = _timed(lambda: [parse_reference(s) for s in strings])
+    parse = benchmark(_reference_strings(10_000))
     doc = _six_thousand_words(work)
     took = _run([sys.executable, "-m", "book", "draft", str(doc), "--out", str(work / "draft")], work).seconds
     return [
@@ -348,89 +303,133 @@ def _target(met: bool, target: str) -> str:
     return f"{target}: {'met' if met else 'MISSED'}"
 
 
-def main() -> int:
+def round_rows(took: dict[str, list[Took]], digests: list[str], memory: int, book: Path) -> list[Row]:
+    """The table's rows for the interleaved rounds."""
+    runs = len(took["clean"])
+    clean, pandoc, html = _median(took["clean"]), _median(took["pandoc"]), _median(took["pandoc-html"])
+    edit, live = _median(took["edit"]), _median(took["preview"])
+
+    def row(what: str, name: str) -> Row:
+        return (f"{what} (median of {runs})", f"{_median(took[name])} [{_list(took[name])}]", "reported")
+
+    same = len(set(digests)) == 1
+    return [
+        row("clean build, three editions", "clean"),
+        row("Pandoc, same book, three editions", "pandoc"),
+        (
+            "clean build ÷ Pandoc",
+            f"{clean.seconds / pandoc.seconds:.2f}× (CPU {clean.cpu / pandoc.cpu:.2f}×)",
+            _target(clean.seconds <= 0.6 * pandoc.seconds, "≤ 0.6×"),
+        ),
+        ("peak memory of a clean build", f"{max(t.rss for t in took['clean']) / 1024:.0f} MiB", "reported"),
+        citation_share(book, clean, runs),
+        (
+            "the same bytes from the same sources",
+            f"{runs} clean builds: {'identical' if same else 'DIFFERENT'}",
+            _target(same, "identical"),
+        ),
+        row("Pandoc, same book, HTML alone", "pandoc-html"),
+        row("live preview (`make serve`): save → the served page shows it", "preview"),
+        (
+            "live preview ÷ Pandoc's HTML",
+            f"{live.seconds / html.seconds:.2f}×",
+            _target(live.seconds <= html.seconds, "≤ 1.0×"),
+        ),
+        (
+            "peak memory of the live preview",
+            f"{memory / 1024:.0f} MiB" if memory else "not known",
+            "reported",
+        ),
+        (
+            f"one-chapter edit, three editions (median of {runs})",
+            f"{edit}: {edit.seconds / clean.seconds:.0%} of clean [{_list(took['edit'])}]",
+            "reported",
+        ),
+    ]
+
+
+def after_rounds(work: Path) -> list[Row]:
+    """``make`` with nothing changed (in the repository), and the HTML alone after an edit."""
+    _say("make with nothing changed")
+    again = statistics.median(nothing_changed())
+    rows = [("`make` with nothing changed (median of 3)", f"{again:.2f} s", _target(again <= 1, "≤ 1 s"))]
+    _say("one-chapter edits of the HTML alone")
+    edited = work / "edited"
+    htmls = [_publish_after_edit(edited, 100 + number, "html") for number in (1, 2, 3)]
+    rows.append(
+        ("one-chapter edit, `make html` (median of 3)", f"{_median(htmls)} [{_list(htmls)}]", "reported")
+    )
+    return rows
+
+
+def scale_rows(work: Path) -> list[Row]:
+    _say("generated books of 10, 50, 100 chapters")
+    sizes = scale(work)
+    rows: list[Row] = [
+        (f"generated book, {chapters} chapters, clean", f"{took}, peak {took.rss / 1024:.0f} MiB", "reported")
+        for chapters, took in sizes
+    ]
+    ratio = sizes[-1][1].seconds / sizes[0][1].seconds
+    cpu_ratio = sizes[-1][1].cpu / sizes[0][1].cpu
+    rows.append(
+        ("100 chapters ÷ 10 chapters", f"{ratio:.1f}× (CPU {cpu_ratio:.1f}×)", _target(ratio <= 12, "≤ 12×"))
+    )
+    return rows
+
+
+PARTS = ("make", "scale", "parsers", "bib", "pages")  # what --skip may leave out; the rounds always run
+
+
+def _options(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m book.commands.bench",
+        description="Time the builds against Pandoc's on the same book and write the table "
+        "(BENCHMARKS.md). Run it in the book's folder, on a quiet machine.",
+    )
+    parser.add_argument("--runs", type=int, default=RUNS, help=f"interleaved rounds (default: {RUNS})")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="where the table goes (default: BENCHMARKS.md here)"
+    )
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=PARTS,
+        help="leave out a part: make (nothing changed, the HTML alone), scale (10-100 chapters), "
+        "parsers (the reference parser, draft, outline and import), bib (bibliography files), "
+        "pages (the EPUB's page list and the DOCX); repeatable",
+    )  # fmt: skip
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _options(argv)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
         work = Path(tmp)
-        book = copy_book(work / "book")
-        edited = copy_book(work / "edited")
         _say("make: set up and build once, so that nothing installs during the measurements")
-        subprocess.run(["make", "-s", "all"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=_env())
-        _say(f"clean builds, Pandoc's and one-chapter edits, interleaved ({RUNS} rounds)")
-        runs = interleaved(book, edited, work)
-        ours, theirs, edits = runs["clean"], runs["pandoc"], runs["edit"]
-        clean, pandoc, edit = _median(ours), _median(theirs), _median(edits)
-        rows += [
-            (f"clean build, three editions (median of {RUNS})", f"{clean} [{_list(ours)}]", "reported"),
-            (
-                f"Pandoc, same book, three editions (median of {RUNS})",
-                f"{pandoc} [{_list(theirs)}]",
-                "reported",
-            ),
-            (
-                "clean build ÷ Pandoc",
-                f"{clean.seconds / pandoc.seconds:.2f}× (CPU {clean.cpu / pandoc.cpu:.2f}×)",
-                _target(clean.seconds <= pandoc.seconds, "≤ 1.0×"),
-            ),
-            ("peak memory of a clean build", f"{max(t.rss for t in ours) / 1024:.0f} MiB", "reported"),
-            citation_share(book, clean),
-        ]
-        _say(f"the page list and the DOCX: clean builds with and without them, interleaved ({RUNS} rounds)")
-        from book.commands.benchpages import page_list_and_docx  # it uses this module's helpers
+        env = _env(epoch=False)
+        subprocess.run(["make", "-s", "all"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=env)
+        _say(
+            f"clean builds, Pandoc's, one-chapter edits and the live preview, interleaved ({args.runs} rounds)"
+        )
+        took, digests, memory = interleaved(work, args.runs)
+        rows += round_rows(took, digests, memory, work / "book")
+        if "make" not in args.skip:
+            rows += after_rounds(work)
+        if "scale" not in args.skip:
+            rows += scale_rows(work)
+        if "parsers" not in args.skip:
+            _say("reference parser and draft")
+            rows += parsers_and_draft(work)
+            _say("outline and import at 800 and 4,000 headings")
+            rows += input_scaling(work)
+        if "bib" not in args.skip:
+            _say("bibliography files: what uncited entries add, and reading 4,000 to 100,000 entries")
+            rows += bibliography_rows(work)
+        if "pages" not in args.skip:
+            from .benchpages import page_list_and_docx  # it uses this module's helpers
 
-        rows += page_list_and_docx(work)
-        _say("make with nothing changed")
-        again = statistics.median(nothing_changed())
-        rows.append(
-            ("`make` with nothing changed (median of 3)", f"{again:.2f} s", _target(again <= 1, "≤ 1 s"))
-        )
-        rows.append(
-            (
-                f"one-chapter edit, three editions (median of {RUNS})",
-                f"{edit}: {edit.seconds / clean.seconds:.0%} of clean (CPU {edit.cpu / clean.cpu:.0%})"
-                f" [{_list(edits)}]",
-                _target(edit.seconds <= 0.3 * clean.seconds, "≤ 30% of clean"),
-            )
-        )
-        _say("one-chapter edits of the HTML alone")
-        htmls = [_publish_after_edit(edited, RUNS + number, "html") for number in (1, 2, 3)]
-        html = _median(htmls)
-        rows.append(
-            (
-                "one-chapter edit, `make html` (median of 3)",
-                f"{html} [{_list(htmls)}]",
-                _target(html.seconds <= 2, "≤ 2 s"),
-            )
-        )
-        _say("live preview")
-        served = serve_latency(book)
-        rows.append(("`make serve` shows an edit", f"{served:.2f} s", _target(served <= 2, "≤ 2 s")))
-        _say("generated books of 10, 50, 100 chapters")
-        sizes = scale(work)
-        for chapters, took in sizes:
-            rows.append(
-                (
-                    f"generated book, {chapters} chapters, clean",
-                    f"{took}, peak {took.rss / 1024:.0f} MiB",
-                    "reported",
-                )
-            )
-        ratio = sizes[-1][1].seconds / sizes[0][1].seconds
-        cpu_ratio = sizes[-1][1].cpu / sizes[0][1].cpu
-        rows.append(
-            (
-                "100 chapters ÷ 10 chapters",
-                f"{ratio:.1f}× (CPU {cpu_ratio:.1f}×)",
-                _target(ratio <= 12, "≤ 12× (linear)"),
-            )
-        )
-        _say("reference parser and draft")
-        rows += parsers_and_draft(work)
-        _say("outline and import at 800 and 4,000 headings")
-        rows += input_scaling(work)
-        _say("bibliography files: what uncited entries add, and reading 4,000 to 100,000 entries")
-        rows += bibliography_rows(work)
-    _write(rows)
+            _say("the EPUB's page list and the DOCX: clean builds with and without them, interleaved")
+            rows += page_list_and_docx(work)
+    _write(rows, args.out or ROOT / "BENCHMARKS.md")
     return 0 if all("MISSED" not in r[2] for r in rows) else 1
 
 
@@ -446,7 +445,7 @@ def _median(values: list[Took]) -> Took:
 MUTATION_SECTION = "## Mutation testing"
 
 
-def _write(rows: list[Row]) -> None:
+def _write(rows: list[Row], path: Path) -> None:
     load = os.getloadavg()[0]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
@@ -456,21 +455,24 @@ def _write(rows: list[Row]) -> None:
         "All figures are wall-clock times from one run, with the CPU time (user and system, children",
         "included) beside them: the machine is shared, so the CPU time is the steadier figure.",
         "The clean builds of this book, those of the same book with Pandoc (its chapters",
-        "converted by `book/build/pandocmd.py`, the same `references.bib` and CSL style; HTML, EPUB and",
-        "a PDF through xelatex) and the one-chapter edits (of a second copy of the book) are",
-        "interleaved round by round, so that each ratio compares runs that met the same load.",
+        "converted by `book/build/pandocmd.py`, the same `references.bib` and CSL style; its HTML",
+        "alone, and HTML, EPUB and a PDF through xelatex), the one-chapter edits (of a second copy",
+        "of the book) and the live preview (`make serve` on a third copy: from saving a sentence to",
+        "the served page showing it, fetched when the preview's WebSocket says reload, as a browser",
+        "does) are interleaved round by round, so that each ratio compares runs that met the same",
+        "load. The copies are built with `SOURCE_DATE_EPOCH` set.",
         "",
         "| what | measured | target |",
         "| --- | --- | --- |",
         *[f"| {a} | {b} | {c} |" for a, b, c in rows],
         "",
     ]
-    path = ROOT / "BENCHMARKS.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    written = ROOT / "BENCHMARKS.md"
+    old = written.read_text(encoding="utf-8") if written.exists() else ""
     kept = old[old.index(MUTATION_SECTION) :] if MUTATION_SECTION in old else ""  # written by hand
     path.write_text("\n".join(lines) + ("\n" + kept if kept else ""), encoding="utf-8")
     print("\n".join(lines))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

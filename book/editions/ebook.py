@@ -305,7 +305,7 @@ def _page_context(
 
 def _builder_inited(app: Sphinx) -> None:
     if app.builder.name == "epub":
-        app.config.html_static_path.append(str(STATIC))
+        app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]  # not the shared default
         app.add_css_file("book-epub.css")
 
 
@@ -314,6 +314,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_cover", "", "env", types=frozenset({str}))  # the author's cover image
     app.connect("builder-inited", _builder_inited)
     if str(TEMPLATES) not in app.config.templates_path:
-        app.config.templates_path.append(str(TEMPLATES))
+        # a new list: appending would change Sphinx's default for every later application
+        app.config.templates_path = [*app.config.templates_path, str(TEMPLATES)]
     app.connect("html-page-context", _page_context)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

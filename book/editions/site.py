@@ -49,7 +49,7 @@ class DropSourceComments(SphinxTransform):
 def _builder_inited(app: Sphinx) -> None:
     if app.builder.name not in ("html", "dirhtml"):
         return
-    app.config.html_static_path.append(str(STATIC))
+    app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]  # not the shared default
     app.add_css_file("book-site.css")
 
 
@@ -233,7 +233,8 @@ def _named_toggle(match: re.Match[str], label: str) -> str:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("book.editions.sidenotes")
     if str(TEMPLATES) not in app.config.templates_path:
-        app.config.templates_path.append(str(TEMPLATES))
+        # a new list: appending would change Sphinx's default for every later application
+        app.config.templates_path = [*app.config.templates_path, str(TEMPLATES)]
     app.add_transform(DropSourceComments)
     app.connect("builder-inited", _builder_inited)
     # after sphinx-book-theme's header buttons (501)

@@ -16,6 +16,9 @@ book_citation_ibid = False
 
 html_theme = "sphinx_book_theme"
 html_theme_options = {"use_sidenotes": True}
+# The theme appends its components to templates_path: a list of this book's own, not Sphinx's
+# default (shared by every application the tests build in one process).
+templates_path: list[str] = []
 
 epub_title = project
 epub_author = author
