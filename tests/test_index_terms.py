@@ -227,6 +227,13 @@ def test_finishing_puts_each_page_at_its_first_mark_once(tmp_path: Path):
     with zipfile.ZipFile(folder / "book.epub") as archive:
         assert "book-page-2" in archive.read("chapters/one.xhtml").decode("utf-8")
     assert "<dc:source" in (folder / "content.opf").read_text(encoding="utf-8")
+    assert finish_epub(folder, None, "book") == 0  # an EPUB built without the PDF: none left
+    text = "".join(
+        p.read_text(encoding="utf-8") for p in folder.rglob("*.*") if p.suffix in (".xhtml", ".opf")
+    )
+    assert "book-page" not in text and "page-list" not in text and "<dc:source" not in text
+    with zipfile.ZipFile(folder / "book.epub") as archive:
+        assert "book-page" not in archive.read("chapters/one.xhtml").decode("utf-8")
 
 
 # -- the DOCX's styles and text ---------------------------------------------------------------

@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 from book.sources.indexterms import Matcher, book_glossary, index_spec
 from book.sources.outline import load_outline
 
+from . import docx_read
 from .conftest import ROOT
 from .pdf_index import joined, read_index, unindexed_pages, unnamed_locators
 from .pdf_read import read_pages
@@ -175,45 +176,25 @@ def _epub_notes(path: Path) -> list[str]:
     return notes
 
 
-def _docx(path: Path, part: str) -> BeautifulSoup:
-    with zipfile.ZipFile(path) as archive:
-        return BeautifulSoup(archive.read(part), "xml")
-
-
 def test_docx_notes_are_word_footnotes_and_the_same_as_the_epub(book_dist: Path):
     docx = book_dist / f"{NAME}.docx"
-    footnotes = _docx(docx, "word/footnotes.xml").find_all("w:footnote")
-    notes = [
-        re.sub(r"\s", "", "".join(t.get_text() for t in f.find_all("w:t")))
-        for f in footnotes
-        if f.get("w:type") not in ("separator", "continuationSeparator")
-    ]
+    notes = [re.sub(r"\s", "", note) for note in docx_read.footnotes(docx)]
     epub = _epub_notes(book_dist / f"{NAME}.epub")
     assert len(epub) > 50 and notes == epub
-    marks = _docx(docx, "word/document.xml").find_all("w:footnoteReference")
-    assert len(marks) == len(notes)
+    assert docx_read.footnote_marks(docx) == len(notes)
 
 
 def test_docx_titles_are_word_headings_and_works_cited_hang(book_dist: Path):
     docx = book_dist / f"{NAME}.docx"
-    document = _docx(docx, "word/document.xml")
+    paragraphs = docx_read.paragraphs(docx)
     headings: dict[str, list[str]] = {}
-    for para in document.find_all("w:p"):
-        style = para.find("w:pStyle")
-        if style is not None and style["w:val"].startswith("Heading"):
-            headings.setdefault(style["w:val"], []).append(
-                "".join(t.get_text() for t in para.find_all("w:t"))
-            )
+    for style, text in paragraphs:
+        if style.startswith("Heading"):
+            headings.setdefault(style, []).append(text.replace("\u2019", "'"))
     parts = [t for t, level in OUTLINE.headings.items() if level == 1]
     chapters = [t for t, level in OUTLINE.headings.items() if level == 2]
-    for level in headings.values():
-        level[:] = [title.replace("\u2019", "'") for title in level]
     assert set(parts) <= set(headings["Heading1"]) and set(chapters) <= set(headings["Heading2"])
     assert {"Glossary", "Bibliography"} <= set(headings["Heading2"]) and "Works Cited" in headings["Heading3"]
-    bibliography = [
-        p for p in document.find_all("w:p") if p.find("w:pStyle", attrs={"w:val": "Bibliography"})
-    ]
-    assert len(bibliography) > 60
-    style = _docx(docx, "word/styles.xml").find("w:style", attrs={"w:styleId": "Bibliography"})
-    indent = style.find("w:ind")
-    assert int(indent["w:hanging"]) > 0 and indent["w:left"] == indent["w:hanging"]
+    assert sum(1 for style, _ in paragraphs if style == "Bibliography") > 60
+    indent = docx_read.indent(docx, "Bibliography")
+    assert int(indent["hanging"]) > 0 and indent["left"] == indent["hanging"]

@@ -232,10 +232,10 @@ def _build(editions: list[str], root: Path, build: Path, name: str, pages: bool 
         raise
     if failure:
         raise failure[0]
-    if pages and "epub" in editions:
+    if "epub" in editions:  # the page list, or without the PDF none (an earlier one taken out)
         from book.editions.pagelist import finish_epub
 
-        finish_epub(build / "epub", build / "latex" / f"{name}.aux", name)
+        finish_epub(build / "epub", build / "latex" / f"{name}.aux" if pages else None, name)
 
 
 def _docx(build: Path, name: str, failure: list[BaseException]) -> None:

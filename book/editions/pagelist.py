@@ -193,20 +193,20 @@ def _marker(folio: str) -> str:
     )
 
 
-def finish_epub(folder: Path, aux: Path, name: str) -> int:
+def finish_epub(folder: Path, aux: Path | None, name: str) -> int:
     """Put the printed pages of ``aux`` into the EPUB built in ``folder`` (see the module) and
-    zip it again as ``<name>.epub``; the number of pages listed (0: no ``aux``, nothing done)."""
-    if not aux.is_file():
-        return 0
-    pages = Pages.read(aux)
+    zip it again as ``<name>.epub`` if anything changed; the number of pages listed. Without an
+    ``aux`` (an EPUB built without the PDF), the markers of an earlier build are taken out."""
+    pages = Pages.read(aux) if aux is not None and aux.is_file() else Pages()
     order = {folio: n for n, folio in enumerate(pages.folios)}
     opf = (folder / "content.opf").read_text(encoding="utf-8")
     manifest = dict(re.findall(r'<item id="([^"]+)" href="([^"]+)"', opf))
     spine = [manifest[i] for i in re.findall(r'<itemref idref="([^"]+)"', opf) if i in manifest]
-    done, listed = -1, []
+    done, listed, changed = -1, [], False
     for href in spine:
         path = folder / href
-        text = _BREAK.sub("", path.read_text(encoding="utf-8"))
+        before = path.read_text(encoding="utf-8")
+        text = _BREAK.sub("", before)
         inserts: list[tuple[int, str]] = []
         for offset, folio in _candidates(text, href.removesuffix(".xhtml"), pages):
             at = order.get(folio, -1)
@@ -218,19 +218,27 @@ def finish_epub(folder: Path, aux: Path, name: str) -> int:
             done = at
         for offset, markup in reversed(inserts):
             text = text[:offset] + markup + text[offset:]
-        if text != path.read_text(encoding="utf-8"):
-            path.write_text(text, encoding="utf-8")
-    _page_list(folder / "nav.xhtml", listed)
-    _package(folder / "content.opf", pdf_source(name) if listed else "")
+        changed |= _write(path, before, text)
+    changed |= _page_list(folder / "nav.xhtml", listed)
+    changed |= _package(folder / "content.opf", pdf_source(name) if listed else "")
     epub = folder / f"{name}.epub"
-    with zipfile.ZipFile(epub) as archive:
-        names = archive.namelist()
-    write_epub(epub, folder, names)
+    if changed and epub.is_file():
+        with zipfile.ZipFile(epub) as archive:
+            names = archive.namelist()
+        write_epub(epub, folder, names)
     return len(listed)
 
 
-def _page_list(nav: Path, listed: list[tuple[str, str]]) -> None:
-    text = _PAGE_LIST.sub("", nav.read_text(encoding="utf-8"))
+def _write(path: Path, before: str, text: str) -> bool:
+    if text == before:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def _page_list(nav: Path, listed: list[tuple[str, str]]) -> bool:
+    before = nav.read_text(encoding="utf-8")
+    text = _PAGE_LIST.sub("", before)
     if listed:
         items = "".join(f'\n        <li><a href="{href}">{html.escape(f)}</a></li>' for f, href in listed)
         block = (
@@ -238,16 +246,17 @@ def _page_list(nav: Path, listed: list[tuple[str, str]]) -> None:
             f"\n      <h2>Pages</h2>\n      <ol>{items}\n      </ol>\n    </nav>"
         )
         text = text.replace("\n  </body>", block + "\n  </body>", 1)
-    nav.write_text(text, encoding="utf-8")
+    return _write(nav, before, text)
 
 
-def _package(opf: Path, source: str) -> None:
+def _package(opf: Path, source: str) -> bool:
     """The page source and the page-navigation features in the package's metadata."""
-    text = _SOURCE.sub("", opf.read_text(encoding="utf-8"))
+    before = opf.read_text(encoding="utf-8")
+    text = _SOURCE.sub("", before)
     if source:
         lines = [f'<meta property="schema:accessibilityFeature">{f}</meta>' for f in _FEATURES]
         lines.append(f'<dc:source id="page-source">{html.escape(source)}</dc:source>')
         lines.append('<meta refines="#page-source" property="source-of">pagination</meta>')
         block = "\n    <!-- page source -->\n    " + "\n    ".join(lines) + "\n    <!-- /page source -->"
         text = text.replace("\n  </metadata>", block + "\n  </metadata>", 1)
-    opf.write_text(text, encoding="utf-8")
+    return _write(opf, before, text)
