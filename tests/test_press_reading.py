@@ -159,6 +159,8 @@ def test_axe_clean_in_dark_mode_at_390_and_1400_px_on_every_page(browser, html: 
         for path in site_pages(html):
             page.goto(path.as_uri())
             assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+            # the theme fades its colours in: measure the page as it stands, not mid-transition
+            page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
             for v in axe.run(page).response["violations"]:
                 if v["impact"] in ("critical", "serious"):
                     found.append((width, path.name, v["id"], v["nodes"][0]["target"]))
@@ -166,49 +168,54 @@ def test_axe_clean_in_dark_mode_at_390_and_1400_px_on_every_page(browser, html: 
     assert found == []
 
 
-def test_note_marks_never_start_a_line(browser, html: Path):
-    alone = []
-    for width in (390, 768, 1024, 1280, 1440, 2560):
+# Every chapter is opened once per width and measured once (PROBE: the widest body line, each
+# visible margin note's distance below its mark, the marks that begin a line); the tests below
+# read the measures.
+WIDTHS = (390, 768, 1024, 1200, 1280, 1440, 2560)
+
+
+@pytest.fixture(scope="module")
+def probes(browser, html: Path) -> dict[int, dict[str, dict]]:
+    """width -> chapter page -> {"widest", "far", "alone", "marks", "listed"}."""
+    measured: dict[int, dict[str, dict]] = {}
+    for width in WIDTHS:
         page = browser.new_page(viewport={"width": width, "height": 900})
+        measured[width] = {}
         for path in chapter_pages(html):
             page.goto(path.as_uri())
-            alone += [(width, path.name, mark) for mark in page.evaluate(PROBE)["alone"]]
+            probe = page.evaluate(PROBE)
+            probe["marks"] = page.locator("a.book-note-mark").count()
+            probe["listed"] = page.locator("section.book-notes li:visible").count()
+            measured[width][path.name] = probe
         page.close()
+    return measured
+
+
+def test_note_marks_never_start_a_line(probes):
+    alone = [
+        (width, name, mark)
+        for width in (390, 768, 1024, 1280, 1440, 2560)
+        for name, probe in probes[width].items()
+        for mark in probe["alone"]
+    ]
     assert alone == []
 
 
-def test_body_lines_hold_at_most_80_characters_from_768_to_2560_px(browser, html: Path):
-    widest = {}
-    for width in (768, 1024, 1200, 1440, 2560):
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        for path in chapter_pages(html):
-            page.goto(path.as_uri())
-            widest[width] = max(widest.get(width, 0), page.evaluate(PROBE)["widest"])
-        page.close()
+def test_body_lines_hold_at_most_80_characters_from_768_to_2560_px(probes):
+    widest = {w: max(p["widest"] for p in probes[w].values()) for w in (768, 1024, 1200, 1440, 2560)}
     assert all(40 < n <= 80 for n in widest.values()), widest
 
 
-def test_margin_notes_stand_within_one_screen_of_their_marks(browser, html: Path):
+def test_margin_notes_stand_within_one_screen_of_their_marks(probes):
     # at 1024 px the margin is too narrow: the notes are in the list at the chapter's end
-    page = browser.new_page(viewport={"width": 1024, "height": 768})
-    for path in chapter_pages(html):
-        page.goto(path.as_uri())
-        probe = page.evaluate(PROBE)
-        assert probe["far"] == [], path.name
-        marks = page.locator("a.book-note-mark").count()
-        assert page.locator("section.book-notes li:visible").count() == marks, path.name
-    page.close()
+    for name, probe in probes[1024].items():
+        assert probe["far"] == [], name
+        assert probe["listed"] == probe["marks"], name
     # from 1200 px each note stands in the margin, less than a screen below its mark
     for width, height in ((1200, 800), (1440, 900), (2560, 1440)):
-        page = browser.new_page(viewport={"width": width, "height": height})
-        shown = 0
-        for path in chapter_pages(html):
-            page.goto(path.as_uri())
-            far = page.evaluate(PROBE)["far"]
-            shown += len(far)
-            assert all(0 <= d < height for d in far), (width, path.name, far)
-        assert shown > 50
-        page.close()
+        far = {name: probe["far"] for name, probe in probes[width].items()}
+        assert all(0 <= d < height for each in far.values() for d in each), (width, far)
+        assert sum(len(f) for f in far.values()) > 50
 
 
 def test_citation_cff_licence_and_date_are_the_outlines():

@@ -224,6 +224,8 @@ def test_axe_no_critical_or_serious_violations(browser, html: Path):
         page = browser.new_page(viewport={"width": width, "height": 900})
         for name in AXE_PAGES:
             page.goto((html / name).as_uri())
+            # the theme fades its colours in: measure the page as it stands, not mid-transition
+            page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
             for v in axe.run(page).response["violations"]:
                 if v["impact"] in ("critical", "serious"):
                     found.append((width, name, v["id"], v["nodes"][0]["target"]))
