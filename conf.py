@@ -22,3 +22,6 @@ globals().update(book_settings(ROOT / "outline.toml"))
 # cited twice in a row if True.
 book_csl_style = "chicago-notes-bibliography-book"
 book_citation_ibid = False
+# The documents' reading lists annotate their works ("a comprehensive history; excerpt"): printed
+# after the bibliography entry. Off (the default), a .bib's annote/annotation field is not printed.
+book_print_annotations = True

@@ -74,7 +74,7 @@ CITES = [
 LABELS = "use one of app., art., arts., bk., bks., ch., chap., chaps., col., cols., fig., figs., fol., fols., l., ll., n., nn., no., nos., op., opp., p., para., paras., pp., pt., pts., s.v., s.vv., sec., secs., tbl., v., vol., vols., vv. (or a bare number for a page)"
 
 CITE_ERRORS = [  # (text, message, column)
-    ("@", "'@' without a citation key in '@' (keys use letters, digits and _-:.)", 0),
+    ("@", "'@' without a citation key in '@' (keys use letters, digits, _ and :.#$%&-+?<>~/)", 0),
     ("", "empty citation", 0),
     ("  ", "empty citation", 0),
     ("@k;", "empty citation item (a ';' with nothing after it?)", 3),
@@ -88,7 +88,7 @@ CITE_ERRORS = [  # (text, message, column)
     ("@a]", "unexpected ']' in a citation (write {cite}`@key, p. 3` without brackets)", 2),
     (";@a", "empty citation item (a ';' with nothing after it?)", 0),
     ("@a, Zz. 4", f"unknown locator label 'Zz.'; {LABELS}", 4),
-    ("@.a", "'@' without a citation key in '@.a' (keys use letters, digits and _-:.)", 0),
+    ("@.a", "'@' without a citation key in '@.a' (keys use letters, digits, _ and :.#$%&-+?<>~/)", 0),
 ]
 
 NOTES = [
@@ -115,7 +115,7 @@ NOTE_ERRORS = [
     ("A [@a, foo. 3]", f"unknown locator label 'foo.'; {LABELS}", 7),
     ("A ] [", "unbalanced brackets: ']' without '['", 2),
     ("[[@a]]", "nested brackets in a citation", 0),
-    ("A [@]", "'@' without a citation key in '@' (keys use letters, digits and _-:.)", 3),
+    ("A [@]", "'@' without a citation key in '@' (keys use letters, digits, _ and :.#$%&-+?<>~/)", 3),
     ("x\\\\]", "unbalanced brackets: ']' without '['", 3),
 ]
 

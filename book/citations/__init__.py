@@ -4,7 +4,8 @@ Public surface (see README.md in this folder):
 
 * roles ``{cite}``, ``{cite:t}`` and ``{note}`` (:mod:`.roles`), directive ``bibliography``
   (:mod:`.directives`);
-* conf values ``book_bibfiles``, ``book_csl_style``, ``book_citation_ibid``;
+* conf values ``book_bibfiles``, ``book_csl_style``, ``book_citation_ibid``, ``book_warn_uncited``,
+  ``book_print_annotations``;
 * :func:`setup` (Sphinx calls it; the Sphinx wiring is in :mod:`.extension`, imported only
   then, so that :mod:`.syntax`, :mod:`.engine` and :mod:`.bibtex` can be used without
   loading Sphinx).

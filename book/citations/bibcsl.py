@@ -27,7 +27,11 @@ lone initial gets its period ("Peter C" is "Peter C."). LaTeX in field values (`
 ``{\\'e}``, ``--``) is decoded to Unicode, except in ``url``, ``doi``, ``isbn`` and ``urldate``.
 BibLaTeX's ``date`` (ISO 8601, ranges, open ends, ``~`` and ``?``), ``journaltitle``,
 ``location``, ``urldate``, ``origdate``, ``bookauthor``, ``pagetotal``, ``eventtitle`` and the
-``*subtitle`` fields are read.
+``*subtitle`` fields are read. As biber and Pandoc read them: ``maintitle`` is the multivolume
+work (a volume's own title its ``volume-title``), a ``@collection``'s own ``booktitle`` is no
+container, a journal's ``series`` is "3rd ser." or "new series", an ``eprint`` of a known
+``eprinttype`` (arXiv, JSTOR, handle, PubMed) gives the URL, and the literal lists
+(``location``, ``publisher``) print "A, B and C".
 """
 
 from __future__ import annotations
@@ -267,6 +271,31 @@ def _csl_type(entry_type: str, fields: dict[str, str]) -> str:
     return TYPE_MAP.get(entry_type, "document")
 
 
+#: biblatex's literal lists: items separated by "and" (braces protect an "and" in a name)
+LIST_FIELDS = {"location", "address", "publisher", "origlocation", "origpublisher"}
+
+
+def _list(value: str) -> str:
+    """A literal list as biblatex prints it: "A and B", "A, B and C" (with "; " between items
+    that hold commas themselves: "Westport, Conn.; London; New York")."""
+    items, depth, start = [], 0, 0
+    for match in re.finditer(r"[{}]|\s+and\s+", value):
+        token = match.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            items.append(value[start : match.start()].strip())
+            start = match.end()
+    items = [*items, value[start:].strip()]
+    if len(items) < 3:
+        return value
+    if any("," in item for item in items):
+        return "; ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _has(fields: dict[str, str], name: str) -> bool:
     return bool(fields.get(name, "").strip())
 
@@ -278,7 +307,7 @@ def _copy_fields(item: dict[str, Any], fields: dict[str, str]) -> None:
             item[csl_name] = _names(fields[bib_name])
     for bib_name, text_name in TEXT_FIELDS.items():
         if text_name and _has(fields, bib_name):
-            value = fields[bib_name]
+            value = _list(fields[bib_name]) if bib_name in LIST_FIELDS else fields[bib_name]
             item.setdefault(text_name, decode_protected(value) if text_name in PROTECTED else decode(value))
     _join(item, "title", fields, "subtitle", "titleaddon")
     for bib_name, csl_name in RAW_FIELDS.items():
@@ -291,14 +320,32 @@ def _copy_fields(item: dict[str, Any], fields: dict[str, str]) -> None:
     _container(item, fields)
 
 
+#: CSL types that are a part of another work (their ``booktitle`` is the work they are in)
+_PARTS = {"chapter", "paper-conference", "entry-dictionary", "entry-encyclopedia"}
+
+
 def _container(item: dict[str, Any], fields: dict[str, str]) -> None:
-    """The book a chapter is in, a journal's subtitle; the original and the event dates."""
-    if _has(fields, "booktitle"):
+    """The book a chapter is in, the multivolume work a volume belongs to (as Pandoc maps
+    them: ``maintitle`` is the work, the volume's own title its ``volume-title``), a journal's
+    subtitle; the original and the event dates. A book's own ``booktitle`` (a ``@collection``
+    that gives it for its chapters to inherit) is no container."""
+    part = item["type"] in _PARTS
+    if _has(fields, "maintitle"):
+        main = decode_protected(fields["maintitle"])
+        if part and _has(fields, "booktitle"):
+            item["volume-title"] = decode_protected(fields["booktitle"])
+            _join(item, "volume-title", fields, "booksubtitle", "booktitleaddon")
+            item["container-title"] = main
+            _join(item, "container-title", fields, "mainsubtitle", "maintitleaddon")
+        elif part:
+            item.setdefault("container-title", main)
+        elif "title" in item:
+            item["volume-title"], item["title"] = item["title"], main
+            _join(item, "title", fields, "mainsubtitle", "maintitleaddon")
+    elif part and _has(fields, "booktitle"):
         item["container-title"] = decode_protected(fields["booktitle"])
         _join(item, "container-title", fields, "booksubtitle", "booktitleaddon")
-    elif _has(fields, "maintitle") and "container-title" not in item and item["type"] == "chapter":
-        item["container-title"] = decode_protected(fields["maintitle"])
-    else:
+    elif not part:
         _join(item, "container-title", fields, "journalsubtitle")
     for bib_name, csl_name in (
         ("origyear", "original-date"),
@@ -318,6 +365,43 @@ def _join(item: dict[str, Any], name: str, fields: dict[str, str], *more: str) -
         item[name] = f"{item[name]}: {decode_protected(subtitle)}"
     if addon:
         item[name] = f"{item[name]}. {decode_protected(addon)}"
+
+
+#: biblatex's ``series`` keys for a journal's series (English, as biblatex's english.lbx)
+_SERIES_KEYS = {"newseries": "new series", "oldseries": "old series"}
+
+
+def _series(item: dict[str, Any]) -> None:
+    """A journal article's ``series`` as biblatex prints it: ``3`` is "3rd ser.", the key
+    ``newseries`` "new series"."""
+    series = item.get("collection-title", "")
+    if not item["type"].startswith("article") or not series:
+        return
+    if series.strip().isdigit():
+        n = int(series)
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        item["collection-title"] = f"{n}{suffix} ser."
+    else:
+        item["collection-title"] = _SERIES_KEYS.get(series.strip().lower(), series)
+
+
+#: ``eprinttype`` (or arXiv's ``archiveprefix``) → the address of an e-print, as biblatex links it
+_EPRINT = {
+    "arxiv": "https://arxiv.org/abs/{}",
+    "jstor": "https://www.jstor.org/stable/{}",
+    "hdl": "https://hdl.handle.net/{}",
+    "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/{}",
+    "googlebooks": "https://books.google.com/books?id={}",
+}
+
+
+def _eprint(item: dict[str, Any], fields: dict[str, str]) -> None:
+    """An e-print (``eprint`` with ``eprinttype = {arxiv}``, ``{jstor}``, ``{hdl}`` ...): its
+    address, where the entry has no ``url`` of its own."""
+    kind = (fields.get("eprinttype") or fields.get("archiveprefix") or "").strip().lower()
+    eprint = fields.get("eprint", "").strip()
+    if eprint and kind in _EPRINT and "URL" not in item:
+        item["URL"] = _EPRINT[kind].format(_PRIVATE.sub("", eprint))
 
 
 def _number(item: dict[str, Any], fields: dict[str, str]) -> None:
@@ -381,6 +465,8 @@ def fields_to_csl(key: str, entry_type: str, fields: dict[str, str]) -> dict[str
     item: dict[str, Any] = {"id": key, "type": _csl_type(entry_type, fields)}
     _copy_fields(item, fields)
     _number(item, fields)
+    _series(item)
+    _eprint(item, fields)
     _publisher(item, fields, entry_type)
     _language_and_dates(item, fields)
     for name in ("title", "title-short") if str(item.get("language", "en")).startswith("en") else ():

@@ -168,6 +168,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_csl_style", DEFAULT_STYLE, "env", types=frozenset({str}))
     app.add_config_value("book_citation_ibid", False, "env", types=frozenset({bool}))
     app.add_config_value("book_warn_uncited", False, "env", types=frozenset({bool}))
+    # the annote/annotation field printed after the bibliography entry (a reading list's remarks);
+    # off, it is the author's own note on the work, never printed, as in biblatex's styles
+    app.add_config_value("book_print_annotations", False, "env", types=frozenset({bool}))
     app.add_domain(CitationDomain)
     app.add_node(pending_note)
     app.add_node(pending_citation)

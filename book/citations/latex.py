@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pylatexenc import latexwalker
+from pylatexenc import latexwalker, macrospec
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 # citeproc formatting markers live in this Unicode private-use range (see csl.py): never in data
@@ -14,12 +14,35 @@ _PRIVATE = re.compile("[\ue000-\ue0ff]")
 __all__ = ["PROTECTED", "decode", "decode_protected", "keep_lowercase_prepositions"]
 
 
+_LOGOS = {
+    "TeX": "TeX",
+    "LaTeX": "LaTeX",
+    "LaTeXe": "LaTeX2ε",
+    "BibTeX": "BibTeX",
+    "XeTeX": "XeTeX",
+    "XeLaTeX": "XeLaTeX",
+    "LuaTeX": "LuaTeX",
+    "ConTeXt": "ConTeXt",
+    "AmS": "AMS",
+    "AMS": "AMS",
+}
+
+
 def _decoder() -> LatexNodes2Text:
     context = get_default_latex_context_db()
     context.add_context_category(
         "book-citations",
         prepend=True,
-        macros=[MacroTextSpec("url", simplify_repl="%s"), MacroTextSpec("texttt", simplify_repl="%s")],
+        macros=[
+            MacroTextSpec("url", simplify_repl="%s"),
+            MacroTextSpec("texttt", simplify_repl="%s"),
+            # biblatex's quotation marks: straight quotes, which citeproc sets as the style's
+            # quotation marks, flipped inside a quoted title ("“‘Intention’ und …”")
+            MacroTextSpec("mkbibquote", simplify_repl='"%s"'),
+            MacroTextSpec("enquote", simplify_repl='"%(2)s"'),
+            # the logos, as biblatex prints them ("The {\TeX book}" is "The TeXbook")
+            *(MacroTextSpec(name, simplify_repl=text) for name, text in _LOGOS.items()),
+        ],
     )
     return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
 
@@ -27,6 +50,11 @@ def _decoder() -> LatexNodes2Text:
 _DECODER = _decoder()
 #: the parser's macro table, built once (the walker builds it afresh per call otherwise: 0.5 ms)
 _PARSING = latexwalker.get_default_latex_context_db()
+_PARSING.add_context_category(
+    "book-citations",
+    prepend=True,
+    macros=[macrospec.MacroSpec("mkbibquote", "{"), macrospec.MacroSpec("enquote", "*{")],
+)
 
 
 def decode(text: str) -> str:

@@ -92,7 +92,10 @@ def _request(env: BuildEnvironment, domain: CitationDomain) -> dict[str, Any]:
         key for lists in domain.data["keylists"].values() for keys in lists for key in keys
     }
     used = list(items) if domain.lists_all else sorted(key for key in needed if key in items)
-    _write_atomic(references, json.dumps([items[key] for key in used], ensure_ascii=False, indent=1))
+    works = [items[key] for key in used]
+    if not env.config.book_print_annotations:  # an author's own notes on a work, as biblatex keeps them
+        works = [{k: v for k, v in work.items() if k != "annote"} for work in works]
+    _write_atomic(references, json.dumps(works, ensure_ascii=False, indent=1))
     csl = store.style.path if env.config.book_citation_ibid else without_ibid(store.style, folder)
     requests = domain.data["requests"]
     docs = [doc for doc in reading_order(env) if requests.get(doc)]

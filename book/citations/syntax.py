@@ -96,7 +96,9 @@ LOCATOR_LABELS: dict[str, str] = {
     "appendix": "appendix",
 }
 
-KEY_CHARS = r"A-Za-z0-9_\-:."
+# Pandoc's citation keys: a letter, digit or _ first and last, and between them also the
+# punctuation :.#$%&-+?<>~/ (DBLP's "DBLP:journals/corr/Name20", biblatex's "baez/online")
+KEY_CHARS = r"A-Za-z0-9_\-:.#$%&+?<>~/"
 _KEY = re.compile(rf"@([A-Za-z0-9_](?:[{KEY_CHARS}]*[A-Za-z0-9_])?)")
 # a locator value: one or more numbers (arabic or roman, with letters such as 45n3), ranges and lists
 _NUMBER = r"(?:(?:[0-9]+:)?[0-9][0-9A-Za-z]*|[ivxlcdmIVXLCDM]+\b)"  # "45", "1:73" (volume:page), "xiv"
@@ -178,7 +180,7 @@ def _parse_item(text: str, offset: int) -> CiteItem:
     match = _KEY.match(text, start)
     if not match:
         raise CitationSyntaxError(
-            f"'@' without a citation key in {text.strip()!r} (keys use letters, digits and _-:.)",
+            f"'@' without a citation key in {text.strip()!r} (keys use letters, digits, _ and :.#$%&-+?<>~/)",
             offset + start,
         )
     prefix = text[:start]

@@ -82,6 +82,31 @@ def _cluster(pendings: list[pending_note]) -> list[pending_note]:
     return kept
 
 
+def _expand_sets(items: list[CiteItem], store: CitationStore) -> list[CiteItem]:
+    """A cited biblatex ``@set`` stands for its members (``entryset``), cited together as biber
+    cites them: the set's prefix goes to the first member, its locator and suffix to the last."""
+    out: list[CiteItem] = []
+    for item in items:
+        raw = store.database.raw.get(item.key)
+        members = [k.strip() for k in raw.fields.get("entryset", "").split(",") if k.strip()] if raw else []
+        if raw is None or raw.entry_type != "set" or not members:
+            out.append(item)
+            continue
+        for i, member in enumerate(members):
+            first, last = i == 0, i == len(members) - 1
+            out.append(
+                CiteItem(
+                    key=member,
+                    prefix=item.prefix if first else "",
+                    suffix=item.suffix if last else "",
+                    label=item.label if last else None,
+                    locator=item.locator if last else None,
+                    suppress_author=item.suppress_author,
+                )
+            )
+    return out
+
+
 class CitationFootnotes(SphinxTransform):
     """Each role becomes its own auto-numbered footnote, or text in an in-text style.
 
@@ -195,11 +220,16 @@ class CitationFootnotes(SphinxTransform):
     ) -> list[CiteItem]:
         known = []
         domain = citation_domain(self.env)
-        for item in items:
+        for item in _expand_sets(items, store):
             if item.key in store.database:
                 known.append(item)
             elif item.key in store.database.broken_keys:
                 continue  # its .bib entry is broken: reported with the .bib file's line
+            elif item.key in store.database.raw:  # an @xdata entry, or a @set without members
+                kind = store.database.raw[item.key].entry_type
+                report_error(
+                    self.env, f"{item.key!r} is a @{kind} entry, data for others: not a work", pending
+                )
             else:
                 report_error(self.env, f"unknown citation key {item.key!r}", pending)
         domain.note_cited(self.env.docname, [item.key for item in known])

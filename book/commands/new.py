@@ -64,6 +64,8 @@ globals().update(book_settings(Path(__file__).resolve().parent / "outline.toml")
 book_csl_style = "chicago-notes-bibliography-book"
 # "Ibid." for a work cited twice in a row (with a style that has an ibid form).
 book_citation_ibid = False
+# Print a .bib entry's annote/annotation field after it in the bibliography (an annotated list).
+book_print_annotations = False
 '''
 
 CHAPTER = """\
@@ -90,6 +92,7 @@ A book in three editions (PDF, EPUB, HTML), made with `python -m book new`.
 | --- | --- |
 | `make` | build all three editions into `dist/` |
 | `make html`, `make epub`, `make pdf` | one edition |
+| `make docx` | a DOCX manuscript with Word footnotes, for a publisher's copyeditor |
 | `make serve` | preview the HTML at http://127.0.0.1:8000, rebuilt on every save |
 
 - **Chapters**: MyST Markdown files in `chapters/`, in file-name order (or as `[chapters]
@@ -104,10 +107,10 @@ MAKEFILE = """\
 PY ?= {python}
 
 all: ; $(PY) -m book publish html epub pdf
-html epub pdf: ; $(PY) -m book publish $@
+html epub pdf docx: ; $(PY) -m book publish $@
 serve: ; $(PY) -m book serve
 clean: ; rm -rf _build dist
-.PHONY: all html epub pdf serve clean
+.PHONY: all html epub pdf docx serve clean
 """
 
 
