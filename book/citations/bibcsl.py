@@ -31,7 +31,7 @@ BibLaTeX's ``date`` (ISO 8601, ranges, open ends, ``~`` and ``?``), ``journaltit
 work (a volume's own title its ``volume-title``), a ``@collection``'s own ``booktitle`` is no
 container, a journal's ``series`` is "3rd ser." or "new series", an ``eprint`` of a known
 ``eprinttype`` (arXiv, JSTOR, handle, PubMed) gives the URL, and the literal lists
-(``location``, ``publisher``) print "A, B and C".
+(``location``, ``publisher``) of three or more print "A; B; C".
 """
 
 from __future__ import annotations
@@ -276,8 +276,9 @@ LIST_FIELDS = {"location", "address", "publisher", "origlocation", "origpublishe
 
 
 def _list(value: str) -> str:
-    """A literal list as biblatex prints it: "A and B", "A, B and C" (with "; " between items
-    that hold commas themselves: "Westport, Conn.; London; New York")."""
+    """A literal list of three or more items with semicolons, as Pandoc prints it, in any
+    language: "München; Berlin; New York". Two items stay as written, as biblatex prints them
+    ("Westport, Conn. and London"): a publisher's "Henry Holt and Company" is no list."""
     items, depth, start = [], 0, 0
     for match in re.finditer(r"[{}]|\s+and\s+", value):
         token = match.group(0)
@@ -289,11 +290,7 @@ def _list(value: str) -> str:
             items.append(value[start : match.start()].strip())
             start = match.end()
     items = [*items, value[start:].strip()]
-    if len(items) < 3:
-        return value
-    if any("," in item for item in items):
-        return "; ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return value if len(items) < 3 else "; ".join(items)
 
 
 def _has(fields: dict[str, str], name: str) -> bool:
