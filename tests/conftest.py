@@ -141,7 +141,13 @@ def book_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real book's editions (HTML, EPUB, PDF and the DOCX manuscript), built once per test run (share it: it is the slow part)."""
     from book.build.publish import publish
 
-    base = tmp_path_factory.mktemp("book")
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # the workers of one run (pytest-xdist) share one build: publish's build lock lets the
+        # first build it and the others find it up to date
+        base = base.parent
+    base = base / "book"
+    base.mkdir(exist_ok=True)
     publish(["html", "epub", "pdf", "docx"], base / "dist", root=ROOT, build=base / "_build")
     return base / "dist"
 

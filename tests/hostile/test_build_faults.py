@@ -16,38 +16,15 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT
+from .faults import NAME, book_cmd, chapter, copy_of, edit, env, ok, publish_tiny, run, snapshot
 
-TINY = ROOT / "tests" / "roots" / "tiny-book"
-EPOCH = "1700000000"
-NAME = "tiny"
 pytestmark = pytest.mark.sphinx
-
-
-def book_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "book", *args]
-
-
-def env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": EPOCH, "NO_COLOR": "1", **extra}
-
-
-def run(book: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        book_cmd(*args), cwd=book, capture_output=True, text=True, env=env(**extra), timeout=600
-    )
-
-
-def ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc
 
 
 def one_clear_error(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -59,44 +36,19 @@ def one_clear_error(proc: subprocess.CompletedProcess[str], *needles: str) -> No
     assert first.count("error:") == 1
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 def pdf_text(pdf: Path) -> str:
     out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return " ".join(out.split())
 
 
-def chapter(book: Path) -> Path:
-    return next((book / "chapters").glob("ch-01-*.md"))
-
-
-def edit(book: Path, sentence: str) -> None:
-    with chapter(book).open("a", encoding="utf-8") as handle:
-        handle.write(f"\n{sentence}\n")
-
-
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    book = tmp_path_factory.mktemp("faults") / "tiny"
-    shutil.copytree(TINY, book)
-    shutil.copy(ROOT / "conf.py", book / "conf.py")
-    ok(run(book, "bib"))
-    ok(run(book, "import"))
-    ok(run(book, "publish", "html", "epub", "pdf"))
-    return book
+    return publish_tiny(tmp_path_factory, "faults")
 
 
 @pytest.fixture
 def book(published: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "tiny"
-    shutil.copytree(published, copy, symlinks=True)
-    return copy
+    return copy_of(published, tmp_path)
 
 
 # --- the same sources, the same bytes; nothing changed, nothing done ---------------------------

@@ -12,50 +12,18 @@ xelatex, a TeX error, an endless macro.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT
+from .faults import NAME, book_cmd, chapter, copy_of, edit, env, ok, publish_tiny, run, snapshot
 
-TINY = ROOT / "tests" / "roots" / "tiny-book"
-NAME = "tiny"
 pytestmark = pytest.mark.sphinx
-
-
-def book_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "book", *args]
-
-
-def env(**extra: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "SOURCE_DATE_EPOCH": "1700000000",
-        "NO_COLOR": "1",
-        **extra,
-    }
-
-
-def run(
-    book: Path, *args: str, prefix: tuple[str, ...] = (), **extra: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*prefix, *book_cmd(*args)], cwd=book, capture_output=True, text=True, env=env(**extra), timeout=600
-    )
-
-
-def ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "Traceback" not in proc.stdout + proc.stderr
-    return proc
 
 
 def one_error(proc: subprocess.CompletedProcess[str], first: str, *needles: str) -> str:
@@ -69,43 +37,18 @@ def one_error(proc: subprocess.CompletedProcess[str], first: str, *needles: str)
     return line
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def chapter(book: Path, number: int = 1) -> Path:
-    return next((book / "chapters").glob(f"ch-0{number}-*.md"))
-
-
 def page(folder: Path, number: int = 1) -> Path:
     return next((folder / "html" / "chapters").glob(f"ch-0{number}-*.html"))
 
 
-def edit(book: Path, sentence: str) -> None:
-    with chapter(book).open("a", encoding="utf-8") as handle:
-        handle.write(f"\n{sentence}\n")
-
-
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    book = tmp_path_factory.mktemp("cache-faults") / "tiny"
-    shutil.copytree(TINY, book)
-    shutil.copy(ROOT / "conf.py", book / "conf.py")
-    ok(run(book, "bib"))
-    ok(run(book, "import"))
-    ok(run(book, "publish", "html", "epub", "pdf"))
-    return book
+    return publish_tiny(tmp_path_factory, "cache-faults")
 
 
 @pytest.fixture
 def book(published: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "tiny"
-    shutil.copytree(published, copy, symlinks=True)
-    return copy
+    return copy_of(published, tmp_path)
 
 
 # --- _build/: used only when it is what the build wrote -------------------------------------
