@@ -85,15 +85,15 @@ lock: ## resolve pyproject.toml's ranges afresh into requirements.lock (after ad
 	@rm -rf _build/lock-venv build
 	@echo "==> wrote $(LOCK); commit it with pyproject.toml"
 
-# The suite on two workers (pytest-xdist); each worker builds the flagship's editions once.
-# TEST_WORKERS=0 runs it in one process.
+# The tests run on two workers (pytest-xdist), which share one build of the flagship's editions.
+# TEST_WORKERS=0 runs them in one process.
 TEST_WORKERS ?= 2
 
 test: setup ## run every test: unit tests, tiny books, then the real editions read back
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
-test-fast: venv ## only the unit tests (no Sphinx, no LaTeX): well under a minute
-	$(PY) -m pytest -q -m "not sphinx and not edition"
+test-fast: venv ## only the unit tests (no Sphinx, no LaTeX): about 15 seconds
+	$(PY) -m pytest -q -n $(TEST_WORKERS) -m "not sphinx and not edition"
 
 lint: venv ## ruff (lint and format) and mypy, as configured in pyproject.toml
 	$(VENV)/bin/ruff check .
