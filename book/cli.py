@@ -93,8 +93,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "succeeded: a failed build leaves the last good editions as they were.",
     )
     p.add_argument(
-        "editions", nargs="*", default=["html", "epub", "pdf", "docx"], metavar="EDITION",
-        help="html, epub, pdf and/or docx (default: all four)",
+        "editions", nargs="*", default=[], metavar="EDITION",
+        help="html, epub, pdf and/or docx (default: all of them)",
     )  # fmt: skip
     p.add_argument("--dist", type=Path, default=Path("dist"), help="where the editions go (default: dist)")
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 import subprocess
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .pdf_read import MARGIN_ZONE, NS
+from .pdf_read import MARGIN_ZONE, NS, Page, normalized
 
 _PAGES = r"[0-9ivxlc]+(?:\s*[–-]\s*[0-9ivxlc]+)?"
 _ENTRY = re.compile(
@@ -132,19 +133,17 @@ def joined(text: str) -> str:
     return " ".join(re.sub(r"-\n", "-", text).split())
 
 
-def unindexed_pages(pdf: Path, matcher: object, last: str | None = None) -> list[tuple[str, str]]:
+def unindexed_pages(
+    pages: list[Page], entries: list[Entry], matcher: object, last: str | None = None
+) -> list[tuple[str, str]]:
     """(heading, page) of every page of the text where ``matcher`` finds a name (a term, a
-    surname, another form) and the index does not list the page under the name's heading.
+    surname, another form) and the index (``entries``, :func:`read_index`) does not list the
+    page under the name's heading.
 
     The text is the body's lines at the text's own size (notes, headings and running heads
     left out), on the arabic pages before the page labelled ``last`` (the bibliography).
     """
-    from collections import Counter
-
-    from .pdf_read import read_pages
-
-    pages = read_pages(pdf)
-    listed = locators(read_index(pdf))
+    listed = locators(entries)
     body = [p for p in pages if p.label.isdigit() and (last is None or int(p.label) < int(last))]
     sizes = Counter(round(ln.height, 1) for p in body for ln in p.body)
     size = sizes.most_common(1)[0][0]
@@ -157,16 +156,14 @@ def unindexed_pages(pdf: Path, matcher: object, last: str | None = None) -> list
     return missing
 
 
-def unnamed_locators(pdf: Path, forms: dict[str, str]) -> list[tuple[str, str]]:
-    """(heading, page) of every locator whose page names none of the heading's forms."""
-    from .pdf_read import normalized, read_pages
-
-    text = {p.label: _squeezed(normalized(p.text)) for p in read_pages(pdf)}
+def unnamed_locators(pages: list[Page], entries: list[Entry], forms: dict[str, str]) -> list[tuple[str, str]]:
+    """(heading, page) of every locator (of ``entries``) whose page names none of the heading's forms."""
+    text = {p.label: _squeezed(normalized(p.text)) for p in pages}
     of = {}
     for form, heading in forms.items():
         of.setdefault(heading, []).append(_squeezed(form))
     wrong = []
-    for entry in read_index(pdf):
+    for entry in entries:
         for page in entry.locators:
             names = of.get(entry.heading, [_squeezed(entry.heading)])
             if not any(name in text[page] or name.casefold() in text[page].casefold() for name in names):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from book.citations.bibcsl import fields_to_csl
 from book.citations.bibtex import load_bibfiles
 
 from .conftest import ROOT, run_book
@@ -104,6 +105,8 @@ def test_a_collection_is_in_no_book_and_lists_read_as_biblatex_prints_them(tmp_p
     assert "container-title" not in gathering  # its own booktitle, for its chapters to inherit
     assert gathering["publisher-place"] == "Westport, Conn. and London"
     assert "Smith and Sons" in gathering["publisher"]  # braces keep an "and" in a name
+    three = fields_to_csl("k", "book", {"publisher": "{Smith and Sons} and Hall and Co"})
+    assert three["publisher"] == '<span class="nocase">Smith and Sons</span>; Hall; Co'  # in a list too
     assert items["works:vol2"]["publisher-place"] == "Oxford; New York; Toronto"  # in any language
 
 

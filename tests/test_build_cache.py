@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,6 +19,8 @@ import pytest
 
 from book.build import buildstate, distdir
 from book.build.buildstate import FOREIGN, STATE_FILE, BuildState
+
+from .conftest import ROOT
 
 DIGEST = "a" * 64
 
@@ -155,9 +160,25 @@ def test_a_read_only_leftover_is_removed(tmp_path: Path) -> None:
     kept.chmod(0o444)
     for folder in (stage / "html" / "sub", stage / "html", stage):
         folder.chmod(0o500)
-    distdir.remove_tree(stage)
+    _remove_as_a_user(stage)
     assert not stage.exists()
     assert stat.S_IMODE(kept.stat().st_mode) == 0o444  # a file's mode, shared with dist/, untouched
+
+
+def _remove_as_a_user(path: Path) -> None:
+    """``remove_tree(path)``, without root's power to ignore permissions (root runs it in a
+    process that gave that power up), so that a read-only folder stops it as it stops a user."""
+    if os.geteuid() != 0:
+        distdir.remove_tree(path)
+        return
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("root ignores permissions, and setpriv is not installed to give that up")
+    code = "import sys; from pathlib import Path; from book.build.distdir import remove_tree; remove_tree(Path(sys.argv[1]))"
+    subprocess.run(
+        [setpriv, "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--", sys.executable, "-c", code, str(path)],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
 
 
 def test_ctrl_c_while_publishing_lets_the_swap_finish(capsys: pytest.CaptureFixture[str]) -> None:

@@ -84,9 +84,10 @@ def test_every_page_naming_a_name_carries_its_locator_and_no_other(book):
     folder, _ = book
     pdf = folder / "dist" / "indexer.pdf"
     spec = index_spec(load_outline(folder / "outline.toml"), book_glossary(folder))
-    bibliography = next(p.label for p in read_pages(pdf) if p.body and p.body[0].text == "Bibliography")
-    assert unindexed_pages(pdf, Matcher(spec), last=bibliography) == []
-    assert unnamed_locators(pdf, spec["forms"]) == []
+    pages, entries = read_pages(pdf), read_index(pdf)
+    bibliography = next(p.label for p in pages if p.body and p.body[0].text == "Bibliography")
+    assert unindexed_pages(pages, entries, Matcher(spec), last=bibliography) == []
+    assert unnamed_locators(pages, entries, spec["forms"]) == []
 
 
 def test_html_index_in_reading_order_with_cross_references(book):

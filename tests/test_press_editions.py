@@ -166,9 +166,9 @@ def test_html_citation_tags_social_card_and_title_with_angle_brackets(book: Path
 
 
 def test_one_release_date_in_every_edition(book: Path):
-    info = PdfReader(book / "dist" / "press.pdf").metadata
-    assert info["/CreationDate"].startswith("D:20250314")
-    xmp = PdfReader(book / "dist" / "press.pdf").xmp_metadata
+    reader = PdfReader(book / "dist" / "press.pdf")
+    assert reader.metadata["/CreationDate"].startswith("D:20250314")
+    xmp = reader.xmp_metadata
     assert xmp is not None
     raw = xmp.stream.get_data().decode()
     assert "<xmp:CreateDate>2025-03-14T00:00:00Z</xmp:CreateDate>" in raw

@@ -194,7 +194,7 @@ def probes(browser, html: Path) -> dict[int, dict[str, dict]]:
 def test_note_marks_never_start_a_line(probes):
     alone = [
         (width, name, mark)
-        for width in (390, 768, 1024, 1280, 1440, 2560)
+        for width in WIDTHS
         for name, probe in probes[width].items()
         for mark in probe["alone"]
     ]
@@ -202,7 +202,7 @@ def test_note_marks_never_start_a_line(probes):
 
 
 def test_body_lines_hold_at_most_80_characters_from_768_to_2560_px(probes):
-    widest = {w: max(p["widest"] for p in probes[w].values()) for w in (768, 1024, 1200, 1440, 2560)}
+    widest = {w: max(p["widest"] for p in probes[w].values()) for w in WIDTHS if w >= 768}
     assert all(40 < n <= 80 for n in widest.values()), widest
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, run_book
 from .pdf_read import normalized, read_pages
 
 pytestmark = pytest.mark.sphinx
@@ -19,12 +17,7 @@ SCRIPTS = ROOT / "tests" / "roots" / "scripts"
 
 
 def run(book: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "book", *args], cwd=book, capture_output=True, text=True, env=env
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc
+    return run_book(*args, cwd=book, check=True)
 
 
 @pytest.fixture(scope="module")

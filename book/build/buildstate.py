@@ -41,7 +41,20 @@ _SKIP_DIRS = {"_build", "dist", "tests", "__pycache__", "node_modules", "venv", 
 _SKIP_TOP = {"README.md", "BENCHMARKS.md", "SECURITY.md", "CHANGELOG.md", "LICENSE", "Makefile"}
 _SKIP_TOP_SUFFIX = (".egg-info", ".lock")
 # the files beside outline.toml a build reads: chapters, settings, bibliographies, documents, a cover
-_TOP_SUFFIXES = {".md", ".py", ".toml", ".bib", ".csl", ".json", ".yaml", ".yml", ".txt", ".jpg", ".jpeg", ".png"}
+_TOP_SUFFIXES = {
+    ".md",
+    ".py",
+    ".toml",
+    ".bib",
+    ".csl",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".txt",
+    ".jpg",
+    ".jpeg",
+    ".png",
+}
 PACKAGE = Path(__file__).resolve().parent.parent
 _TEX_PROGRAMS = ("xelatex", "xdvipdfmx", "makeindex", "xindy")
 _TEX_TREES = ("/var/lib/texmf", "/etc/texmf", "/usr/share/texlive/texmf-dist/ls-R")

@@ -29,16 +29,12 @@ follow, all fixed here:
 
 from __future__ import annotations
 
-import os
 import weakref
-from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
-
-from .buildstate import digest, stat_line
 
 __all__ = ["setup"]
 

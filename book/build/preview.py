@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 
 from book.errors import BookError
 
-from .publish import _book_error, _Early, _SphinxLog
+from .publish import _application, _book_error, _Early, _SphinxLog
 
 # What a running application does not read again by itself: its configuration (conf.py,
 # outline.toml), the bibliography and its style, the templates and static files of the site.
@@ -61,33 +60,24 @@ class Preview:
 
     def _start(self) -> None:
         """A new Sphinx application (reading conf.py again)."""
-        from sphinx.application import Sphinx
         from sphinx.util import console
         from sphinx.util.docutils import docutils_namespace, patch_docutils
 
         self.close()
         console.nocolor()
-        log, early = self._log, _Early()
-
-        class App(Sphinx):
-            def preload_builder(self, name: str) -> None:  # after extensions, before the builder
-                log.attach(self)
-                early.attached = True
-                super().preload_builder(name)
-
+        early = _Early()
         stack = contextlib.ExitStack()
         stack.enter_context(patch_docutils(self.root))
         stack.enter_context(docutils_namespace())  # undone when this application goes
-        stack.callback(log.detach)
+        stack.callback(self._log.detach)
         self._stack = stack
         try:
-            app = App(
+            app = _application(self._log, early)(
                 self.root, self.root, self.outdir, self.doctrees, "html",
                 status=None, warning=early, parallel=0,
             )  # fmt: skip
         finally:  # what Sphinx said before the log took over (reading conf.py)
-            if early.getvalue().strip():
-                print(early.getvalue().rstrip().replace(f"{self.root}{os.sep}", ""), file=sys.stderr)
+            early.show(self.root)
         app.connect("env-get-outdated", self._outdated)
         app.connect("env-before-read-docs", self._before_read, priority=1000)
         self.app = app

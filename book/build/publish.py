@@ -21,23 +21,47 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from book.editions.hyphenation import check_log
-from book.errors import BookError
 from book.editions.languages import words
+from book.errors import BookError
 from book.sources.contents import write_contents
-from book.sources.outline import load_outline
+from book.sources.outline import Outline, load_outline
 
 from . import buildstate, distdir
 from .buildstate import BuildState
 
 if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
     from book.editions.typeset import Typesetter
 
-EDITIONS = ("html", "epub", "pdf", "docx")
-_BUILDER = {"html": "html", "epub": "epub", "pdf": "latex", "docx": "docx"}
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition: the Sphinx builder that writes it (its output folder under ``_build/`` is
+    named for the builder), and what ``dist/`` gets of it: ``product``, under that folder, as
+    ``published`` (``{name}`` is the book's file name)."""
+
+    builder: str
+    product: str
+    published: str
+
+
+#: the editions, in the order the command line and the messages name them; adding an edition
+#: is a line here, its builder's settings (``book.editions.sphinxconf``) and a make target
+EDITIONS: dict[str, Edition] = {
+    "html": Edition("html", "", "html"),
+    "epub": Edition("epub", "{name}.epub", "{name}.epub"),
+    "pdf": Edition("latex", "{name}.pdf", "{name}.pdf"),
+    "docx": Edition("docx", "{name}.docx", "{name}.docx"),
+}
+#: the order they are built in: the PDF first, so that xelatex typesets while the others are
+#: written, and the DOCX next, so that Pandoc makes it meanwhile
+_BUILD_ORDER = ("pdf", "docx", "html", "epub")
 
 
 def publish(editions: list[str], dist: Path, root: Path | None = None, build: Path | None = None) -> int:
@@ -46,13 +70,13 @@ def publish(editions: list[str], dist: Path, root: Path | None = None, build: Pa
     build = Path(build).resolve() if build else root / "_build"
     unknown = sorted(set(editions) - set(EDITIONS))
     if unknown:
-        raise BookError(f"unknown edition {', '.join(unknown)}", hint="choose from html, epub, pdf, docx")
+        raise BookError(f"unknown edition {', '.join(unknown)}", hint=f"choose from {', '.join(EDITIONS)}")
     editions = [e for e in EDITIONS if e in editions] or list(EDITIONS)
     outline = load_outline(root / "outline.toml")
     name = outline.filename
     dist = Path(dist)
     dist_path = dist if dist.is_absolute() else root / dist
-    distdir.refuse_book_folder(dist_path, root, build, _source_folders(root, build, dist_path), shown=dist)
+    distdir.refuse_book_folder(dist_path, root, build, _source_folders(outline, build, dist_path), shown=dist)
     if outline.documents and not (root / "index.md").exists():
         raise BookError(
             "the chapters have not been written from the outline's documents yet (no index.md)",
@@ -77,10 +101,10 @@ def publish(editions: list[str], dist: Path, root: Path | None = None, build: Pa
     return 0
 
 
-def _source_folders(root: Path, build: Path, dist: Path) -> set[Path]:
+def _source_folders(outline: Outline, build: Path, dist: Path) -> set[Path]:
     """The folders holding a file the book is made from (the outline's documents, the chapters,
     the bibliography, ...), the build folder among them; what lies in ``dist`` is not a source."""
-    outline = load_outline(root / "outline.toml")
+    root = outline.path.parent
     files = [*buildstate.book_files(root, skip=[build, dist]), *outline.documents]
     return {build, root / "chapters", *(path.parent for path in files)}
 
@@ -106,7 +130,9 @@ def _publish_locked(
     try:
         if state.toolchain != toolchain or _cache_files(build, seen) != state.cache:
             if state.problem:
-                _say(f"{_shown(build / buildstate.STATE_FILE, root)}: {state.problem}; starting from a clean cache")
+                _say(
+                    f"{_where(build / buildstate.STATE_FILE, root)}: {state.problem}; starting from a clean cache"
+                )
             elif state.cache or any((build / folder).exists() for folder in _CACHE_DIRS):
                 _say("the build cache does not match its record; starting from a clean cache")
             _wipe(build)
@@ -151,27 +177,24 @@ def _interrupts_deferred() -> Iterator[None]:
             _say("interrupted while publishing: the swap was finished, so dist/ holds the new editions")
 
 
-def _shown(path: Path, root: Path) -> Path:
-    return path.relative_to(root) if path.is_relative_to(root) else path
-
-
 def _products(editions: list[str], build: Path, name: str) -> dict[str, Path]:
     """What ``dist/`` gets of each edition (dist-relative name → built file or folder)."""
-    built = {
-        "html": build / "html",
-        "epub": build / "epub" / f"{name}.epub",
-        "pdf": build / "latex" / f"{name}.pdf",
-        "docx": build / "docx" / f"{name}.docx",
+    return {
+        EDITIONS[e].published.format(name=name): build
+        / EDITIONS[e].builder
+        / EDITIONS[e].product.format(name=name)
+        for e in editions
     }
-    return {("html" if e == "html" else f"{name}.{e}"): built[e] for e in editions}
 
 
 def _where(target: Path, root: Path) -> str:
-    """The published folder as recorded: relative to the book if inside it (the book may move)."""
+    """A folder or file as recorded and shown: relative to the book if inside it (the book may
+    move)."""
     return str(target.relative_to(root)) if target.is_relative_to(root) else str(target)
 
 
-_CACHE_DIRS = ("doctrees", "html", "epub", "latex", "docx")  # what the builders read back or publish
+#: what the builders read back or publish
+_CACHE_DIRS = ("doctrees", *(edition.builder for edition in EDITIONS.values()))
 
 
 def _cache_files(
@@ -204,10 +227,10 @@ def _build(editions: list[str], root: Path, build: Path, name: str, pages: bool 
     writes its edition; when that is the LaTeX, xelatex typesets it while the others write, and
     pandoc makes the DOCX from the tree its builder wrote (:mod:`book.editions.docx`) likewise.
     With ``pages``, the EPUB then gets the PDF's page numbers (:mod:`book.editions.pagelist`)."""
-    first, *rest = [e for e in ("pdf", "docx", "html", "epub") if e in editions]
+    first, *rest = [e for e in _BUILD_ORDER if e in editions]
     log = _SphinxLog(root)
     _say(f"reading the sources; writing the {first} edition")
-    _sphinx(_BUILDER[first], root, build, log, progress=True)
+    _sphinx(EDITIONS[first].builder, root, build, log, progress=True)
     typesetter, threads, failure = None, list[threading.Thread](), list[BaseException]()
     if first == "pdf":
         from book.editions.typeset import Typesetter
@@ -218,7 +241,7 @@ def _build(editions: list[str], root: Path, build: Path, name: str, pages: bool 
     try:
         for edition in rest:
             _say(f"writing the {edition} edition")
-            _sphinx(_BUILDER[edition], root, build, log, progress=False)
+            _sphinx(EDITIONS[edition].builder, root, build, log, progress=False)
             if edition == "docx":
                 threads.append(threading.Thread(target=_docx, args=(build, name, failure), daemon=True))
                 threads[-1].start()
@@ -328,6 +351,25 @@ class _Early(io.StringIO):
     def write(self, text: str) -> int:
         return len(text) if self.attached else super().write(text)
 
+    def show(self, root: Path) -> None:
+        """Print what Sphinx said here, paths relative to the book."""
+        if self.getvalue().strip():
+            print(self.getvalue().rstrip().replace(f"{root}{os.sep}", ""), file=sys.stderr)
+
+
+def _application(log: _SphinxLog, early: _Early) -> type[Sphinx]:
+    """Sphinx's application class whose messages go to ``log`` once its extensions are set up
+    (before that, reading conf.py, to ``early``)."""
+    from sphinx.application import Sphinx
+
+    class App(Sphinx):
+        def preload_builder(self, name: str) -> None:  # after extensions, before the builder's setup
+            log.attach(self)
+            early.attached = True
+            super().preload_builder(name)
+
+    return App
+
 
 class _Progress(io.TextIOBase):
     """Sphinx's status stream: its progress lines ("reading sources... [ 40%] ...") shown."""
@@ -346,24 +388,16 @@ class _Progress(io.TextIOBase):
 
 def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bool) -> None:
     """One Sphinx builder, in this process, over the shared doctree cache."""
-    from sphinx.application import Sphinx
     from sphinx.util import console
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     console.nocolor()
-
-    class App(Sphinx):
-        def preload_builder(self, name: str) -> None:  # after extensions, before the builder's setup
-            log.attach(self)
-            early.attached = True
-            super().preload_builder(name)
-
     log.errors = []
     early = _Early()
     app = None
     try:
         with patch_docutils(root), docutils_namespace():  # each app its own docutils registry
-            app = App(
+            app = _application(log, early)(
                 root, root, build / builder, build / "doctrees", builder,
                 status=cast("IO[str]", _Progress()) if progress else None, warning=early,
                 parallel=_jobs(),
@@ -384,8 +418,7 @@ def _sphinx(builder: str, root: Path, build: Path, log: _SphinxLog, progress: bo
         ) from None
     finally:
         log.detach()
-        if early.getvalue().strip():
-            print(early.getvalue().rstrip().replace(str(root) + os.sep, ""), file=sys.stderr)
+        early.show(root)
     if log.errors or app.statuscode:
         detail = "\n".join(dict.fromkeys(log.errors)) or "Sphinx reported a failure"
         raise BookError(

@@ -17,7 +17,6 @@ keeps the entry without the inherited fields (warnings). Reading is linear in th
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import re
@@ -153,18 +152,10 @@ class BibDatabase:
 
 # --- @string, month macros and # concatenation ---------------------------------------------------
 
-#: BibTeX's predefined macros: the months
-_MONTH_MACROS = {
-    name: full
-    for name, full in zip(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-        ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-         "October", "November", "December"),
-        strict=True,
-    )
-}  # fmt: skip
-#: the month macros and the months' names, which biber reads as macros too
-_MONTH_NAMES = {*_MONTH_MACROS, *(name.lower() for name in _MONTH_MACROS.values()), "sept"}
+#: BibTeX's month macros (``jan`` …) and the months' names, which biber reads as macros too (the
+#: names of :data:`.bibcsl.MONTHS`): the month's English name
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")  # fmt: skip
 _PIECES = re.compile(r'\\.|[{}"#]')
 
 
@@ -209,8 +200,8 @@ class ExpandMacros(LibraryMiddleware):
                 out.append(piece)
             elif piece.lower() in self.strings:
                 out.append(self.strings[piece.lower()])
-            elif piece.lower() in _MONTH_NAMES:
-                out.append(_MONTH_MACROS[piece.lower()[:3]])
+            elif piece.lower() in MONTHS:
+                out.append(_MONTH_NAMES[MONTHS[piece.lower()] - 1])
             else:
                 undefined.append(piece)
                 out.append(piece)
@@ -389,17 +380,6 @@ def load_bibfiles(paths: list[Path]) -> BibDatabase:
     from .csljson import parse_csl
 
     database = BibDatabase()
-    collecting = gc.isenabled()
-    gc.disable()  # the entries make no cycles; the collector's passes over them grew with the file
-    try:
-        _read_all(paths, database, parse_csl)
-    finally:
-        if collecting:
-            gc.enable()
-    return database
-
-
-def _read_all(paths: list[Path], database: BibDatabase, parse_csl: Any) -> None:
     for path in paths:
         text = read_bibfile_text(Path(path), database)
         if text is None:
@@ -409,3 +389,4 @@ def _read_all(paths: list[Path], database: BibDatabase, parse_csl: Any) -> None:
         else:
             parse_bibtex(text, str(path), database, finish=False)
     database.finish()
+    return database

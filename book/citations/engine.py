@@ -38,7 +38,6 @@ __all__ = [
     "Rendered",
     "csl_locale",
     "find_pandoc",
-    "locator_suffix",
     "parse_result",
     "punctuation_in_quote",
     "render",
@@ -53,30 +52,6 @@ TERMS_STYLE = Path(__file__).with_name("locator-terms.csl")
 NAMES_STYLE = Path(__file__).with_name("author-names.csl")
 #: bump when the request or result format changes (invalidates cached renderings)
 FORMAT_VERSION = 2
-
-#: CSL locator type → its English CSL term: the suffix an English-language Pandoc user writes
-#: (the build gives citeproc the type and lets it label it in the book's locale)
-LOCATOR_TERMS: dict[str, str] = {
-    "page": "p.",
-    "chapter": "chap.",
-    "section": "sec.",
-    "volume": "vol.",
-    "book": "bk.",
-    "part": "pt.",
-    "figure": "fig.",
-    "note": "n.",
-    "column": "col.",
-    "paragraph": "para.",
-    "line": "l.",
-    "verse": "v.",
-    "issue": "no.",
-    "folio": "fol.",
-    "opus": "op.",
-    "sub-verbo": "s.v.",
-    "article": "art.",
-    "table": "tbl.",
-    "appendix": "app.",
-}
 
 
 class CiteprocError(RuntimeError):
@@ -111,15 +86,6 @@ def punctuation_in_quote(locale: str | None) -> bool:
     """Whether the locale puts a comma or period inside closing quotes (American English: the
     CSL locale en-US's ``punctuation-in-quote``); citeproc's default locale is en-US."""
     return locale is None or locale.lower() in ("en", "en-us")
-
-
-def locator_suffix(label: str | None, locator: str | None, suffix: str) -> str:
-    """The citation suffix an English-language Pandoc user writes: ``, chap. 3`` plus any suffix."""
-    text = ""
-    if locator:
-        term = LOCATOR_TERMS.get(label or "page", "p.")
-        text = f", {term} {locator}"
-    return text + suffix
 
 
 def request_key(request: dict[str, Any]) -> str:

@@ -69,7 +69,7 @@ def inherited(parent_type: str, child_type: str, parent: dict[str, str]) -> dict
         if parent_type in sources and child_type in targets:
             for name, to in fields.items():
                 mapping[name] = (*mapping.get(name, ()), *to)
-            if any(name == "title" for name in fields):
+            if "title" in fields:
                 skip.update(_SKIP_TITLES)
     if "title" not in mapping and child_type in _CONTAINED:
         mapping.update({k: (v,) for k, v in _BOOK.items()})

@@ -13,13 +13,12 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from book.commands.bench import Row, _publish, _target, run_alone
 from book.commands.new import new_book
 
-Row = tuple[str, str, str]
 ROUNDS = 5
 
 
@@ -67,8 +66,6 @@ def _book(folder: Path, cited: list[str], bib: str) -> Path:
 
 def _clean_html(book: Path) -> tuple[float, float]:
     """(wall-clock, CPU) seconds of a clean build of the HTML."""
-    from book.commands.bench import _publish
-
     for folder in ("_build", "dist"):
         subprocess.run(["rm", "-rf", str(book / folder)], check=True)
     took = _publish(book, "html")
@@ -119,10 +116,6 @@ def read_time(work: Path, count: int, small: bool = False) -> float:
     return min(took)
 
 
-def _target(met: bool, target: str) -> str:
-    return f"{target}: {'met' if met else 'MISSED'}"
-
-
 def bibliography_rows(work: Path) -> list[Row]:
     rows: list[Row] = []
     for total, cited, limit in ((368, 38, 0.2), (5000, 100, 1.0)):
@@ -150,13 +143,5 @@ def bibliography_rows(work: Path) -> list[Row]:
     return rows
 
 
-def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="book-benchbib-") as tmp:
-        rows = bibliography_rows(Path(tmp))
-    for row in rows:
-        print(" | ".join(row))
-    return 0 if all("MISSED" not in r[2] for r in rows) else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_alone(bibliography_rows, "book-benchbib-"))

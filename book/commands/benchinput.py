@@ -14,19 +14,18 @@ from __future__ import annotations
 import functools
 import shutil
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+from book.commands.bench import Row, _target, run_alone
 from book.commands.importer import import_book
 from book.sources.outline import load_outline
 
 SIZES = (800, 4000)
 RUNS = 11
 TARGET = 6.0  # for 5× the headings
-Row = tuple[str, str, str]
 
 
 def headings_book(folder: Path, headings: int) -> Path:
@@ -88,19 +87,11 @@ def input_scaling(work: Path) -> list[Row]:
             (
                 f"{what}, {large:,} headings ÷ {small:,}",
                 f"{ratio:.1f}× (CPU {took[small]:.3f} s, {took[large]:.3f} s; best of {RUNS})",
-                f"≤ {TARGET:g}× (linear): {'met' if ratio <= TARGET else 'MISSED'}",
+                _target(ratio <= TARGET, f"≤ {TARGET:g}× (linear)"),
             )
         )
     return rows
 
 
-def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="book-bench-input-") as tmp:
-        rows = input_scaling(Path(tmp))
-    for row in rows:
-        print(" | ".join(row))
-    return 0 if all("MISSED" not in row[2] for row in rows) else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_alone(input_scaling, "book-bench-input-"))

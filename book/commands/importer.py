@@ -16,7 +16,7 @@ from pathlib import Path
 from book.editions.languages import Words, book_language, words
 from book.references.bibfiles import HAND_FILE, check_not_edited, ensure_hand_file
 from book.sources import myst
-from book.sources.contents import index_page, write_contents
+from book.sources.contents import index_page, is_generated, write_contents
 from book.sources.model import Document, Heading, Paragraph
 from book.sources.outline import LEVELS, Outline, load_outline
 from book.sources.reader import SourceWarning, looks_like_heading, read_document
@@ -109,7 +109,7 @@ def _check_hand_chapters(outline: Outline, out: Path, pages: list[Page]) -> None
     listed = {p.name for p in pages} | {c for p in pages for c in p.children}
     listed |= _hand_toctree_entries(out)
     for path in sorted(out.glob("*.md")):
-        if path.stem in listed or _is_generated(path):
+        if path.stem in listed or is_generated(path):
             continue
         warnings.warn(
             f"{path}: a chapter written by hand that {outline.path.name} lists nowhere; added to the "
@@ -127,7 +127,7 @@ def _hand_toctree_entries(out: Path) -> set[str]:
     """Chapter names listed in the toctrees of hand-written pages (and a hand-written index)."""
     names: set[str] = set()
     for path in [*out.glob("*.md"), out.parent / "index.md"]:
-        if not path.exists() or _is_generated(path):
+        if not path.exists() or is_generated(path):
             continue
         text = path.read_text(encoding="utf-8")
         for block in re.findall(r"[:`]{3,}\{toctree\}(.*?)\n[:`]{3,}", text, re.S):
@@ -321,21 +321,13 @@ def _write(out: Path, outline: Outline, pages: list[Page]) -> list[Path]:
     written += _write_file(out.parent / "index.md", index_page(outline, top, label))
     kept = set(written)
     for stale in out.glob("*.md"):
-        if stale not in kept and _is_generated(stale):
+        if stale not in kept and is_generated(stale):
             stale.unlink()
     return written
 
 
-def _is_generated(path: Path) -> bool:
-    try:
-        with path.open(encoding="utf-8") as fh:
-            return fh.readline().rstrip("\n") == myst.GENERATED
-    except OSError:
-        return False
-
-
 def _write_file(path: Path, text: str) -> list[Path]:
-    if path.exists() and not _is_generated(path):
+    if path.exists() and not is_generated(path):
         warnings.warn(f"{path}: edited by hand (no marker line), left as it is", SourceWarning, stacklevel=2)
         return [path]
     if not path.exists() or path.read_text(encoding="utf-8") != text:

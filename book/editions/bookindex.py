@@ -29,6 +29,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from book.citations.nodes import bibliography_placeholder, pending_citation, pending_note
+from book.citations.render import reading_order
 from book.sources.indexterms import Matcher, entry_text, sort_key
 
 __all__ = ["MarkIndexTerms", "index_mark", "setup"]
@@ -269,17 +270,7 @@ _ANCHOR = re.compile(r"#index-(\d+)$")
 
 def _reading_order(app: Sphinx) -> dict[str, int]:
     """Each document's place in the book (the tables of contents from the root), by its URI."""
-    env = app.env
-    order: list[str] = []
-
-    def visit(doc: str) -> None:
-        if doc not in order:
-            order.append(doc)
-            for child in env.toctree_includes.get(doc, []):
-                visit(child)
-
-    visit(app.config.root_doc)
-    order += sorted(d for d in env.found_docs if d not in order)
+    order = reading_order(app.env)
     return {app.builder.get_relative_uri("genindex", doc): n for n, doc in enumerate(order)}
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from book.errors import BookError
+from book.sources.tomllines import key_line
 
 from .languages import LANGUAGES, Language, UnknownLanguage, language
 
@@ -90,8 +91,7 @@ def _error(lang: Language, what: str, outline: Path | None) -> BookError:
 def _language_line(outline: Path | None) -> int | None:
     if outline is None or not outline.is_file():
         return None
-    lines = outline.read_text(encoding="utf-8", errors="replace").splitlines()
-    return next((n for n, line in enumerate(lines, 1) if re.match(r"\s*language\s*=", line)), None)
+    return key_line(outline.read_text(encoding="utf-8", errors="replace"), "book", "language")
 
 
 def check_patterns(app: Sphinx) -> None:

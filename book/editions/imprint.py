@@ -51,20 +51,10 @@ def imprint(outline: Outline) -> Imprint:
     """The book's imprint from its outline, in the book's language."""
     said = words(outline.language)
     day = outline.release_day
-    rights: list[list[Run]] = []
-    if outline.rights_holder:
-        key = "copyright_year" if day else "copyright"
-        rights.append([(said(key, year=str(day.year) if day else "", holder=outline.rights_holder), "")])
     licence = licence_of(outline.licence) if outline.licence else None
-    if licence:
-        rights.append(_linked(said, "licensed_under", licence.url, licence=licence.name))
-    if outline.rights_scope:
-        rights.append([(said("rights_scope", scope=outline.rights_scope.rstrip(".。")), "")])
-    if outline.rights:
-        rights.append([(outline.rights, "")])
     return Imprint(
         title=outline.full_title,
-        rights=rights,
+        rights=_rights(said, outline),
         sources=[_source(said, outline, document) for document in outline.documents],
         publisher=said("published_by", publisher=outline.publisher) if outline.publisher else "",
         edition=said("edition", edition=outline.edition),
@@ -73,6 +63,23 @@ def imprint(outline: Outline) -> Imprint:
         sources_head=said["sources_of_the_text"],
         rights_page=said["rights_page"],
     )
+
+
+def _rights(said: Words, outline: Outline) -> list[list[Run]]:
+    """The rights' paragraphs: ©, licence, what they cover, the outline's own ``[book] rights``."""
+    day = outline.release_day
+    rights: list[list[Run]] = []
+    if outline.rights_holder:
+        key = "copyright_year" if day else "copyright"
+        rights.append([(said(key, year=str(day.year) if day else "", holder=outline.rights_holder), "")])
+    if outline.licence:
+        licence = licence_of(outline.licence)
+        rights.append(_linked(said, "licensed_under", licence.url, licence=licence.name))
+    if outline.rights_scope:
+        rights.append([(said("rights_scope", scope=outline.rights_scope.rstrip(".。")), "")])
+    if outline.rights:
+        rights.append([(outline.rights, "")])
+    return rights
 
 
 def _linked(said: Words, key: str, url: str, **values: str) -> list[Run]:
@@ -143,7 +150,7 @@ def _own_title(document: Path) -> str:
 
 def rights_line(outline: Outline) -> str:
     """The rights in one line of plain text (EPUB ``dc:rights``, the PDF's XMP ``dc:rights``)."""
-    text = "".join(t for t, _ in _sentences(imprint(outline).rights))
+    text = "".join(t for t, _ in _sentences(_rights(words(outline.language), outline)))
     return text or outline.publisher or outline.author
 
 

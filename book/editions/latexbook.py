@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sphinx.util import texescape
-
 from book.sources.outline import Outline
 from book.sources.rights import TRIMS
 from book.sources.safetext import latex_text
@@ -119,9 +117,10 @@ def _pdf_date(outline: Outline) -> str:
 
 
 def tex_url(url: str) -> str:
-    """A web address for ``\\sphinxhref``'s first argument, escaped as Sphinx escapes its own."""
+    """A web address for ``\\sphinxhref``'s first argument, escaped as Sphinx escapes its own
+    (``LaTeXTranslator.encode_uri``: its text escaping, less three replacements)."""
     return (
-        texescape.escape(url)
+        latex_text(url)
         .replace(r"\textasciitilde{}", "~")
         .replace(r"\sphinxhyphen{}", "-")
         .replace(r"\textquotesingle{}", "'")

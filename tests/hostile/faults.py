@@ -42,6 +42,18 @@ def ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[st
     return proc
 
 
+def one_error(proc: subprocess.CompletedProcess[str], first: str = "", *needles: str) -> str:
+    """A failed run's first line that mentions an error: one error, starting with ``first``;
+    ``needles`` anywhere in what it printed. Returns that line."""
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    line = next(line for line in proc.stderr.splitlines() if "error" in line)
+    assert line.count("error:") == 1 and line.startswith(first), proc.stderr
+    for needle in needles:
+        assert needle in proc.stderr, f"{needle!r} not in:\n{proc.stderr}"
+    return line
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file below ``folder`` and the hash of its bytes."""
     return {

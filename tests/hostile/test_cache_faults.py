@@ -21,20 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from .faults import NAME, book_cmd, chapter, copy_of, edit, env, ok, publish_tiny, run, snapshot
+from .faults import NAME, book_cmd, chapter, copy_of, edit, env, ok, one_error, publish_tiny, run, snapshot
 
 pytestmark = pytest.mark.sphinx
-
-
-def one_error(proc: subprocess.CompletedProcess[str], first: str, *needles: str) -> str:
-    """The failed run's first error line, which starts with ``first``; ``needles`` in the output."""
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "Traceback" not in proc.stdout + proc.stderr
-    line = next(line for line in proc.stderr.splitlines() if "error:" in line)
-    assert line.startswith(first), proc.stderr
-    for needle in needles:
-        assert needle in proc.stderr, f"{needle!r} not in:\n{proc.stderr}"
-    return line
 
 
 def page(folder: Path, number: int = 1) -> Path:
