@@ -282,6 +282,7 @@ def test_a_new_book_builds_three_editions_with_make(tmp_path: Path) -> None:
     proc = subprocess.run(["make"], cwd=folder, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (folder / "dist" / "a-fresh-book.pdf").stat().st_size > 1000
+    assert "fonts lack" not in proc.stderr, proc.stderr  # the example chapter's code: every glyph there
     assert (folder / "dist" / "a-fresh-book.epub").stat().st_size > 1000
     page = (folder / "dist" / "html" / "chapters" / "01-introduction.html").read_text(encoding="utf-8")
     assert "This is the first chapter." in page and "To cite a work" not in page  # comments stay out
