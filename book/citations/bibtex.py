@@ -17,6 +17,7 @@ keeps the entry without the inherited fields (warnings). Reading is linear in th
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -380,13 +381,22 @@ def load_bibfiles(paths: list[Path]) -> BibDatabase:
     from .csljson import parse_csl
 
     database = BibDatabase()
-    for path in paths:
-        text = read_bibfile_text(Path(path), database)
-        if text is None:
-            continue
-        if Path(path).suffix.lower() in (".json", ".yaml", ".yml"):
-            parse_csl(text, str(path), database)
-        else:
-            parse_bibtex(text, str(path), database, finish=False)
-    database.finish()
+    # The entries make no reference cycles, but the collector's full passes walk all of them:
+    # with it on, reading grew faster than the file (20,000 entries took 6.4 times as long as
+    # 4,000, against 5.4 times with it off). Off while reading, back on after.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for path in paths:
+            text = read_bibfile_text(Path(path), database)
+            if text is None:
+                continue
+            if Path(path).suffix.lower() in (".json", ".yaml", ".yml"):
+                parse_csl(text, str(path), database)
+            else:
+                parse_bibtex(text, str(path), database, finish=False)
+        database.finish()
+    finally:
+        if collecting:
+            gc.enable()
     return database
