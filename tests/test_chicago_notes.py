@@ -30,7 +30,7 @@ from book.citations.shorttitle import short_title
 from book.editions.bibcheck import incomplete_message
 from book.references.shortforms import completion
 
-from .conftest import ROOT, run_book, sphinx_build
+from .conftest import ROOT, complete_book, run_book, sphinx_build
 from .golden_notes import clean, html_notes, html_works_cited, squash
 
 BOOK = ROOT / "tests" / "roots" / "chicago-notes"
@@ -149,9 +149,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The tiny book built into dist/ (all three editions), and what the build printed."""
     book = tmp_path_factory.mktemp("chicago") / "book"
     shutil.copytree(BOOK, book)
-    shutil.copy(ROOT / "conf.py", book / "conf.py")
-    _run(book, "bib")
-    _run(book, "import")
+    complete_book(book)
     proc = _run(book, "publish", "html", "epub", "pdf")
     return book, proc.stderr
 

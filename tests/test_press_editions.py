@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from book.sources.outline import load_outline
 from book.sources.rights import TRIMS
 
-from .conftest import ROOT
+from .conftest import ROOT, complete_book
 from .press_measure import body_line_lengths
 
 pytestmark = pytest.mark.sphinx
@@ -48,11 +48,8 @@ def write_cover(path: Path, size: tuple[int, int] = (1600, 2400)) -> None:
 def copy_press(folder: Path) -> Path:
     book = folder / "press"
     shutil.copytree(PRESS, book)
-    shutil.copy(ROOT / "conf.py", book / "conf.py")
     write_cover(book / "cover.png")
-    run(book, "bib")
-    run(book, "import")
-    return book
+    return complete_book(book)
 
 
 @pytest.fixture(scope="module")

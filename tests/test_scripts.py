@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, run_book
+from .conftest import ROOT, complete_book, run_book
 from .pdf_read import normalized, read_pages
 
 pytestmark = pytest.mark.sphinx
@@ -24,9 +24,7 @@ def run(book: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     book = tmp_path_factory.mktemp("scripts") / "scripts"
     shutil.copytree(SCRIPTS, book)
-    shutil.copy(ROOT / "conf.py", book / "conf.py")
-    run(book, "bib")
-    run(book, "import")
+    complete_book(book)
     built = run(book, "publish", "html", "epub", "pdf")
     return book, built.stdout + built.stderr
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT
+from ..conftest import ROOT, complete_book
 
 TINY = ROOT / "tests" / "roots" / "tiny-book"
 EPOCH = "1700000000"
@@ -76,9 +76,7 @@ def publish_tiny(factory: pytest.TempPathFactory, name: str) -> Path:
     """The tiny book, its chapters imported and its three editions published."""
     book = factory.mktemp(name) / "tiny"
     shutil.copytree(TINY, book)
-    shutil.copy(ROOT / "conf.py", book / "conf.py")
-    ok(run(book, "bib"))
-    ok(run(book, "import"))
+    complete_book(book)
     ok(run(book, "publish", "html", "epub", "pdf"))
     return book
 
